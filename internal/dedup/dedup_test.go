@@ -1,0 +1,120 @@
+package dedup
+
+import (
+	"testing"
+
+	"github.com/sitrep-dev/sitrep/internal/event"
+)
+
+// report builds a per-document event as the coder would.
+func report(doc, date, loc string, lat, lon float64, typ, a1, a2 string, fat int) event.Event {
+	return event.Event{
+		EventDate: date, TimePrecision: 1, Country: "Mali", Admin1: "Kidal", Location: loc,
+		Latitude: lat, Longitude: lon, GeoPrecision: 1, EventType: typ, SubEventType: "Armed clash",
+		Actor1: a1, Actor2: a2, Fatalities: fat, FatalitiesLow: fat, FatalitiesHigh: fat, Confidence: 0.8,
+		Sources: []event.Source{{ID: doc, Published: date + "T10:00:00Z"}},
+	}
+}
+
+func TestMatchHardPairs(t *testing.T) {
+	const army = "Military Forces of Mali (2021-)"
+	tests := []struct {
+		name string
+		a, b event.Event
+		want bool
+	}{
+		{"same battle, other spelling and toll",
+			report("a", "2024-07-25", "Tinzaouatene", 19.95, 2.95, event.Battles, "CSP-DPA: Permanent Strategic Framework for Peace, Security and Development", army, 7),
+			report("b", "2024-07-26", "Tin Zaouatene", 19.95, 2.95, event.Battles, "CSP-DPA: Permanent Strategic Framework for Peace, Security and Development", army, 131), true},
+		{"different named groups at one place are two events",
+			report("a", "2024-07-27", "Tinzaouatene", 19.95, 2.95, event.Battles, "JNIM: Group for Support of Islam and Muslims", army, 60),
+			report("b", "2024-07-27", "Tinzaouatene", 19.95, 2.95, event.Battles, "CSP-DPA: Permanent Strategic Framework for Peace, Security and Development", army, 7), false},
+		{"unidentified gunmen and a named group can be one event",
+			report("a", "2024-09-17", "Bamako", 12.65, -8.0, event.Battles, "Unidentified Armed Group (Mali)", army, 0),
+			report("b", "2024-09-17", "Bamako", 12.65, -8.0, event.Battles, "JNIM: Group for Support of Islam and Muslims", army, 0), true},
+		{"too far apart",
+			report("a", "2024-07-01", "Djiguibombo", 14.5, -3.5, event.ViolenceCivilians, "Unidentified Armed Group (Mali)", "Civilians (Mali)", 20),
+			report("b", "2024-07-01", "Diallassagou", 13.9, -3.0, event.ViolenceCivilians, "Unidentified Armed Group (Mali)", "Civilians (Mali)", 20), false},
+		{"a week apart at day precision",
+			report("a", "2024-07-01", "Djiguibombo", 14.5, -3.5, event.ViolenceCivilians, "Unidentified Armed Group (Mali)", "Civilians (Mali)", 20),
+			report("b", "2024-07-08", "Djiguibombo", 14.5, -3.5, event.ViolenceCivilians, "Unidentified Armed Group (Mali)", "Civilians (Mali)", 20), false},
+		{"protest and battle never merge",
+			report("a", "2024-07-01", "Bamako", 12.65, -8.0, event.Protests, "Protesters (Mali)", "", 0),
+			report("b", "2024-07-01", "Bamako", 12.65, -8.0, event.Battles, "Unidentified Armed Group (Mali)", army, 0), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, got := Match(tt.a, tt.b)
+			if got != tt.want {
+				t.Errorf("Match = %v, want %v", got, tt.want)
+			}
+			if _, back := Match(tt.b, tt.a); back != got {
+				t.Errorf("Match is not symmetric")
+			}
+		})
+	}
+}
+
+func TestRecalledEventNeverMergesIntoFreshOne(t *testing.T) {
+	a := report("a", "2024-05-26", "Diallassagou", 13.9, -3.0, event.ViolenceCivilians, "Unidentified Armed Group (Mali)", "Civilians (Mali)", 18)
+	b := a
+	b.Background = true
+	b.Sources = []event.Source{{ID: "b"}}
+	if _, ok := Match(a, b); ok {
+		t.Fatal("a background report merged into a fresh event")
+	}
+}
+
+func TestMergeIsOrderIndependentAndConservative(t *testing.T) {
+	r1 := report("a", "2024-07-01", "Djiguibombo", 14.5, -3.5, event.ViolenceCivilians, "Unidentified Armed Group (Mali)", "Civilians (Mali)", 21)
+	r1.Evidence = []event.Evidence{{Field: "fatalities", SourceID: "a"}}
+	r2 := report("b", "2024-07-01", "Djiguibombo", 14.5, -3.5, event.ViolenceCivilians, "JNIM: Group for Support of Islam and Muslims", "Civilians (Mali)", 20)
+	r2.Evidence = []event.Evidence{{Field: "fatalities", SourceID: "b"}}
+	r3 := report("c", "2024-07-01", "Djiguibombo", 14.5, -3.5, event.ViolenceCivilians, "Unidentified Armed Group (Mali)", "Civilians (Mali)", 0)
+	m1 := Merge([]event.Event{r1, r2, r3})
+	m2 := Merge([]event.Event{r3, r2, r1})
+	if m1.Notes != m2.Notes || m1.Fatalities != m2.Fatalities || len(m1.Sources) != len(m2.Sources) {
+		t.Fatalf("merge depends on order:\n%+v\n%+v", m1, m2)
+	}
+	if m1.Fatalities != 20 || m1.FatalitiesLow != 20 || m1.FatalitiesHigh != 21 {
+		t.Errorf("toll = %d (%d-%d), want 20 (20-21): a report silent on deaths is not a zero", m1.Fatalities, m1.FatalitiesLow, m1.FatalitiesHigh)
+	}
+	if len(m1.Sources) != 3 {
+		t.Errorf("sources = %d, want 3", len(m1.Sources))
+	}
+	if m1.Actor1 != "JNIM: Group for Support of Islam and Muslims" {
+		t.Errorf("actor1 = %q, want the named group", m1.Actor1)
+	}
+}
+
+func TestMergeWidensSpan(t *testing.T) {
+	a := report("a", "2024-07-25", "Tinzaouatene", 19.95, 2.95, event.Battles, "X", "Y", 0)
+	b := report("b", "2024-07-26", "Tinzaouatene", 19.95, 2.95, event.Battles, "X", "Y", 0)
+	b.DateStart, b.DateEnd = "2024-07-25", "2024-07-27"
+	m := Merge([]event.Event{a, b})
+	if m.DateStart != "2024-07-25" || m.DateEnd != "2024-07-27" {
+		t.Errorf("span = %s..%s, want 2024-07-25..2024-07-27", m.DateStart, m.DateEnd)
+	}
+}
+
+func TestNeighbourhoodCoversNearbyPoints(t *testing.T) {
+	// Two points 20 km apart across a cell border must share a looked-up cell.
+	lat, lon := 12.499, -8.0
+	cells := Neighbourhood(lat, lon)
+	c := Cell(12.68, -8.0)
+	found := false
+	for _, x := range cells {
+		if x == c {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("cell %d of a point 20 km away not in neighbourhood %v", c, cells)
+	}
+}
+
+func TestOlder(t *testing.T) {
+	if !Older("MLI7", "MLI12") || Older("MLI12", "MLI7") {
+		t.Fatal("ids must compare by number")
+	}
+}

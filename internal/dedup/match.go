@@ -1,0 +1,145 @@
+// Package dedup decides whether a newly coded report describes an event already stored and merges the
+// reports of one event into one record with all their sources, claims and evidence.
+//
+// Candidates come from the store's place/time index (the grid cells of Cell and the date window of
+// Window), never from a scan. Each candidate gets a score from location, date, type, actors and toll
+// agreement; the thresholds are documented on Match.
+package dedup
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/sitrep-dev/sitrep/internal/event"
+)
+
+// Decision thresholds. A pair must pass every gate (country, distance, date, type and actor
+// compatibility, background) and score at least MinScore.
+const (
+	// MaxKm is the farthest two village-level reports of one event may be placed apart.
+	MaxKm = 25.0
+	// MaxKmCoarse applies when either report is placed only to a district or region (geo_precision 3):
+	// they must then also share admin1.
+	MaxKmCoarse = 150.0
+	// MinScore is the score a candidate needs to be the same event.
+	MinScore = 2.5
+)
+
+// Match scores how likely a and b report the same event; ok is false when a gate fails. Scoring:
+// location (same place +2, ≤10 km +1.5, ≤25 km +1, same region at coarse precision +0.5), date (same day
+// +1.5, overlapping spans +1, within the precisions' slack +0.5), type (same +1, same sub-type +0.5,
+// another political-violence type 0), a shared named actor +1, tolls within a factor of two +0.5.
+func Match(a, b event.Event) (score float64, ok bool) {
+	if a.Background != b.Background {
+		return 0, false // a recalled event never merges into a fresh one
+	}
+	if !strings.EqualFold(a.Country, b.Country) || a.Country == "" {
+		return 0, false
+	}
+	// Location.
+	d := haversineKm(a.Latitude, a.Longitude, b.Latitude, b.Longitude)
+	coarse := a.GeoPrecision >= 3 || b.GeoPrecision >= 3
+	samePlace := (a.GeonameID != 0 && a.GeonameID == b.GeonameID) ||
+		(a.Location != "" && strings.EqualFold(a.Location, b.Location))
+	switch {
+	case samePlace:
+		score += 2
+	case coarse:
+		if d > MaxKmCoarse || !strings.EqualFold(a.Admin1, b.Admin1) {
+			return 0, false
+		}
+		score += 0.5
+	case d <= 10:
+		score += 1.5
+	case d <= MaxKm:
+		score += 1
+	default:
+		return 0, false
+	}
+	// Date.
+	af, at, okA := Span(a)
+	bf, bt, okB := Span(b)
+	if !okA || !okB {
+		return 0, false
+	}
+	slack := max(slackDays(a.TimePrecision), slackDays(b.TimePrecision))
+	switch {
+	case a.EventDate == b.EventDate:
+		score += 1.5
+	case !af.After(bt) && !bf.After(at):
+		score += 1
+	case !af.AddDate(0, 0, -slack).After(bt) && !bf.AddDate(0, 0, -slack).After(at):
+		score += 0.5
+	default:
+		return 0, false
+	}
+	// Type.
+	switch {
+	case a.EventType == b.EventType:
+		score += 1
+		if a.SubEventType == b.SubEventType {
+			score += 0.5
+		}
+	case compatibleTypes(a.EventType, b.EventType):
+	default:
+		return 0, false
+	}
+	// Actors: two different named groups are two events (a JNIM convoy ambush beside a CSP-DPA battle).
+	na, nb := namedActors(a), namedActors(b)
+	if len(na) > 0 && len(nb) > 0 {
+		shared := false
+		for n := range na {
+			if nb[n] {
+				shared = true
+			}
+		}
+		if !shared {
+			return 0, false
+		}
+		score++
+	}
+	if a.Fatalities > 0 && b.Fatalities > 0 {
+		lo, hi := min(a.Fatalities, b.Fatalities), max(a.Fatalities, b.Fatalities)
+		if hi <= 2*lo {
+			score += 0.5
+		}
+	}
+	return score, score >= MinScore
+}
+
+// compatibleTypes reports whether two reports may describe one event although typed differently: the
+// political-violence types often are (one outlet's clash is another's attack), the demonstration types
+// too; strategic developments only match themselves.
+func compatibleTypes(a, b string) bool {
+	return event.DisorderType(a) == event.DisorderType(b) && event.DisorderType(a) != "Strategic developments"
+}
+
+var eraSuffix = regexp.MustCompile(`\s*\(\d{4}-(\d{4})?\)\s*$`)
+
+// ActorKey normalises an actor name for comparison: ACLED's era suffixes dropped, case folded.
+func ActorKey(name string) string {
+	return strings.ToLower(strings.TrimSpace(eraSuffix.ReplaceAllString(name, "")))
+}
+
+// namedActors returns the specific non-state groups of an event. State forces, civilians, protesters
+// and unidentified groups say nothing about which of two attacks a report describes.
+func namedActors(e event.Event) map[string]bool {
+	out := map[string]bool{}
+	for _, n := range []string{e.Actor1, e.Actor2} {
+		k := ActorKey(n)
+		if k == "" || isGenericActor(k) {
+			continue
+		}
+		out[k] = true
+	}
+	return out
+}
+
+func isGenericActor(k string) bool {
+	for _, p := range []string{"military forces of", "police forces of", "civilians", "unidentified", "protesters", "rioters", "government of"} {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
+}

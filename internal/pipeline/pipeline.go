@@ -1,0 +1,184 @@
+// Package pipeline carries one document from reading to stored events: it recognises documents seen
+// before, codes the new ones, and places each coded event into the store, merging it with the stored
+// event it reports (see internal/dedup). All of one document's changes happen in one transaction.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/internal/dedup"
+	"github.com/sitrep-dev/sitrep/internal/document"
+	"github.com/sitrep-dev/sitrep/internal/event"
+)
+
+// Coder turns one document into its events, each naming the document among its sources.
+type Coder interface {
+	Code(ctx context.Context, doc document.Document) ([]event.Event, error)
+}
+
+// Pipeline ingests documents into a store.
+type Pipeline struct {
+	store Store
+	coder Coder
+	now   func() time.Time
+}
+
+// New returns a pipeline; now may be nil (time.Now).
+func New(store Store, coder Coder, now func() time.Time) *Pipeline {
+	if now == nil {
+		now = time.Now
+	}
+	return &Pipeline{store: store, coder: coder, now: now}
+}
+
+// Result says what ingesting one document did.
+type Result struct {
+	DocumentID    string
+	Known         bool   // the document was stored before (same URL, GUID or content hash)
+	KnownAs       string // the stored document's ID when Known
+	EventsNew     int
+	EventsUpdated int
+	Events        []string // ids of the events the document's reports went into
+}
+
+// Ingest stores doc once and places its events. Coding runs before the transaction so that the store
+// is locked only for the short write.
+func (p *Pipeline) Ingest(ctx context.Context, doc document.Document) (Result, error) {
+	res := Result{DocumentID: doc.ID}
+	var known bool
+	// A cheap look first: a known document is not coded again.
+	err := p.store.Update(ctx, func(tx Tx) error {
+		id, ok, err := tx.KnownDocument(ctx, doc)
+		res.KnownAs, known = id, ok
+		return err
+	})
+	if err != nil {
+		return res, fmt.Errorf("look up document %s: %w", doc.ID, err)
+	}
+	if known {
+		res.Known = true
+		return res, nil
+	}
+	events, err := p.coder.Code(ctx, doc)
+	if err != nil {
+		return res, fmt.Errorf("code document %s: %w", doc.ID, err)
+	}
+	err = p.store.Update(ctx, func(tx Tx) error {
+		// Checked again inside the write: another worker may have stored it meanwhile.
+		id, ok, err := tx.KnownDocument(ctx, doc)
+		if err != nil {
+			return err
+		}
+		if ok {
+			res.Known, res.KnownAs = true, id
+			return nil
+		}
+		if err := tx.PutDocument(ctx, doc); err != nil {
+			return err
+		}
+		res.EventsNew, res.EventsUpdated, res.Events = 0, 0, nil
+		for i, ev := range events {
+			id, isNew, err := p.place(ctx, tx, Mention{DocumentID: doc.ID, Index: i, Event: ev})
+			if err != nil {
+				return err
+			}
+			if isNew {
+				res.EventsNew++
+			} else {
+				res.EventsUpdated++
+			}
+			res.Events = append(res.Events, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return Result{DocumentID: doc.ID}, fmt.Errorf("store document %s: %w", doc.ID, err)
+	}
+	return res, nil
+}
+
+// place merges one report into the stored event it describes, or stores it as a new event. Every
+// stored event it matches is merged into one: the oldest id survives and the others resolve to it.
+func (p *Pipeline) place(ctx context.Context, tx Tx, m Mention) (id string, isNew bool, err error) {
+	ev := m.Event
+	var matched []Stored
+	if from, to, ok := dedup.Window(ev); ok {
+		cands, err := tx.NearbyEvents(ctx, dedup.Neighbourhood(ev.Latitude, ev.Longitude), from, to)
+		if err != nil {
+			return "", false, fmt.Errorf("find candidate events: %w", err)
+		}
+		for _, c := range cands {
+			if hasDocument(c, m.DocumentID) {
+				// The coder split this document's reports on purpose (two sites, two days).
+				continue
+			}
+			if _, ok := dedup.Match(ev, c.Event); ok {
+				matched = append(matched, c)
+			}
+		}
+	}
+	if len(matched) == 0 {
+		iso3 := iso3Of(ev)
+		id, err := tx.NewEventID(ctx, iso3)
+		if err != nil {
+			return "", false, fmt.Errorf("allocate event id: %w", err)
+		}
+		s := Stored{Mentions: []Mention{m}}
+		s.Event = p.derive(id, s.Mentions, event.Event{})
+		return id, true, tx.SaveEvent(ctx, s, dedup.Cell(s.Event.Latitude, s.Event.Longitude))
+	}
+	slices.SortFunc(matched, func(a, b Stored) int {
+		if dedup.Older(a.Event.EventIDCnty, b.Event.EventIDCnty) {
+			return -1
+		}
+		return 1
+	})
+	survivor := matched[0]
+	mentions := slices.Clone(survivor.Mentions)
+	for _, other := range matched[1:] {
+		mentions = append(mentions, other.Mentions...)
+		if err := tx.MergeAway(ctx, other.Event.EventIDCnty, survivor.Event.EventIDCnty); err != nil {
+			return "", false, fmt.Errorf("merge %s into %s: %w", other.Event.EventIDCnty, survivor.Event.EventIDCnty, err)
+		}
+	}
+	mentions = append(mentions, m)
+	s := Stored{Mentions: mentions}
+	s.Event = p.derive(survivor.Event.EventIDCnty, mentions, survivor.Event)
+	return s.Event.EventIDCnty, false, tx.SaveEvent(ctx, s, dedup.Cell(s.Event.Latitude, s.Event.Longitude))
+}
+
+// derive re-derives an event from its mentions, keeping the id and an analyst's review status.
+func (p *Pipeline) derive(id string, mentions []Mention, prev event.Event) event.Event {
+	reports := make([]event.Event, len(mentions))
+	for i, m := range mentions {
+		reports[i] = m.Event
+	}
+	ev := dedup.Merge(reports)
+	ev.EventIDCnty = id
+	ev.Status = event.StatusAuto
+	if prev.Status == event.StatusReviewed {
+		ev.Status = event.StatusReviewed
+	}
+	ev.Timestamp = p.now().Unix()
+	return ev
+}
+
+func hasDocument(s Stored, docID string) bool {
+	for _, m := range s.Mentions {
+		if m.DocumentID == docID {
+			return true
+		}
+	}
+	return false
+}
+
+// iso3Of returns the ISO3 prefix for an event's id; the coder sets it as the id placeholder.
+func iso3Of(ev event.Event) string {
+	if len(ev.EventIDCnty) == 3 {
+		return ev.EventIDCnty
+	}
+	return "XXX"
+}
