@@ -1,0 +1,85 @@
+package evaluate
+
+import (
+	"bytes"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/sitrep-dev/sitrep/internal/fixtures"
+)
+
+func TestACLEDSynthetic(t *testing.T) {
+	rows, err := ReadACLED(strings.NewReader(synthACLEDCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ACLED(rows, synthACLEDPreds())
+	want := ACLEDSummary{Rows: 6, Detected: 0.833, EventType: 0.333, SubEventType: 0.333, Date: 0.833,
+		Fatalities: 0.667, Country: 0.833, Admin1: 0.667, Location25km: 0.5, Actor1: 0.833, Actor2: 0.5,
+		TypeAccuracyByType: map[string]float64{"Battles": 0.5, "Violence against civilians": 0,
+			"Explosions/Remote violence": 0, "Protests": 0, "Strategic developments": 1}}
+	if !reflect.DeepEqual(r.Summary, want) {
+		t.Errorf("summary\n got %+v\nwant %+v", r.Summary, want)
+	}
+	wantConf := Confusion{
+		Gold: []string{"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Strategic developments"},
+		Pred: []string{"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Strategic developments", OtherType, NotDetected},
+		Counts: [][]int{
+			{1, 1, 0, 0, 0, 0, 0},
+			{0, 0, 0, 0, 0, 0, 1},
+			{1, 0, 0, 0, 0, 0, 0},
+			{0, 0, 0, 0, 0, 1, 0},
+			{0, 0, 0, 0, 1, 0, 0},
+		}}
+	if !reflect.DeepEqual(r.Confusion, wantConf) {
+		t.Errorf("confusion\n got %+v\nwant %+v", r.Confusion, wantConf)
+	}
+	if len(r.ByCountry) != 2 || r.ByCountry[0].Name != "Mali" || r.ByCountry[0].Rows != 3 || r.ByCountry[0].Hits["detected"] != 2 {
+		t.Errorf("by country: %+v", r.ByCountry)
+	}
+	if got := FilterCountries(rows, []string{"Niger"}); len(got) != 3 {
+		t.Errorf("FilterCountries kept %d rows, want 3", len(got))
+	}
+	var text bytes.Buffer
+	if err := r.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "acled_report.txt", text.Bytes())
+}
+
+func TestReadACLEDDev(t *testing.T) {
+	f, err := os.Open(fixtures.Path(t, "eval", "acled-dev.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := ReadACLED(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 7000 {
+		t.Fatalf("read %d rows", len(rows))
+	}
+	for _, r := range rows[:100] {
+		if r.EventIDCnty == "" || r.Country == "" || r.EventType == "" || r.Notes == "" {
+			t.Fatalf("row with empty id, country, type or notes: %+v", r)
+		}
+		if _, ok := parseACLEDDay(r.EventDate); !ok {
+			t.Fatalf("unreadable date %q", r.EventDate)
+		}
+	}
+}
+
+func TestReadACLEDErrors(t *testing.T) {
+	for _, in := range []string{"", "event_id_cnty,country\nX,Mali\n", "event_id_cnty,event_type,country\n\"X,Battles,Mali\n"} {
+		if _, err := ReadACLED(strings.NewReader(in)); err == nil {
+			t.Errorf("ReadACLED(%q): no error", in)
+		}
+	}
+	rows, err := ReadACLED(strings.NewReader("\ufeffevent_id_cnty,event_type,country\nX,Battles\n"))
+	if err != nil || len(rows) != 1 || rows[0].Country != "" || rows[0].EventIDCnty != "X" {
+		t.Errorf("short row: %+v, %v", rows, err)
+	}
+}
