@@ -1,0 +1,442 @@
+package gazetteer
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+)
+
+// The compact format is a gzip stream of:
+//
+//	magic "SITREPGZ" version(1 byte)
+//	uvarint maxTokens
+//	strings: uvarint n, n × string         — interned feature codes, countries, admin codes, sources
+//	countries: uvarint n, n × country
+//	aliases: uvarint n, n × (folded name, ISO2)
+//	admins: uvarint n, n × (string key, place)
+//	places: uvarint n, n × place           — sorted by id, ids delta-coded
+//	index: uvarint n, n × (uvarint shared-prefix, string suffix, uvarint count, count × uvarint delta)
+//
+// A string is uvarint length + bytes; coordinates are zig-zag varints of 1e-5 degrees (~1 m).
+// The index is stored ready-made so that loading does not fold or sort anything.
+const (
+	magic         = "SITREPGZ"
+	formatVersion = 1
+	coordScale    = 1e5
+	maxCount      = 1 << 26 // bound on any decoded count, against corrupt input
+)
+
+var errCorrupt = errors.New("gazetteer: corrupt data")
+
+type encoder struct {
+	w     *bufio.Writer
+	strs  map[string]uint64
+	buf   [binary.MaxVarintLen64]byte
+	err   error
+	order []string
+}
+
+func (e *encoder) uvarint(v uint64) {
+	n := binary.PutUvarint(e.buf[:], v)
+	e.write(e.buf[:n])
+}
+func (e *encoder) varint(v int64) {
+	n := binary.PutVarint(e.buf[:], v)
+	e.write(e.buf[:n])
+}
+func (e *encoder) write(b []byte) {
+	if e.err == nil {
+		_, e.err = e.w.Write(b)
+	}
+}
+func (e *encoder) str(s string) {
+	e.uvarint(uint64(len(s)))
+	e.write([]byte(s))
+}
+func (e *encoder) intern(s string) { e.uvarint(e.strs[s]) }
+func (e *encoder) coord(f float64) { e.varint(int64(math.Round(f * coordScale))) }
+
+func (e *encoder) place(p *Place, prevID int64) {
+	e.varint(p.ID - prevID)
+	e.str(p.Name)
+	e.str(p.AltNames)
+	e.coord(p.Lat)
+	e.coord(p.Lon)
+	e.write([]byte{p.Class})
+	e.intern(p.Code)
+	e.intern(p.Country)
+	e.intern(p.Admin1)
+	e.intern(p.Admin2)
+	if p.Population < 0 {
+		p.Population = 0
+	}
+	e.uvarint(uint64(p.Population))
+	e.intern(p.Source)
+}
+
+// dataset is the content of one compact file.
+type dataset struct {
+	places    []Place
+	countries []Country
+	aliases   map[string]string // folded country name/alias → ISO2
+	admins    map[string]Place
+}
+
+// encode writes ds in the compact format. Places are sorted by id (stable output for the same input).
+func encode(w io.Writer, ds dataset) error {
+	places := append([]Place(nil), ds.places...)
+	sort.SliceStable(places, func(i, j int) bool { return places[i].ID < places[j].ID })
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	e := &encoder{w: bufio.NewWriterSize(zw, 1<<16), strs: map[string]uint64{}}
+	add := func(s string) {
+		if _, ok := e.strs[s]; !ok {
+			e.strs[s] = uint64(len(e.order))
+			e.order = append(e.order, s)
+		}
+	}
+	adminKeys := make([]string, 0, len(ds.admins))
+	for k := range ds.admins {
+		adminKeys = append(adminKeys, k)
+	}
+	sort.Strings(adminKeys)
+	all := append([]Place(nil), places...)
+	for _, k := range adminKeys {
+		all = append(all, ds.admins[k])
+	}
+	for i := range all {
+		p := &all[i]
+		add(p.Code)
+		add(p.Country)
+		add(p.Admin1)
+		add(p.Admin2)
+		add(p.Source)
+	}
+	l := newLayer(places)
+	e.write([]byte(magic))
+	e.write([]byte{formatVersion})
+	e.uvarint(uint64(l.maxTokens()))
+	e.uvarint(uint64(len(e.order)))
+	for _, s := range e.order {
+		e.str(s)
+	}
+	e.uvarint(uint64(len(ds.countries)))
+	for _, c := range ds.countries {
+		e.str(c.ISO2)
+		e.str(c.ISO3)
+		e.uvarint(uint64(max(c.Numeric, 0)))
+		e.str(c.Name)
+		e.str(c.Region)
+		e.str(c.Capital)
+		e.coord(c.Lat)
+		e.coord(c.Lon)
+	}
+	aliasKeys := make([]string, 0, len(ds.aliases))
+	for k := range ds.aliases {
+		aliasKeys = append(aliasKeys, k)
+	}
+	sort.Strings(aliasKeys)
+	e.uvarint(uint64(len(aliasKeys)))
+	for _, k := range aliasKeys {
+		e.str(k)
+		e.str(ds.aliases[k])
+	}
+	e.uvarint(uint64(len(adminKeys)))
+	for _, k := range adminKeys {
+		p := ds.admins[k]
+		e.str(k)
+		e.place(&p, 0)
+	}
+	e.uvarint(uint64(len(places)))
+	prev := int64(0)
+	for i := range places {
+		e.place(&places[i], prev)
+		prev = places[i].ID
+	}
+	e.uvarint(uint64(len(l.keys)))
+	prevKey := ""
+	for i, k := range l.keys {
+		n := 0
+		for n < len(k) && n < len(prevKey) && k[n] == prevKey[n] {
+			n++
+		}
+		e.uvarint(uint64(n))
+		e.str(k[n:])
+		prevKey = k
+		ids := l.ids[l.post[i]:l.post[i+1]]
+		e.uvarint(uint64(len(ids)))
+		last := int32(0)
+		for _, id := range ids {
+			e.uvarint(uint64(id - last))
+			last = id
+		}
+	}
+	if e.err != nil {
+		return fmt.Errorf("gazetteer: encode: %w", e.err)
+	}
+	if err := e.w.Flush(); err != nil {
+		return fmt.Errorf("gazetteer: encode: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("gazetteer: encode: %w", err)
+	}
+	return nil
+}
+
+type decoder struct {
+	r    *bufio.Reader
+	strs []string
+	err  error
+}
+
+func (d *decoder) fail(err error) {
+	if d.err == nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		d.err = err
+	}
+}
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, err := binary.ReadUvarint(d.r)
+	if err != nil {
+		d.fail(err)
+	}
+	return v
+}
+func (d *decoder) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, err := binary.ReadVarint(d.r)
+	if err != nil {
+		d.fail(err)
+	}
+	return v
+}
+func (d *decoder) count() int {
+	v := d.uvarint()
+	if v > maxCount {
+		d.fail(errCorrupt)
+		return 0
+	}
+	return int(v)
+}
+func (d *decoder) bytes() []byte {
+	n := d.count()
+	if d.err != nil || n == 0 {
+		return nil
+	}
+	if n > 1<<20 {
+		d.fail(errCorrupt)
+		return nil
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(d.r, b); err != nil {
+		d.fail(err)
+		return nil
+	}
+	return b
+}
+func (d *decoder) str() string { return string(d.bytes()) }
+func (d *decoder) intern() string {
+	i := d.uvarint()
+	if i >= uint64(len(d.strs)) {
+		d.fail(errCorrupt)
+		return ""
+	}
+	return d.strs[i]
+}
+func (d *decoder) coord() float64 { return float64(d.varint()) / coordScale }
+func (d *decoder) byte1() byte {
+	if d.err != nil {
+		return 0
+	}
+	b, err := d.r.ReadByte()
+	if err != nil {
+		d.fail(err)
+	}
+	return b
+}
+
+func (d *decoder) place(prevID int64) Place {
+	var p Place
+	p.ID = prevID + d.varint()
+	p.Name = d.str()
+	p.AltNames = d.str()
+	p.Lat = d.coord()
+	p.Lon = d.coord()
+	p.Class = d.byte1()
+	p.Code = d.intern()
+	p.Country = d.intern()
+	p.Admin1 = d.intern()
+	p.Admin2 = d.intern()
+	p.Population = int64(d.uvarint() & math.MaxInt64)
+	p.Source = d.intern()
+	return p
+}
+
+// decode reads one compact file into a dataset and its ready-made layer.
+func decode(r io.Reader) (dataset, *layer, int, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return dataset{}, nil, 0, fmt.Errorf("gazetteer: %w", err)
+	}
+	defer zr.Close()
+	d := &decoder{r: bufio.NewReaderSize(zr, 1<<16)}
+	head := make([]byte, len(magic)+1)
+	if _, err := io.ReadFull(d.r, head); err != nil || string(head[:len(magic)]) != magic {
+		return dataset{}, nil, 0, fmt.Errorf("gazetteer: not a gazetteer file: %w", errCorrupt)
+	}
+	if head[len(magic)] != formatVersion {
+		return dataset{}, nil, 0, fmt.Errorf("gazetteer: format version %d, want %d", head[len(magic)], formatVersion)
+	}
+	maxTok := d.count()
+	n := d.count()
+	for i := 0; i < n && d.err == nil; i++ {
+		d.strs = append(d.strs, d.str())
+	}
+	var ds dataset
+	n = d.count()
+	for i := 0; i < n && d.err == nil; i++ {
+		var c Country
+		c.ISO2 = d.str()
+		c.ISO3 = d.str()
+		c.Numeric = int(d.count())
+		c.Name = d.str()
+		c.Region = d.str()
+		c.Capital = d.str()
+		c.Lat = d.coord()
+		c.Lon = d.coord()
+		ds.countries = append(ds.countries, c)
+	}
+	n = d.count()
+	ds.aliases = make(map[string]string, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		k := d.str()
+		ds.aliases[k] = d.str()
+	}
+	n = d.count()
+	ds.admins = make(map[string]Place, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		k := d.str()
+		ds.admins[k] = d.place(0)
+	}
+	n = d.count()
+	if d.err == nil {
+		ds.places = make([]Place, 0, n)
+	}
+	prev := int64(0)
+	for i := 0; i < n && d.err == nil; i++ {
+		p := d.place(prev)
+		prev = p.ID
+		ds.places = append(ds.places, p)
+	}
+	l := &layer{places: ds.places, post: []uint32{0}}
+	n = d.count()
+	if d.err == nil {
+		l.keys = make([]string, 0, n)
+		l.post = make([]uint32, 1, n+1)
+	}
+	prevKey := ""
+	var kb []byte
+	for i := 0; i < n && d.err == nil; i++ {
+		shared := d.count()
+		suffix := d.bytes()
+		if shared > len(prevKey) {
+			d.fail(errCorrupt)
+			break
+		}
+		kb = append(append(kb[:0], prevKey[:shared]...), suffix...)
+		k := string(kb)
+		if i > 0 && k <= prevKey {
+			d.fail(errCorrupt) // keys must be sorted and unique for binary search
+			break
+		}
+		l.keys = append(l.keys, k)
+		prevKey = k
+		c := d.count()
+		id := int32(0)
+		for j := 0; j < c && d.err == nil; j++ {
+			id += int32(d.uvarint() & math.MaxInt32)
+			if id < 0 || int(id) >= len(ds.places) {
+				d.fail(errCorrupt)
+				break
+			}
+			l.ids = append(l.ids, id)
+		}
+		l.post = append(l.post, uint32(len(l.ids)))
+	}
+	if d.err != nil {
+		return dataset{}, nil, 0, fmt.Errorf("gazetteer: decode: %w", d.err)
+	}
+	if _, err := d.r.ReadByte(); err != io.EOF {
+		return dataset{}, nil, 0, fmt.Errorf("gazetteer: decode: trailing data: %w", errCorrupt)
+	}
+	l.buildGrid()
+	return ds, l, maxTok, nil
+}
+
+// EncodePlaces encodes places (an imported place set) in the compact format, index included.
+func EncodePlaces(places []Place) []byte {
+	var b bytes.Buffer
+	if err := encode(&b, dataset{places: places}); err != nil {
+		// Writing to a bytes.Buffer cannot fail; an error here is a programming error.
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// DecodePlaces decodes a place set written by EncodePlaces (or any compact file's places).
+func DecodePlaces(b []byte) ([]Place, error) {
+	ds, _, _, err := decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return ds.places, nil
+}
+
+// Load reads a gazetteer in the project's compact format (as written by Build or EncodePlaces).
+func Load(r io.Reader) (*Gazetteer, error) {
+	g := &Gazetteer{countries: map[string]Country{}, byName: map[string]string{}, admins: map[string]Place{}}
+	if err := g.load(r); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// load adds one compact file's layer (below the layers already loaded) and its countries and admins.
+func (g *Gazetteer) load(r io.Reader) error {
+	ds, l, maxTok, err := decode(r)
+	if err != nil {
+		return err
+	}
+	g.layers = append(g.layers, l)
+	g.maxTokens = max(g.maxTokens, maxTok)
+	for _, c := range ds.countries {
+		g.countries[c.ISO2] = c
+	}
+	for k, p := range ds.admins {
+		g.admins[k] = p
+	}
+	for k, iso := range ds.aliases {
+		g.byName[k] = iso
+	}
+	for _, c := range ds.countries {
+		g.byName[Fold(c.Name)] = c.ISO2
+		g.byName["#"+c.ISO2] = c.ISO2
+		g.byName["#"+c.ISO3] = c.ISO2
+	}
+	return nil
+}

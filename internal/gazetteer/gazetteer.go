@@ -1,0 +1,334 @@
+// Package gazetteer is sitrep's place index: GeoNames and other openly licensed place data
+// (Natural Earth, Nigerian ward points, Somali villages, OpenStreetMap place nodes) folded into a
+// compact, embedded index that answers "which places bear this name?", "which admin units is a
+// place in, named the way ACLED names them?" and "what is the nearest known place to a point?".
+//
+// The default set is built from ../shared by `sitrep gazetteer build` (or `go generate`) into
+// data/*.bin.gz and embedded; analysts can overlay their own places (GeoNames dumps or the custom
+// CSV format documented in README.md) with Add.
+package gazetteer
+
+import (
+	"math"
+	"sort"
+	"strings"
+)
+
+// Place is one named location.
+type Place struct {
+	ID         int64  // GeoNames id; places from other sources get negative ids, stable across builds
+	Name       string // display name as the source spells it (UTF-8)
+	Lat, Lon   float64
+	Class      byte   // GeoNames feature class: 'P' populated, 'A' admin, 'S' spot, 'H', 'T', 'L', 'V', 'R', 'U'
+	Code       string // feature code: PPL, PPLA, PPLA2, PPLC, PPLX, ADM1, ADM2, ADM3, PCLI ...
+	Country    string // ISO 3166-1 alpha-2
+	Admin1     string // admin1 code (GeoNames code space, e.g. "55" for Gao in ML)
+	Admin2     string // admin2 code
+	Population int64
+	Source     string // "geonames", "osm", "naturalearth", "custom", ...
+	// AltNames holds the place's other (Latin-script) names, comma-separated, as the source
+	// spells them; Lookup finds the place under each of them.
+	AltNames string
+}
+
+// Country is a country as ACLED names it.
+type Country struct {
+	ISO2, ISO3 string
+	Numeric    int
+	Name       string // ACLED style, e.g. "Ivory Coast", "Democratic Republic of Congo"
+	Region     string // ACLED region: "Western Africa", ...
+	Capital    string
+	Lat, Lon   float64 // capital
+}
+
+// Gazetteer is a compact in-memory index of places. It is safe for concurrent reads; Add must not
+// run concurrently with other calls.
+type Gazetteer struct {
+	layers    []*layer // overlays first (most recent Add first), then the default layers
+	overlays  int      // how many leading layers came from Add
+	countries map[string]Country
+	byName    map[string]string // folded country name/alias → ISO2
+	admins    map[string]Place  // "CC.a1" and "CC.a1.a2" → admin unit (Name ACLED-style)
+	maxTokens int
+}
+
+// layer is one loaded data file (or one Add call): places plus a sorted folded-name index and a
+// coarse grid for Nearest.
+type layer struct {
+	places []Place
+	keys   []string // sorted, unique folded names
+	post   []uint32 // post[i]..post[i+1] index ids for keys[i]
+	ids    []int32  // place indexes
+	grid   map[int32][]int32
+}
+
+func (l *layer) find(folded string) (int, bool) {
+	i := sort.SearchStrings(l.keys, folded)
+	return i, i < len(l.keys) && l.keys[i] == folded
+}
+
+// gridCell buckets coordinates in 1° cells.
+func gridCell(lat, lon float64) int32 {
+	la := int32(math.Floor(lat)) + 90
+	lo := int32(math.Floor(lon)) + 180
+	return la*1000 + lo
+}
+
+func (l *layer) buildGrid() {
+	l.grid = make(map[int32][]int32, 4096)
+	for i := range l.places {
+		c := gridCell(l.places[i].Lat, l.places[i].Lon)
+		l.grid[c] = append(l.grid[c], int32(i))
+	}
+}
+
+// newLayer indexes places under their folded names and alternate names.
+func newLayer(places []Place) *layer {
+	type kv struct {
+		k string
+		i int32
+	}
+	var pairs []kv
+	for i := range places {
+		seen := map[string]bool{}
+		for _, n := range placeNames(places[i]) {
+			k := Fold(n)
+			if k == "" || seen[k] {
+				continue
+			}
+			seen[k] = true
+			pairs = append(pairs, kv{k, int32(i)})
+		}
+	}
+	sort.Slice(pairs, func(a, b int) bool {
+		if pairs[a].k != pairs[b].k {
+			return pairs[a].k < pairs[b].k
+		}
+		return pairs[a].i < pairs[b].i
+	})
+	l := &layer{places: places, post: []uint32{0}}
+	for _, p := range pairs {
+		if len(l.keys) == 0 || l.keys[len(l.keys)-1] != p.k {
+			if len(l.keys) > 0 {
+				l.post = append(l.post, uint32(len(l.ids)))
+			}
+			l.keys = append(l.keys, p.k)
+		}
+		l.ids = append(l.ids, p.i)
+	}
+	if len(l.keys) > 0 {
+		l.post = append(l.post, uint32(len(l.ids)))
+	}
+	l.buildGrid()
+	return l
+}
+
+// placeNames lists the display name and alternate names of a place.
+func placeNames(p Place) []string {
+	names := []string{p.Name}
+	if p.AltNames != "" {
+		names = append(names, strings.Split(p.AltNames, ",")...)
+	}
+	return names
+}
+
+func (l *layer) maxTokens() int {
+	m := 0
+	for i := range l.places {
+		for _, n := range placeNames(l.places[i]) {
+			if t := Tokens(n); t > m {
+				m = t
+			}
+		}
+	}
+	return m
+}
+
+// Lookup returns every place whose folded name or alternate name equals Fold(name). Places added
+// with Add shadow the default set: when an overlay knows the name, only overlay places are returned.
+func (g *Gazetteer) Lookup(name string) []Place {
+	k := Fold(name)
+	if k == "" {
+		return nil
+	}
+	var out []Place
+	for li, l := range g.layers {
+		if li == g.overlays && len(out) > 0 {
+			break // imports win over the default for this name
+		}
+		i, ok := l.find(k)
+		if !ok {
+			continue
+		}
+		for _, id := range l.ids[l.post[i]:l.post[i+1]] {
+			out = append(out, l.places[id])
+		}
+	}
+	return out
+}
+
+// Has reports whether some place bears this already folded name: the fast membership test used
+// while scanning text for n-grams.
+func (g *Gazetteer) Has(folded string) bool {
+	for _, l := range g.layers {
+		if _, ok := l.find(folded); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxTokens is the length, in tokens (runs of letters and digits, see Tokens), of the longest
+// indexed name.
+func (g *Gazetteer) MaxTokens() int { return g.maxTokens }
+
+// Len is the number of places across all layers.
+func (g *Gazetteer) Len() int {
+	n := 0
+	for _, l := range g.layers {
+		n += len(l.places)
+	}
+	return n
+}
+
+// Add overlays places (imports) on the gazetteer: they are indexed under their names and
+// alternate names, and for a name they share with the default set they are returned instead of it.
+func (g *Gazetteer) Add(places []Place) {
+	if len(places) == 0 {
+		return
+	}
+	l := newLayer(append([]Place(nil), places...))
+	g.layers = append([]*layer{l}, g.layers...)
+	g.overlays++
+	if t := l.maxTokens(); t > g.maxTokens {
+		g.maxTokens = t
+	}
+}
+
+// Country returns a country by ISO 3166-1 alpha-2 code.
+func (g *Gazetteer) Country(iso2 string) (Country, bool) {
+	c, ok := g.countries[strings.ToUpper(iso2)]
+	return c, ok
+}
+
+// CountryByName resolves a country name, ACLED name, ISO2/ISO3 code, common alias ("DRC",
+// "Côte d'Ivoire") or demonym ("Malian", "Nigerien") to its country.
+func (g *Gazetteer) CountryByName(name string) (Country, bool) {
+	k := Fold(name)
+	if iso, ok := g.byName[k]; ok {
+		return g.Country(iso)
+	}
+	if len(name) == 2 || len(name) == 3 {
+		if iso, ok := g.byName["#"+strings.ToUpper(name)]; ok {
+			return g.Country(iso)
+		}
+	}
+	return Country{}, false
+}
+
+// Countries lists all known countries sorted by ISO2.
+func (g *Gazetteer) Countries() []Country {
+	out := make([]Country, 0, len(g.countries))
+	for _, c := range g.countries {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ISO2 < out[j].ISO2 })
+	return out
+}
+
+func adminKey(parts ...string) string { return strings.Join(parts, ".") }
+
+// Admin1 returns the first-level admin unit (country ISO2, GeoNames admin1 code): Name is the
+// ACLED-style name, Lat/Lon its centre (the GeoNames ADM1 feature, else Natural Earth's label
+// point or the mean of the unit's places).
+func (g *Gazetteer) Admin1(country, code string) (Place, bool) {
+	p, ok := g.admins[adminKey(strings.ToUpper(country), code)]
+	return p, ok
+}
+
+// Admin2 returns the second-level admin unit, as Admin1 does.
+func (g *Gazetteer) Admin2(country, admin1, code string) (Place, bool) {
+	p, ok := g.admins[adminKey(strings.ToUpper(country), admin1, code)]
+	return p, ok
+}
+
+// AdminNames returns the ACLED-style names of the place's admin1 and admin2 units ("Tillaberi",
+// "Segou", "Cabo Delgado", "Borno"); empty where unknown.
+func (g *Gazetteer) AdminNames(p Place) (admin1, admin2 string) {
+	if p.Admin1 != "" {
+		if a, ok := g.Admin1(p.Country, p.Admin1); ok {
+			admin1 = a.Name
+		}
+		if p.Admin2 != "" {
+			if a, ok := g.Admin2(p.Country, p.Admin1, p.Admin2); ok {
+				admin2 = a.Name
+			}
+		}
+	}
+	return admin1, admin2
+}
+
+// DistanceKm is the great-circle distance between two points.
+func DistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
+	const r = 6371.0
+	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
+	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
+	a := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
+}
+
+// Nearest returns the place closest to (lat, lon), restricted to a country (ISO2; "" for any)
+// and to places the filter accepts (nil accepts all), with its distance in km. It searches rings
+// of 1° cells outwards and gives up beyond about 20° (ok is false).
+func (g *Gazetteer) Nearest(lat, lon float64, country string, filter func(Place) bool) (Place, float64, bool) {
+	var best Place
+	bestD := math.Inf(1)
+	found := false
+	country = strings.ToUpper(country)
+	la0, lo0 := int32(math.Floor(lat)), int32(math.Floor(lon))
+	for ring := int32(0); ring <= 20; ring++ {
+		// A cell in ring r is at least (r-1)° away; one degree of latitude is ~111 km, of longitude
+		// less, so stop once the ring's lower bound exceeds the best distance.
+		minKm := float64(ring-1) * 111.0 * math.Max(0.05, math.Cos(math.Min(89, math.Abs(lat)+float64(ring))*math.Pi/180))
+		if found && minKm > bestD {
+			break
+		}
+		for dla := -ring; dla <= ring; dla++ {
+			for dlo := -ring; dlo <= ring; dlo++ {
+				if max(abs32(dla), abs32(dlo)) != ring {
+					continue
+				}
+				la, lo := la0+dla, lo0+dlo
+				if la < -90 || la > 89 {
+					continue
+				}
+				lo = (lo+180+360)%360 - 180
+				cell := (la+90)*1000 + lo + 180
+				for _, l := range g.layers {
+					for _, i := range l.grid[cell] {
+						p := &l.places[i]
+						if country != "" && p.Country != country {
+							continue
+						}
+						d := DistanceKm(lat, lon, p.Lat, p.Lon)
+						if d >= bestD {
+							continue
+						}
+						if filter != nil && !filter(*p) {
+							continue
+						}
+						best, bestD, found = *p, d, true
+					}
+				}
+			}
+		}
+	}
+	return best, bestD, found
+}
+
+func abs32(x int32) int32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
