@@ -60,7 +60,8 @@ type Func func(n int, doc document.Document, err error) error
 // calling fn for each. A record that fails to parse fails alone, naming its line; a syntax error inside
 // an array ends the array, as nothing after it can be trusted. Parse returns only fn's errors.
 func Parse(data []byte, fn Func) error {
-	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	switch {
 	case len(bytes.TrimSpace(trimmed)) == 0:
 		return fn(1, document.Document{}, errors.New("no records"))
