@@ -55,7 +55,7 @@ func TestSeedsSynthetic(t *testing.T) {
 func TestSeedsRules(t *testing.T) {
 	gold := []GoldEvent{{ID: "E", ReportedIn: StringList{"d1", "d2"}, DateMin: "2024-07-25", DateMax: "2024-07-27",
 		EventType: StringList{"Battles"}, SubEventType: StringList{"Armed clash"},
-		Actor1: StringList{"CSP-DPA", "Strategic Framework for the Defence of the People of Azawad"},
+		Actor1:  StringList{"CSP-DPA", "Strategic Framework for the Defence of the People of Azawad"},
 		Country: "Mali", Admin1: "Kidal", Location: StringList{"Tinzaouaten", "Tin Zaouatene"},
 		FatalitiesMin: 7, FatalitiesMax: 140}}
 	arts := []ArticleRef{{ID: "d1", URL: "https://example.org/1"}, {ID: "d2"}}
