@@ -1,0 +1,670 @@
+package actor
+
+import (
+	"strings"
+	"time"
+)
+
+// Cast is the actors of one event with their roles, as ACLED codes them.
+type Cast struct {
+	Actor1, Actor2         Actor
+	Assoc1, Assoc2         []Actor
+	Actor1Span, Actor2Span [2]int // evidence spans (0,0 if none)
+	CivilianTarget         bool   // actor2 is civilians (→ civilian_targeting)
+}
+
+// Context is what the caller knows of the event whose actors are cast.
+type Context struct {
+	Country   string // ACLED country name of the event
+	Date      time.Time
+	EventType string // ACLED event type if known, may be ""
+}
+
+// Cue words. Violence verbs make a clause an event; protest and riot words say who acts when no
+// armed actor does; passive markers and "by" turn the roles round.
+var (
+	violenceCues = wordSet(`attack attacked attacks attacking ambush ambushed ambushes raid raided raids stormed
+		assault assaulted struck strike strikes hit targeted target targeting fired fire shot shooting shoot killed kill
+		kills killing murdered murder executed assassinated beheaded slaughtered massacred massacre abducted abduct
+		abducting kidnapped kidnap kidnapping seized seize captured capture burned burnt torched looted loot destroyed
+		bombed bombing shelled shelling clashed clash clashes clashing fought fighting engaged repelled repulsed overran
+		invaded harassed tortured beat beaten raped lynched arrested arrest detained intercepted neutralized neutralised
+		dislodged launched conducted detonated planted exploded stole stolen robbed extorted threatened chased pursued
+		injured wounded hacked stabbed occupied overtook surrounded besieged vandalized vandalised razed rustled
+		airstrike airstrikes bombarded targeting incursion offensive battle battled confrontation confronted rounded
+		assaulting mutilated lynching burning dispersed teargas operation operations dismantled encountered neutralised
+		gunfire exchanged`)
+	clashCues   = wordSet(`clashed clash clashes clashing fought fighting battle battled confrontation confronted exchanged skirmish skirmishes`)
+	protestCues = wordSet(`protest protested protests protesting demonstrated demonstration demonstrations demonstrating marched 
+		marches rallied rally sit picketed petition boycott boycotted manifestation manifestations manifestaram`)
+	riotCues = wordSet(`riot riots rioted rioting rioters mob mobs lynched lynching vandalized vandalised looted burned burnt
+		burning torched barricaded barricades blocked blocking stoned stones pelted unrest ransacked stormed assaulted beat
+		beaten destroyed ablaze clashed fought violent violence threw throwing damaged smashed`)
+	resistCues = wordSet(`repelled repulsed responded resisted retaliated fought clashed exchanged counterattacked intervened
+		repel repulse engaged`)
+	interventionCues = wordSet(`dispersed disperse teargas tear arrested arrest fired shot intervened blocked beat beaten repressed`)
+	passiveAux       = wordSet(`was were been being is are got`)
+	assocCues        = [][]string{{"with", "the", "support", "of"}, {"supported", "by"}, {"backed", "by"}, {"alongside"}, {"with", "support", "from"}, {"assisted", "by"}, {"with", "the", "help", "of"}, {"and", "their"}, {"and", "its"}}
+	byCues           = [][]string{{"by"}, {"attributed", "to"}, {"claimed", "by"}, {"blamed", "on"}, {"linked", "to"}, {"belonging", "to"}, {"believed", "to", "be"}, {"suspected", "to", "be"}, {"presumably", "by"}, {"carried", "out", "by"}, {"at", "the", "hands", "of"}}
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// castMention is a mention placed in the token stream and resolved for the event.
+type castMention struct {
+	Mention
+	i, j  int // token range
+	actor Actor
+	assoc []Actor // units named with it ("Katiba Macina (JNIM)")
+}
+
+func (m castMention) armed() bool {
+	switch m.Generic {
+	case "civilians", "protesters", "rioters":
+		return false
+	}
+	return isArmed(m.actor)
+}
+
+// isArmed reports actors that fight: state forces, rebels, militias, external forces (not crowds,
+// civilians, or the groups ACLED only lists alongside them: Women, Taxi Drivers).
+func isArmed(a Actor) bool {
+	return a.Name != "" && (a.Inter >= 1 && a.Inter <= 4 || a.Inter == 8)
+}
+
+// protestCue reports a protest word; "march" counts in lower case only (not the month).
+func protestCue(t token) bool {
+	if t.norm == "march" {
+		return !t.title
+	}
+	return protestCues[t.norm]
+}
+
+func (m castMention) span() [2]int { return [2]int{m.Start, m.End} }
+
+// Cast assigns roles from the event's sentences text[start:end]: actor1 the initiator, actor2 the
+// target, associated actors alongside either side; generic words are resolved by context.
+func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
+	start, end = clampSpan(text, start, end)
+	toks := tokenize(text, start, end)
+	sents := sentenceBounds(text, toks)
+	var ms []castMention
+	for _, m := range d.Find(text, start, end) {
+		cm := castMention{Mention: m, actor: d.Resolve(m, c.Country, c.Date)}
+		cm.i, cm.j = tokenRange(toks, m.Start, m.End)
+		ms = append(ms, cm)
+	}
+	ms = d.joinAlternatives(text, ms, c)
+	ms = bracketParents(text, ms)
+
+	r := roles{ms: ms, a1: -1, a2: -1}
+	v, s1 := r.mainClause(toks, sents)
+	r.resistance(toks, sents)
+	r.fallbacks(toks)
+
+	var out Cast
+	if r.a1 >= 0 {
+		out.Actor1, out.Actor1Span = ms[r.a1].actor, ms[r.a1].span()
+	}
+	if r.a2 >= 0 {
+		out.Actor2, out.Actor2Span = ms[r.a2].actor, ms[r.a2].span()
+	}
+	for _, k := range r.assoc1 {
+		out.Assoc1 = appendActor(out.Assoc1, ms[k].actor, out.Actor1)
+	}
+	for _, k := range r.assoc2 {
+		out.Assoc2 = appendActor(out.Assoc2, ms[k].actor, out.Actor2)
+	}
+	for _, k := range []int{r.a1, r.a2} {
+		if k >= 0 {
+			for _, a := range ms[k].assoc {
+				if k == r.a1 {
+					out.Assoc1 = appendActor(out.Assoc1, a, out.Actor1)
+				} else {
+					out.Assoc2 = appendActor(out.Assoc2, a, out.Actor2)
+				}
+			}
+		}
+	}
+	crowd := r.a1 >= 0 && !ms[r.a1].armed()
+	_ = s1
+	verb := ""
+	if v >= 0 {
+		switch {
+		case protestCue(toks[v]):
+			verb = "protest"
+		case violenceCues[toks[v].norm]:
+			verb = "violence"
+		}
+	}
+	d.applyEventType(&out, ms, toks, c, crowd, verb)
+	d.promoteParents(&out)
+	if out.Actor2.Name != "" && out.Actor2.Name == out.Actor1.Name && out.Actor1.Inter != 5 {
+		out.Actor2, out.Actor2Span = Actor{}, [2]int{}
+	}
+	out.CivilianTarget = out.Actor2.Inter == 7 && out.Actor1.Inter != 7 && out.Actor1.Inter != 6
+	return out
+}
+
+// roles holds the mentions chosen for each side while casting.
+type roles struct {
+	ms             []castMention
+	a1, a2         int
+	assoc1, assoc2 []int
+}
+
+// mainClause reads the first sentence with an event verb: the subject before the verb is actor1, the
+// object after it actor2; a passive verb ("were attacked by X") turns them round; "X and Y clashed"
+// gives both sides. It returns the verb's token index (-1 if none) and the sentence end.
+func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
+	ms := r.ms
+	s0, s1, v := 0, len(toks), -1
+	for _, s := range sents {
+		if k := firstCue(toks, s[0], s[1], violenceCues, protestCues); k >= 0 {
+			s0, s1, v = s[0], s[1], k
+			break
+		}
+	}
+	if v < 0 {
+		return -1, s1
+	}
+	// The verb is the first cue after the sentence's first mention when there is one before it
+	// ("JNIM militants attacked"); a cue inside a mention ("attackers") is not a verb.
+	for v < s1 && insideMention(ms, v) {
+		v++
+		if k := firstCue(toks, v, s1, violenceCues, protestCues); k >= 0 {
+			v = k
+		} else {
+			return -1, s1
+		}
+	}
+	passive := false
+	for k := v - 2; k < v; k++ {
+		if k >= s0 && passiveAux[toks[k].norm] {
+			passive = true
+		}
+	}
+	byAt := findPhrase(toks, v+1, min(s1, v+8), byCues)
+	var before, after []int
+	for idx, m := range ms {
+		if m.i < s0 || m.i >= s1 {
+			continue
+		}
+		if m.i < v {
+			before = append(before, idx)
+		} else {
+			after = append(after, idx)
+		}
+	}
+	clash := clashCues[toks[v].norm]
+	if passive || (byAt >= 0 && !anyArmed(ms, before)) {
+		// "Y were attacked by X": the agent follows "by".
+		for _, idx := range after {
+			if byAt >= 0 && ms[idx].i >= byAt && ms[idx].armed() {
+				r.a1 = idx
+				break
+			}
+		}
+		for _, idx := range before {
+			if r.a2 < 0 || (!ms[r.a2].armed() && ms[idx].armed()) {
+				r.a2 = idx
+			}
+		}
+		return v, s1
+	}
+	for n, idx := range before {
+		m := ms[idx]
+		switch {
+		case !m.armed():
+		case r.a1 < 0:
+			r.a1 = idx
+		case clash && r.a2 < 0 && m.actor.Name != ms[r.a1].actor.Name:
+			r.a2 = idx
+		case n > 0 && sameSideJoin(toks, ms[before[n-1]].j, m.i):
+			r.assoc1 = append(r.assoc1, idx)
+		}
+	}
+	if r.a1 < 0 && len(before) > 0 {
+		// A crowd as subject: residents who protest, youths who riot.
+		for _, idx := range before {
+			if g := ms[idx].Generic; g == "civilians" || g == "protesters" || g == "rioters" {
+				r.a1 = idx
+				break
+			}
+		}
+	}
+	for n, idx := range after {
+		m := ms[idx]
+		if r.a1 >= 0 && m.actor.Name == ms[r.a1].actor.Name {
+			continue
+		}
+		if byAt >= 0 && m.i >= byAt && r.a1 >= 0 {
+			continue
+		}
+		switch {
+		case r.a2 < 0:
+			r.a2 = idx
+		case !ms[r.a2].armed() && m.armed() && r.a1 >= 0 && ms[r.a1].armed() && m.i < s1 && objectOfVerb(toks, v, m.i):
+			// "attacked a convoy escorted by soldiers": the armed party is the target.
+			r.a2 = idx
+		case n > 0 && m.armed() == ms[r.a2].armed() && sameSideJoin(toks, ms[after[n-1]].j, m.i):
+			r.assoc2 = append(r.assoc2, idx)
+		}
+	}
+	if r.a1 < 0 && byAt >= 0 {
+		for _, idx := range after {
+			if ms[idx].i >= byAt && ms[idx].armed() {
+				r.a1 = idx
+				break
+			}
+		}
+	}
+	return v, s1
+}
+
+// objectOfVerb reports a mention close after the verb (within a few words), part of its object.
+func objectOfVerb(toks []token, v, i int) bool { return i-v <= 8 }
+
+func insideMention(ms []castMention, k int) bool {
+	for _, m := range ms {
+		if k >= m.i && k < m.j {
+			return true
+		}
+	}
+	return false
+}
+
+// resistance finds the armed party that fought back ("the army repelled the attack", "village
+// self-defense responded") when the target so far is civilians or nobody.
+func (r *roles) resistance(toks []token, sents [][2]int) {
+	ms := r.ms
+	if r.a1 < 0 || !ms[r.a1].armed() || (r.a2 >= 0 && ms[r.a2].armed()) {
+		return
+	}
+	for _, s := range sents {
+		k := firstCue(toks, s[0], s[1], resistCues)
+		if k < 0 {
+			continue
+		}
+		for idx, m := range ms {
+			if m.i >= s[0] && m.i < s[1] && m.armed() && m.actor.Name != ms[r.a1].actor.Name {
+				r.a2 = idx
+				return
+			}
+		}
+	}
+}
+
+// fallbacks fill the roles the main clause left empty from the rest of the text.
+func (r *roles) fallbacks(toks []token) {
+	ms := r.ms
+	if r.a1 < 0 {
+		if k := findPhrase(toks, 0, len(toks), byCues); k >= 0 {
+			for idx := range ms {
+				if ms[idx].i >= k && ms[idx].i <= k+4 && ms[idx].armed() {
+					r.a1 = idx
+					break
+				}
+			}
+		}
+	}
+	if r.a1 < 0 {
+		for idx := range ms {
+			if ms[idx].armed() && (r.a2 < 0 || ms[idx].actor.Name != ms[r.a2].actor.Name) {
+				r.a1 = idx
+				break
+			}
+		}
+	}
+	if r.a1 >= 0 && ms[r.a1].armed() && r.a2 < 0 {
+		for idx := range ms {
+			m := ms[idx]
+			if m.actor.Name != ms[r.a1].actor.Name && m.Start > ms[r.a1].Start && m.armed() {
+				r.a2 = idx
+				return
+			}
+		}
+		for idx := range ms {
+			if ms[idx].actor.Name != ms[r.a1].actor.Name && ms[idx].Generic == "civilians" {
+				r.a2 = idx
+				return
+			}
+		}
+	}
+}
+
+// bracketParents codes "Katiba Macina (JNIM)" as ACLED does: the group in brackets is the actor, the
+// named unit its associate.
+func bracketParents(text string, ms []castMention) []castMention {
+	var out []castMention
+	for k := 0; k < len(ms); k++ {
+		m := ms[k]
+		if k+1 < len(ms) && m.Generic == "" && ms[k+1].Generic == "" && m.actor.Name != ms[k+1].actor.Name {
+			n := ms[k+1]
+			if strings.TrimSpace(text[m.End:n.Start]) == "(" {
+				m.assoc = append(m.assoc, m.actor)
+				m.actor = n.actor
+				m.End, m.j = n.End, n.j
+				k++
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// applyEventType makes the roles agree with the event type (known or read from the cue words):
+// demonstrations have the crowd as actor1, civilians are the target of violence against civilians,
+// a violent event with a victim but no named perpetrator has an unidentified armed group.
+func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c Context, crowdSubject bool, verb string) {
+	t := c.EventType
+	violent := verb == "violence"
+	armed1 := isArmed(out.Actor1)
+	protest, riot := hasCue(toks, protestCues), hasCue(toks, riotCues)
+	crowdWord := false
+	for _, m := range ms {
+		if m.Generic == "protesters" || m.Generic == "rioters" {
+			crowdWord = true
+		}
+	}
+	if t == "" && verb == "protest" && out.Actor1.Inter != 1 {
+		// "PDP youth protest ...": the demonstration is the event, a named group joins the crowd.
+		t = "Protests"
+		if riot {
+			t = "Riots"
+		}
+	}
+	if t == "" && out.Actor1.Inter == 1 && (protest || crowdWord) && hasCue(toks, interventionCues) {
+		// "Police used teargas to disperse the crowd": the crowd is actor1, the police actor2.
+		t = "Protests"
+		if riot || riotOnly(toks) {
+			t = "Riots"
+		}
+	}
+	if t == "" && !armed1 {
+		switch {
+		case (crowdSubject || crowdWord) && (riot || riotOnly(toks)):
+			t = "Riots"
+		case (crowdSubject || crowdWord) && protest:
+			t = "Protests"
+		case crowdSubject && violent:
+			t = "Riots"
+		case protest && !violent:
+			t = "Protests"
+		}
+	}
+	crowd := func(class string) Actor { return d.resolveGeneric(class, "", "", c.Country, c.Date) }
+	switch t {
+	case "Protests", "Riots":
+		class := "protesters"
+		if t == "Riots" {
+			class = "rioters"
+		}
+		if out.Actor1.Inter != 6 && out.Actor1.Inter != 5 {
+			if armed1 && out.Actor1.Inter != 1 && out.Actor2.Name == "" {
+				out.Assoc1 = appendActor(out.Assoc1, out.Actor1, Actor{})
+			}
+			if out.Actor1.Inter == 1 {
+				out.Actor2, out.Actor2Span = out.Actor1, out.Actor1Span
+			}
+			out.Actor1, out.Actor1Span = crowd(class), [2]int{}
+		} else {
+			out.Actor1 = crowd(class)
+		}
+		// Actor2 of a demonstration is who intervened (police) or whom a mob attacked.
+		if out.Actor2.Name != "" && out.Actor2.Inter != 1 && t == "Protests" {
+			out.Actor2, out.Actor2Span = Actor{}, [2]int{}
+		}
+		if out.Actor2.Name == "" {
+			for _, m := range ms {
+				if (m.Generic == "police" || m.Generic == "military" || m.Generic == "gendarmes" || m.actor.Inter == 1) && hasCue(toks, interventionCues) {
+					out.Actor2, out.Actor2Span = m.actor, m.span()
+					break
+				}
+			}
+		}
+		if out.Actor2.Inter == 6 || (out.Actor2.Inter == 5 && t == "Protests") {
+			out.Actor2, out.Actor2Span = Actor{}, [2]int{}
+		}
+		return
+	case "Violence against civilians":
+		if out.Actor2.Inter != 7 {
+			if out.Actor1.Inter == 7 && out.Actor2.Name != "" {
+				out.Actor1, out.Actor2 = out.Actor2, out.Actor1
+				out.Actor1Span, out.Actor2Span = out.Actor2Span, out.Actor1Span
+			} else {
+				out.Actor2, out.Actor2Span = crowd("civilians"), civilianSpan(ms)
+			}
+		}
+	case "Battles":
+		if out.Actor2.Inter == 7 || out.Actor2.Name == "" {
+			for _, m := range ms {
+				if m.armed() && m.actor.Name != out.Actor1.Name {
+					out.Actor2, out.Actor2Span = m.actor, m.span()
+					break
+				}
+			}
+		}
+	}
+	if !armed1 && violent {
+		// Victims but no perpetrator named: an unidentified armed group.
+		if out.Actor1.Inter == 7 && out.Actor2.Name == "" {
+			out.Actor2, out.Actor2Span = out.Actor1, out.Actor1Span
+		}
+		out.Actor1, out.Actor1Span = crowd("unidentified"), [2]int{}
+		if out.Actor2.Name == "" {
+			out.Actor2, out.Actor2Span = crowd("civilians"), civilianSpan(ms)
+		}
+	}
+	if out.Actor2.Name == "" && violent && armed1 && t != "Battles" {
+		// An armed group's violence with no other party named falls on civilians.
+		out.Actor2, out.Actor2Span = crowd("civilians"), civilianSpan(ms)
+	}
+}
+
+// riotOnly reports text whose crowd words are of a mob, not a protest.
+func riotOnly(toks []token) bool {
+	for _, t := range toks {
+		switch t.norm {
+		case "mob", "mobs", "rioters", "lynched", "lynching":
+			return true
+		}
+	}
+	return false
+}
+
+func civilianSpan(ms []castMention) [2]int {
+	for _, m := range ms {
+		if m.Generic == "civilians" {
+			return m.span()
+		}
+	}
+	return [2]int{}
+}
+
+// promoteParents codes a group as ACLED does when it usually appears as the associate of a parent
+// group (Katiba Macina under JNIM): the parent becomes the actor, the group its associate.
+func (d *Dictionary) promoteParents(out *Cast) {
+	if p, ok := d.parents[d.plainName(out.Actor1.Name)]; ok && d.plainName(out.Actor2.Name) != p {
+		child := out.Actor1
+		out.Actor1 = d.finishLike(p, child)
+		out.Assoc1 = appendActor(out.Assoc1, child, out.Actor1)
+	}
+	if p, ok := d.parents[d.plainName(out.Actor2.Name)]; ok && d.plainName(out.Actor1.Name) != p {
+		child := out.Actor2
+		out.Actor2 = d.finishLike(p, child)
+		out.Assoc2 = appendActor(out.Assoc2, child, out.Actor2)
+	}
+}
+
+func (d *Dictionary) plainName(name string) string {
+	p, _, _, _ := stripEra(name)
+	return p
+}
+
+func (d *Dictionary) finishLike(name string, like Actor) Actor {
+	a := d.finish(name, like.Country, time.Time{})
+	if a.Inter == 0 {
+		a.Inter = like.Inter
+	}
+	return a
+}
+
+func appendActor(list []Actor, a, main Actor) []Actor {
+	if a.Name == "" || a.Name == main.Name {
+		return list
+	}
+	for _, x := range list {
+		if x.Name == a.Name {
+			return list
+		}
+	}
+	return append(list, a)
+}
+
+// joinAlternatives merges "JNIM and/or ISGS" / "ISWAP or Boko Haram" into ACLED's combined name when
+// ACLED uses it.
+func (d *Dictionary) joinAlternatives(text string, ms []castMention, c Context) []castMention {
+	var out []castMention
+	for k := 0; k < len(ms); k++ {
+		m := ms[k]
+		if k+1 < len(ms) && m.Generic == "" && ms[k+1].Generic == "" {
+			n := ms[k+1]
+			between := strings.ToLower(strings.TrimSpace(text[m.End:n.Start]))
+			if between == "or" || between == "and/or" || between == "/" || between == "and / or" {
+				a, b := d.plainName(m.actor.Name), d.plainName(n.actor.Name)
+				for _, name := range []string{a + " and/or " + b, b + " and/or " + a} {
+					if d.combos[name] || d.combosRenamed(name, c.Date) {
+						m.actor = d.finish(name, c.Country, c.Date)
+						m.End, m.j = n.End, n.j
+						m.Text = text[m.Start:m.End]
+						k++
+						break
+					}
+				}
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// combosRenamed reports whether a combined name is the later name of a learned combination.
+func (d *Dictionary) combosRenamed(name string, date time.Time) bool {
+	for old := range d.combos {
+		if d.finish(old, "", date).Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// sentenceBounds splits the tokens into sentences at ". ", "! ", "? " and line breaks.
+func sentenceBounds(text string, toks []token) [][2]int {
+	var out [][2]int
+	s := 0
+	for k := 1; k < len(toks); k++ {
+		gap := text[toks[k-1].end:toks[k].start]
+		if strings.ContainsAny(gap, ".!?\n") && !abbreviation(toks[k-1]) {
+			out = append(out, [2]int{s, k})
+			s = k
+		}
+	}
+	return append(out, [2]int{s, len(toks)})
+}
+
+func abbreviation(t token) bool {
+	switch t.norm {
+	case "mr", "mrs", "dr", "st", "gen", "col", "lt", "capt", "sgt", "u", "s", "no", "approx":
+		return true
+	}
+	return len(t.norm) == 1
+}
+
+func tokenRange(toks []token, start, end int) (int, int) {
+	i, j := len(toks), len(toks)
+	for k, t := range toks {
+		if t.start >= start && i == len(toks) {
+			i = k
+		}
+		if t.end <= end {
+			j = k + 1
+		}
+	}
+	if j < i {
+		j = i
+	}
+	return i, j
+}
+
+func firstCue(toks []token, from, to int, sets ...map[string]bool) int {
+	for k := from; k < to; k++ {
+		for _, s := range sets {
+			if s[toks[k].norm] || (toks[k].norm == "march" && !toks[k].title && s["marched"]) {
+				return k
+			}
+		}
+	}
+	return -1
+}
+
+func hasCue(toks []token, set map[string]bool) bool {
+	return firstCue(toks, 0, len(toks), set) >= 0
+}
+
+// findPhrase returns the token index just after the first occurrence of one of the phrases in
+// toks[from:to], or -1.
+func findPhrase(toks []token, from, to int, phrases [][]string) int {
+	for k := max(from, 0); k < to && k < len(toks); k++ {
+	next:
+		for _, p := range phrases {
+			if k+len(p) > len(toks) {
+				continue
+			}
+			for q, w := range p {
+				if toks[k+q].norm != w {
+					continue next
+				}
+			}
+			return k + len(p)
+		}
+	}
+	return -1
+}
+
+// sameSideJoin reports two mentions joined as one party: "X and Y", "X, Y", "X with Y".
+func sameSideJoin(toks []token, prevEnd, i int) bool {
+	if prevEnd < 0 || i-prevEnd > 3 {
+		return false
+	}
+	for k := prevEnd; k < i; k++ {
+		switch toks[k].norm {
+		case "and", "with", "alongside", "their", "its", "e", "et":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func prevEnd(ms []castMention, idx int) int {
+	if idx == 0 {
+		return -1
+	}
+	return ms[idx-1].j
+}
+
+func anyArmed(ms []castMention, idxs []int) bool {
+	for _, i := range idxs {
+		if ms[i].armed() {
+			return true
+		}
+	}
+	return false
+}
