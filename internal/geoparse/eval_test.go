@@ -1,0 +1,102 @@
+package geoparse
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"testing"
+
+	"github.com/sitrep-dev/sitrep/internal/fixtures"
+)
+
+// floors are the least each country must reach on the ACLED dev records (percent of records):
+// admin1 right and coordinates within 25 km. They sit slightly below the measured figures so that
+// a regression fails.
+var floors = map[string]struct{ admin1, km25 float64 }{
+	"Mali":         {78, 69},
+	"Burkina Faso": {83, 78},
+	"Niger":        {80, 67},
+	"Nigeria":      {67, 60},
+	"Mozambique":   {74, 56},
+}
+
+const countryFloor = 82 // all countries, country right
+
+func TestACLEDLocations(t *testing.T) {
+	p := parser(t)
+	docs, err := os.Open(fixtures.Path(t, "eval", "acled-dev-docs.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer docs.Close()
+	rows, err := os.Open(fixtures.Path(t, "eval", "acled-dev.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	rep, err := EvaluateACLED(context.Background(), p, docs, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Countries() {
+		s := rep.ByCountry[c]
+		if s.N < 10 {
+			continue
+		}
+		t.Logf("%-14s n=%4d located %5.1f%%  country %5.1f%%  admin1 %5.1f%%  <=25km %5.1f%%", c, s.N, s.Pct(s.Located), s.Pct(s.Country), s.Pct(s.Admin1), s.Pct(s.Within25))
+	}
+	a := rep.All
+	t.Logf("%-14s n=%4d located %5.1f%%  country %5.1f%%  admin1 %5.1f%%  <=25km %5.1f%%", "ALL", a.N, a.Pct(a.Located), a.Pct(a.Country), a.Pct(a.Admin1), a.Pct(a.Within25))
+	if os.Getenv("GEOPARSE_MISSES") != "" {
+		for _, m := range rep.Misses {
+			if m.Country != os.Getenv("GEOPARSE_MISSES") && os.Getenv("GEOPARSE_MISSES") != "all" {
+				continue
+			}
+			t.Logf("MISS %s %s|%s|%s got %s|%s|%s %.0fkm :: %s", m.ID, m.WantCountry, m.WantAdmin1, m.WantLocation, m.GotCountry, m.GotAdmin1, m.GotName, m.Km, m.Text)
+		}
+	}
+	for c, f := range floors {
+		s := rep.ByCountry[c]
+		if s == nil {
+			t.Errorf("%s: no records", c)
+			continue
+		}
+		if s.Pct(s.Admin1) < f.admin1 {
+			t.Errorf("%s: admin1 right %.1f%% < floor %.1f%%", c, s.Pct(s.Admin1), f.admin1)
+		}
+		if s.Pct(s.Within25) < f.km25 {
+			t.Errorf("%s: within 25 km %.1f%% < floor %.1f%%", c, s.Pct(s.Within25), f.km25)
+		}
+	}
+	if a.Pct(a.Country) < countryFloor {
+		t.Errorf("all: country right %.1f%% < floor %.1f%%", a.Pct(a.Country), float64(countryFloor))
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	p := parser(b)
+	f, err := os.Open(fixtures.Path(b, "eval", "acled-dev-docs.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var texts []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() && len(texts) < 1000 {
+		var d struct{ Text string }
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, d.Text)
+	}
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		t := texts[n%len(texts)]
+		p.Parse(t, Hints{}).Locate(0, len(t))
+		n++
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "docs/s")
+}

@@ -1,0 +1,3 @@
+package geoparse
+
+//go:generate go run ./gen -o data/common.txt

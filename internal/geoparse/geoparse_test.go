@@ -1,0 +1,296 @@
+package geoparse
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/sitrep-dev/sitrep/internal/fixtures"
+	"github.com/sitrep-dev/sitrep/internal/gazetteer"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// testParser loads the embedded gazetteer once for all tests.
+var testParser = sync.OnceValues(func() (*Parser, error) {
+	g, err := gazetteer.Default()
+	if err != nil {
+		return nil, err
+	}
+	return New(g)
+})
+
+func parser(t testing.TB) *Parser {
+	t.Helper()
+	p, err := testParser()
+	if err != nil {
+		t.Fatalf("parser: %v", err)
+	}
+	return p
+}
+
+func mentionTexts(d *Doc) []string {
+	var out []string
+	for _, m := range d.Mentions() {
+		out = append(out, m.Text)
+	}
+	return out
+}
+
+func TestNotPlaces(t *testing.T) {
+	p := parser(t)
+	cases := []struct {
+		text   string
+		absent []string
+		want   []string
+	}{
+		{"On Sunday, Total said it would resume work near Palma in Cabo Delgado.", []string{"Sunday", "Total"}, []string{"Palma", "Cabo Delgado"}},
+		{"Interim president Assimi Goita visited troops in Gao on Monday.", []string{"Assimi", "Goita", "Monday"}, []string{"Gao"}},
+		{"Reuters and AFP reported that the Islamic State claimed the attack in Menaka in March.", []string{"Reuters", "AFP", "Islamic", "State", "March"}, []string{"Menaka"}},
+		{"Katiba Macina fighters attacked the village of Diallassagou.", []string{"Katiba", "Macina"}, []string{"Diallassagou"}},
+		{"General Moussa Traore spoke in Bamako.", []string{"Moussa", "Traore"}, []string{"Bamako"}},
+	}
+	for _, c := range cases {
+		d := p.Parse(c.text, Hints{})
+		got := mentionTexts(d)
+		for _, a := range c.absent {
+			for _, g := range got {
+				if strings.Contains(g, a) {
+					t.Errorf("%q: %q recognised as a place (mentions %q)", c.text, a, got)
+				}
+			}
+		}
+		for _, w := range c.want {
+			found := false
+			for _, g := range got {
+				if g == w {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%q: place %q not found (mentions %q)", c.text, w, got)
+			}
+		}
+	}
+}
+
+func TestLocateSentences(t *testing.T) {
+	p := parser(t)
+	cases := []struct {
+		text            string
+		country, admin1 string
+		names           []string
+		prec            int
+	}{
+		{"On 3 May, gunmen killed two people in Kadji (Gao, Gao).", "Mali", "Gao", []string{"Kadji"}, 1},
+		{"Gunmen killed ten farmers three kilometers from Diallassagou, in the Bandiagara area.", "Mali", "Mopti", []string{"Diallassagou"}, 2},
+		{"Soldiers clashed with militants near the village of Tassia in the Tillaberi region of Niger.", "Niger", "Tillaberi", []string{"Tassia"}, 2},
+		{"Insurgents attacked Palma, a spokesman said in Maputo.", "Mozambique", "Cabo Delgado", []string{"Palma"}, 1},
+		{"Villagers fled to Bandiagara after jihadists attacked Djiguibombo.", "Mali", "Mopti", []string{"Djiguibombo", "Djigui Bombo"}, 1},
+		{"Fighting broke out at Tinzaouatene near the Algerian border.", "Mali", "Kidal", []string{"Tinzaouatene", "Tinzaouaten", "Tin Zaouatene", "Tin-Zaouatene", "Tinzawatene"}, 1},
+		{"Fighting broke out at Tin-Zaouatene near the Algerian border.", "Mali", "Kidal", []string{"Tinzaouatene", "Tinzaouaten", "Tin Zaouatene", "Tin-Zaouatene", "Tinzawatene"}, 1},
+		{"Gunfire was heard in Tombouctou on Monday.", "Mali", "Tombouctou", []string{"Timbuktu", "Tombouctou"}, 1},
+		{"Gunmen attacked a police school in the Faladie district of Bamako.", "Mali", "Bamako", nil, 0},
+		{"Bandits killed seven farmers in Gidan Goga of Maradun LGA, Zamfara State.", "Nigeria", "Zamfara", nil, 0},
+	}
+	for _, c := range cases {
+		d := p.Parse(c.text, Hints{})
+		loc, ok := d.Locate(0, len(c.text))
+		if !ok {
+			t.Errorf("%q: no location (mentions %q)", c.text, mentionTexts(d))
+			continue
+		}
+		if loc.Country != c.country || loc.Admin1 != c.admin1 {
+			t.Errorf("%q: got %s / %s / %s, want %s / %s (mentions %q)", c.text, loc.Country, loc.Admin1, loc.Name, c.country, c.admin1, mentionTexts(d))
+		}
+		if c.names != nil && !containsFold(c.names, loc.Name) {
+			t.Errorf("%q: location %q, want one of %q", c.text, loc.Name, c.names)
+		}
+		if c.prec != 0 && loc.GeoPrecision != c.prec {
+			t.Errorf("%q: precision %d, want %d", c.text, loc.GeoPrecision, c.prec)
+		}
+		if loc.End > len(c.text) || loc.Start > loc.End {
+			t.Errorf("%q: bad evidence span %d..%d", c.text, loc.Start, loc.End)
+		}
+	}
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if gazetteer.Fold(x) == gazetteer.Fold(s) {
+			return true
+		}
+	}
+	return false
+}
+
+type seedArticle struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Text  string `json:"text"`
+}
+
+func readSeeds(t testing.TB) map[string]seedArticle {
+	t.Helper()
+	f, err := os.Open(fixtures.Path(t, "fixtures", "seeds", "articles.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]seedArticle{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var a seedArticle
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			t.Fatal(err)
+		}
+		out[a.ID] = a
+	}
+	return out
+}
+
+// paragraph returns the byte span of the first paragraph of text that contains anchor.
+func paragraph(t *testing.T, text, anchor string) (int, int) {
+	t.Helper()
+	i := strings.Index(text, anchor)
+	if i < 0 {
+		t.Fatalf("anchor %q not in article", anchor)
+	}
+	s := strings.LastIndex(text[:i], "\n")
+	e := strings.Index(text[i:], "\n")
+	if e < 0 {
+		e = len(text) - i
+	}
+	return s + 1, i + e
+}
+
+// TestSeedEvents locates the gold events of the seed articles. Each case names the article, a word
+// that anchors the paragraph describing the event ("" for the whole article) and what a careful
+// coder puts there.
+func TestSeedEvents(t *testing.T) {
+	p := parser(t)
+	seeds := readSeeds(t)
+	cases := []struct {
+		id, anchor      string
+		country, admin1 string
+		names           []string
+		prec            int
+	}{
+		{"defensepost-suspected-jihadist-attack-central-mali", "", "Mali", "Mopti", []string{"Djiguibombo", "Djigui Bombo"}, 1},
+		{"defensepost-civilians-killed-central-mali", "", "Mali", "Mopti", []string{"Diallassagou"}, 2},
+		{"apa-kadji-gao-eis", "", "Mali", "Gao", []string{"Kadji"}, 1},
+		{"defensepost-western-niger-attack", "", "Niger", "Tillaberi", []string{"Tassia"}, 2},
+		{"mali-boulikessi-timbuktu-jnim", "seizing control", "Mali", "Mopti", []string{"Boulikessi", "Boulkessi", "Boulkessy"}, 0},
+		{"mali-boulikessi-timbuktu-jnim", "historic northern city", "Mali", "Tombouctou", []string{"Timbuktu", "Tombouctou"}, 1},
+		{"rearguard-isis-claims-palma", "", "Mozambique", "Cabo Delgado", []string{"Palma"}, 0},
+		{"mz-army-retake-palma-translated", "", "Mozambique", "Cabo Delgado", []string{"Palma"}, 0},
+		{"defensepost-gunmen-attack-police-base-in-mali-capital", "", "Mali", "Bamako", []string{"Bamako", "Faladie", "Senou"}, 0},
+		{"defensepost-mali-fights-algeria-border", "", "Mali", "Kidal", []string{"Tinzaouaten", "Tinzaouatene", "Tin Zaouatene"}, 0},
+		{"defensepost-mali-separatists-victory-algeria-border", "", "Mali", "Kidal", []string{"Tinzaouaten", "Tinzaouatene", "Tin Zaouatene"}, 0},
+		{"defensepost-mali-separatists-kill-wagner-government-fighters", "", "Mali", "Kidal", []string{"Tinzaouaten", "Tinzaouatene", "Tin Zaouatene"}, 0},
+	}
+	for _, c := range cases {
+		a, ok := seeds[c.id]
+		if !ok {
+			t.Errorf("seed %s missing", c.id)
+			continue
+		}
+		d := p.Parse(a.Text, Hints{Title: a.Title})
+		start, end := 0, len(a.Text)
+		if c.anchor != "" {
+			start, end = paragraph(t, a.Text, c.anchor)
+		}
+		loc, ok := d.Locate(start, end)
+		if !ok {
+			t.Errorf("%s: no location", c.id)
+			continue
+		}
+		if loc.Country != c.country || loc.Admin1 != c.admin1 || !containsFold(c.names, loc.Name) {
+			t.Errorf("%s [%s]: got %s / %s / %s (prec %d), want %s / %s / %q", c.id, c.anchor, loc.Country, loc.Admin1, loc.Name, loc.GeoPrecision, c.country, c.admin1, c.names)
+		}
+		if c.prec != 0 && loc.GeoPrecision != c.prec {
+			t.Errorf("%s: precision %d, want %d", c.id, loc.GeoPrecision, c.prec)
+		}
+		for _, m := range d.Mentions() {
+			if f := gazetteer.Fold(m.Text); f == "total" || f == "assimi" || f == "sunday" {
+				t.Errorf("%s: %q taken for a place", c.id, m.Text)
+			}
+		}
+	}
+}
+
+// TestSeedMentionsGolden pins every seed article's resolved mentions and focus country, so that
+// changes to recognition show up as a reviewable diff (go test -run Golden -update).
+func TestSeedMentionsGolden(t *testing.T) {
+	p := parser(t)
+	seeds := readSeeds(t)
+	var ids []string
+	for id := range seeds {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var b strings.Builder
+	for _, id := range ids {
+		a := seeds[id]
+		d := p.Parse(a.Text, Hints{Title: a.Title})
+		fmt.Fprintf(&b, "## %s focus=%s\n", id, d.FocusCountry())
+		for _, m := range d.Mentions() {
+			a1, _ := p.g.AdminNames(m.Place)
+			fmt.Fprintf(&b, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Start, m.Text, m.Kind, m.Cue, m.Place.Name, m.Place.Country, a1)
+		}
+	}
+	golden := filepath.Join("testdata", "seed-mentions.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create)", err)
+	}
+	if string(want) != b.String() {
+		t.Errorf("seed mentions differ from %s; run go test -run Golden -update and review the diff", golden)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"On 3 May, gunmen killed two people in Kadji (Gao, Gao).",
+		"Bamako, Mali – Gunmen attacked the Faladié district.",
+		"near the village of Tin-Zaouatène (Kidal",
+		"in ((Gao, )) N'Djamena’s \u00a0Mocimboa da Praia",
+		"\xff\xfeGao Total Sunday",
+	} {
+		f.Add(s)
+	}
+	p := parser(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		d := p.Parse(s, Hints{Title: s})
+		for _, m := range d.Mentions() {
+			if m.Start < 0 || m.End > len(s) || m.Start >= m.End {
+				t.Fatalf("span %d..%d outside text of %d bytes", m.Start, m.End, len(s))
+			}
+			if m.Start > 0 && !utf8.RuneStart(s[m.Start]) || m.End < len(s) && !utf8.RuneStart(s[m.End]) {
+				t.Fatalf("span %d..%d splits a character", m.Start, m.End)
+			}
+			if s[m.Start:m.End] != m.Text {
+				t.Fatalf("mention text %q does not match span", m.Text)
+			}
+		}
+		if loc, ok := d.Locate(0, len(s)); ok {
+			if loc.Start < 0 || loc.End > len(s) || loc.Start > loc.End {
+				t.Fatalf("location span %d..%d outside text", loc.Start, loc.End)
+			}
+		}
+	})
+}

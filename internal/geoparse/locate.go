@@ -1,0 +1,243 @@
+package geoparse
+
+import (
+	"math"
+
+	"github.com/sitrep-dev/sitrep/internal/gazetteer"
+)
+
+// Locate picks the location of an event described in text[start:end]: where it happened, not where
+// survivors fled or a spokesman spoke. Without a usable place there it falls back to the document's
+// best place, then to the focus country, with the matching geo_precision; ok is false only when not
+// even a country is known.
+func (d *Doc) Locate(start, end int) (Location, bool) {
+	if i := d.bestIn(start, end, false); i >= 0 {
+		if loc, ok := d.locationOf(i, start, end); ok {
+			return loc, true
+		}
+	}
+	if i := d.bestIn(0, len(d.text), true); i >= 0 {
+		if loc, ok := d.locationOf(i, 0, len(d.text)); ok {
+			return loc, true
+		}
+	}
+	if d.focus == "" {
+		return Location{}, false
+	}
+	c, ok := d.p.g.Country(d.focus)
+	if !ok {
+		return Location{}, false
+	}
+	loc := d.fill(countryPlace(c), 3)
+	loc.Name = c.Name
+	for _, m := range d.ms {
+		if m.Kind == "country" && m.Place.Country == d.focus {
+			loc.Start, loc.End = m.Start, m.End
+			break
+		}
+	}
+	return loc, true
+}
+
+// bestIn returns the index of the mention in [start, end) most likely to be where the event
+// happened, or -1.
+func (d *Doc) bestIn(start, end int, resolvedOnly bool) int {
+	best, bs := -1, math.Inf(-1)
+	rank := 0
+	for i := range d.ms {
+		m := &d.ms[i]
+		if m.Start < start || m.End > end || m.Kind == "country" {
+			continue
+		}
+		if !m.Resolved && (resolvedOnly || len(m.r.paren) == 0 && !d.hasFallback(i)) {
+			continue
+		}
+		s := d.eventScore(i) - 0.3*float64(rank)
+		rank++
+		if s > bs {
+			best, bs = i, s
+		}
+	}
+	return best
+}
+
+// eventScore rates how likely mention i names the event's place.
+func (d *Doc) eventScore(i int) float64 {
+	m := &d.ms[i]
+	var s float64
+	if b := m.r.before; b != nil {
+		switch b.role {
+		case "event":
+			s += 1.5
+			if strongCue[b.label] {
+				s += 1
+			}
+		case "away":
+			s -= 4
+		case "ref":
+			s += 1 // "3 km from X": the event is near X
+		}
+	}
+	if a := m.r.after; a != nil && a.role == "event" && a.prec > 1 {
+		s -= 0.5 // "the X area" is vaguer than a named village
+	}
+	if m.r.inParen > 0 {
+		s -= 3 // a qualifier of another name
+	}
+	if m.r.dateline {
+		s -= 3 // where the story was filed
+	}
+	if len(m.r.paren) > 0 {
+		s += 1
+	}
+	if !m.Resolved {
+		s -= 0.5
+		return s
+	}
+	switch pl := m.Place; {
+	case pl.Code == "ADM1":
+		s -= 1.5
+	case pl.Code == "ADM2":
+		s -= 0.7
+	case pl.Class == 'P':
+		s += 1
+	case pl.Class == 'A':
+		s -= 0.2
+	default:
+		s += 0.3
+	}
+	if d.focus != "" && m.Place.Country != d.focus {
+		s -= 2
+	}
+	// A name the story keeps returning to is where it happened.
+	f := gazetteer.Fold(m.Text)
+	var rep float64
+	for j := range d.ms {
+		if j != i && gazetteer.Fold(d.ms[j].Text) == f {
+			rep += 0.2
+		}
+	}
+	return s + min(rep, 0.6)
+}
+
+// hasFallback reports whether an unresolved mention has a resolved unit to fall back on.
+func (d *Doc) hasFallback(i int) bool {
+	_, ok := d.fallbackFor(i)
+	return ok
+}
+
+// fallbackFor finds the most specific resolved unit that contains unresolved mention i: its
+// bracketed qualifiers first, then the other admin units the story names in the same country.
+func (d *Doc) fallbackFor(i int) (int, bool) {
+	best, bs := -1, 0
+	for j := range d.ms {
+		o := &d.ms[j]
+		if j == i || !o.Resolved || o.Kind == "country" {
+			continue
+		}
+		var spec int
+		switch {
+		case o.r.inParen == i+1:
+			spec = 10
+		case o.Place.Code == "ADM3":
+			spec = 4
+		case o.Place.Code == "ADM2":
+			spec = 3
+		case o.Place.Code == "ADM1":
+			spec = 2
+		default:
+			continue
+		}
+		if o.r.inParen == i+1 {
+			switch o.Place.Code {
+			case "ADM3":
+				spec += 3
+			case "ADM2":
+				spec += 2
+			case "ADM1":
+				spec += 1
+			}
+		}
+		if d.focus != "" && o.Place.Country != d.focus {
+			continue
+		}
+		if spec > bs {
+			best, bs = j, spec
+		}
+	}
+	return best, best >= 0
+}
+
+// locationOf turns mention i into a Location; start and end bound the event's sentences.
+func (d *Doc) locationOf(i, start, end int) (Location, bool) {
+	m := &d.ms[i]
+	if !m.Resolved {
+		j, ok := d.fallbackFor(i)
+		if !ok {
+			return Location{}, false
+		}
+		loc := d.fill(d.ms[j].Place, 3)
+		loc.Start, loc.End = m.Start, m.End
+		return loc, true
+	}
+	prec := 1
+	if b := m.r.before; b != nil && b.prec > prec && b.role != "away" {
+		prec = b.prec
+	}
+	if a := m.r.after; a != nil && a.role == "event" && a.prec > prec {
+		prec = a.prec
+	}
+	// "3 km from X" elsewhere in the event's sentences makes X itself approximate.
+	for j := range d.ms {
+		o := &d.ms[j]
+		if j != i && o.Resolved && o.Place.ID == m.Place.ID && o.Place.Name == m.Place.Name && o.Start >= start && o.End <= end {
+			if b := o.r.before; b != nil && b.role != "away" && b.prec > prec {
+				prec = b.prec
+			}
+		}
+	}
+	switch m.Place.Code {
+	case "ADM1", "ADM2":
+		prec = 3
+	case "ADM3":
+		prec = max(prec, 2)
+	}
+	loc := d.fill(m.Place, prec)
+	loc.Start, loc.End = m.Start, m.End
+	return loc, true
+}
+
+// fill builds a Location for a gazetteer place.
+func (d *Doc) fill(p gazetteer.Place, prec int) Location {
+	loc := Location{
+		Name:         p.Name,
+		Lat:          round4(p.Lat),
+		Lon:          round4(p.Lon),
+		GeoPrecision: prec,
+	}
+	if c, ok := d.p.g.Country(p.Country); ok {
+		loc.Country, loc.ISO3, loc.ISO, loc.Region = c.Name, c.ISO3, c.Numeric, c.Region
+	}
+	if p.Code != "PCLI" {
+		loc.Admin1, loc.Admin2 = d.p.g.AdminNames(p)
+		switch p.Code {
+		case "ADM1":
+			if loc.Admin1 == "" {
+				loc.Admin1 = p.Name
+			}
+			loc.Admin2 = ""
+			loc.Name = loc.Admin1 // ACLED names a region-level location after the region
+		case "ADM2":
+			if loc.Admin2 == "" {
+				loc.Admin2 = p.Name
+			}
+			loc.Name = loc.Admin2
+		}
+	}
+	if p.Source == "geonames" && p.ID > 0 {
+		loc.GeonameID = p.ID
+	}
+	return loc
+}
+
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }

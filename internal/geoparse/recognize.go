@@ -1,0 +1,401 @@
+package geoparse
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/sitrep-dev/sitrep/internal/gazetteer"
+)
+
+// token is a run of letters and digits, the unit the gazetteer counts names in.
+type token struct {
+	start, end int
+	fold       string
+	upper      bool // starts with an upper-case letter
+	allUpper   bool // every letter upper case (an acronym or a shouted headline)
+	sentStart  bool // first word of a sentence (or a line)
+}
+
+func tokenize(text string) []token {
+	var toks []token
+	in := false
+	var cur token
+	letters, uppers := 0, 0
+	flush := func(end int) {
+		cur.end = end
+		cur.fold = gazetteer.Fold(text[cur.start:end])
+		cur.allUpper = letters >= 2 && uppers == letters
+		toks = append(toks, cur)
+	}
+	for i, r := range text {
+		word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Mn)
+		switch {
+		case word && !in:
+			in = true
+			cur = token{start: i, upper: unicode.IsUpper(r), sentStart: sentenceStartBefore(text, i)}
+			letters, uppers = 0, 0
+		case !word && in:
+			in = false
+			flush(i)
+		}
+		if word && unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				uppers++
+			}
+		}
+	}
+	if in {
+		flush(len(text))
+	}
+	return toks
+}
+
+// sentenceStartBefore reports whether the word at i begins a sentence: only spaces, quotes and
+// brackets lie between it and the previous sentence end or line break.
+func sentenceStartBefore(text string, i int) bool {
+	for i > 0 {
+		r, n := utf8.DecodeLastRuneInString(text[:i])
+		switch {
+		case r == '\n' || r == '.' || r == '!' || r == '?' || r == ':' || r == '–' || r == '—':
+			return true
+		case unicode.IsSpace(r) || strings.ContainsRune("\"'“”‘’«»([", r):
+			i -= n
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// joinable reports whether the characters between two tokens keep them in one name: a single space,
+// a hyphen or an apostrophe ("Tin-Zaouatene", "N'Djamena", "Mocimboa da Praia"), never a comma,
+// full stop or line break.
+func joinable(gap string) bool {
+	if gap == "" || len(gap) > 4 {
+		return false
+	}
+	spaces := 0
+	for _, r := range gap {
+		switch r {
+		case ' ', '\u00a0':
+			spaces++
+		case '-', '\'', '’', '‐', '‑':
+		default:
+			return false
+		}
+	}
+	return spaces <= 2
+}
+
+// particles may appear in lower case inside a multi-word place name.
+var particles = map[string]bool{"da": true, "de": true, "do": true, "dos": true, "das": true, "du": true, "des": true, "la": true, "le": true, "el": true, "al": true, "n": true, "i": true, "ag": true, "ou": true, "wa": true, "of": true, "sur": true, "en": true, "e": true}
+
+// strongCue labels pin a following capitalised name as a place even when the gazetteer does not
+// know it.
+var strongCue = map[string]bool{"village of": true, "town of": true, "locality of": true, "city of": true, "neighbourhood of": true}
+
+// raw is a recognised span before resolution.
+type raw struct {
+	i, j     int // token range [i, j)
+	country  gazetteer.Country
+	isCtry   bool
+	known    bool // the gazetteer has the name
+	before   *cue
+	after    *cue
+	paren    []string // folded qualifiers in the parentheses right after the name
+	inParen  int      // index+1 of the mention this one qualifies ("Kadji (Gao, Gao)"), 0 if none
+	demonym  bool
+	dateline bool // "Bamako, Mali –" or "APA - Bamako (Mali)": where the story was filed
+}
+
+// recognize scans the tokens for place names: longest gazetteer match first at each capitalised
+// token, filtered by the stoplist, the ordinary-word list and the context.
+func (p *Parser) recognize(text string, toks []token) []raw {
+	var out []raw
+	for i := 0; i < len(toks); {
+		t := toks[i]
+		if !t.upper {
+			i++
+			continue
+		}
+		bc := p.cueBefore(toks, i, text)
+		n, r, consumed := p.matchAt(text, toks, i, bc)
+		if n > 0 {
+			r.before = bc
+			r.after = p.cueAfter(toks, r.j, text)
+			out = append(out, r)
+			i += n
+			continue
+		}
+		if consumed > 0 {
+			i += consumed
+			continue
+		}
+		// A capitalised name right after "the village of", or followed by its admin units in
+		// brackets, is a place even if the gazetteer does not know it.
+		if !p.common[t.fold] && !p.stop[t.fold] && !t.allUpper {
+			j := i + 1
+			for j < len(toks) && j-i < 4 && toks[j].upper && joinable(text[toks[j-1].end:toks[j].start]) {
+				j++
+			}
+			if bc != nil && strongCue[bc.label] || qualifiedByParen(text, toks, j) {
+				out = append(out, raw{i: i, j: j, before: bc, after: p.cueAfter(toks, j, text)})
+				i = j
+				continue
+			}
+		}
+		i++
+	}
+	p.linkParens(text, toks, out)
+	for k := range out {
+		out[k].dateline = isDateline(text, toks, out[k])
+	}
+	return out
+}
+
+// isDateline reports whether a mention is a dateline: at the start of a line and followed by a
+// dash, or by a country and a dash ("Bamako, Mali –", "BAMAKO (Reuters) -").
+func isDateline(text string, toks []token, r raw) bool {
+	start := toks[r.i].start
+	ls := strings.LastIndexByte(text[:start], '\n') + 1
+	pre := strings.TrimSpace(text[ls:start])
+	if pre != "" && !strings.HasSuffix(pre, "-") && !strings.HasSuffix(pre, "–") {
+		return false
+	}
+	rest := text[toks[r.j-1].end:]
+	if len(rest) > 60 {
+		rest = rest[:60]
+	}
+	if i := strings.IndexAny(rest, "\n.;"); i >= 0 {
+		rest = rest[:i]
+	}
+	for _, dash := range []string{" –", " —", " - ", "–", "—"} {
+		if k := strings.Index(rest, dash); k >= 0 && k < 30 {
+			return true
+		}
+	}
+	return false
+}
+
+// matchAt tries the longest name starting at token i. It returns the number of tokens of an
+// accepted mention, or consumed > 0 when a stoplisted phrase covers them.
+func (p *Parser) matchAt(text string, toks []token, i int, bc *cue) (n int, r raw, consumed int) {
+	maxN := min(p.maxToken, len(toks)-i)
+	// How far the name can extend: tokens joined by spaces/hyphens, capitalised or particles.
+	lim := 1
+	for lim < maxN {
+		if !joinable(text[toks[i+lim-1].end:toks[i+lim].start]) {
+			break
+		}
+		nt := toks[i+lim]
+		if !nt.upper && !particles[nt.fold] {
+			break
+		}
+		lim++
+	}
+	for n := lim; n >= 1; n-- {
+		last := toks[i+n-1]
+		if !last.upper && !unicode.IsDigit(rune(text[last.start])) {
+			continue
+		}
+		span := text[toks[i].start:last.end]
+		f := gazetteer.Fold(span)
+		if p.stop[f] {
+			return 0, raw{}, n
+		}
+		if n == 1 && toks[i].allUpper && len(f) <= 5 {
+			// Acronyms (JNIM, LGA, AFP) are not place names; a country code is not a mention either.
+			continue
+		}
+		if c, ok := p.g.CountryByName(span); ok && !(n == 1 && len(f) <= 3) {
+			return n, raw{i: i, j: i + n, country: c, isCtry: true, demonym: !p.g.Has(f)}, 0
+		}
+		if !p.g.Has(f) {
+			continue
+		}
+		if truncated(text, toks, i, n) || !p.plausible(text, toks, i, n, bc) {
+			continue
+		}
+		return n, raw{i: i, j: i + n, known: true}, 0
+	}
+	return 0, raw{}, 0
+}
+
+// truncated reports whether the tokens are only part of a word joined by an apostrophe
+// ("Jama" of "Jama'a"), other than a possessive 's.
+func truncated(text string, toks []token, i, n int) bool {
+	j := i + n
+	if j < len(toks) {
+		gap := text[toks[j-1].end:toks[j].start]
+		if (gap == "'" || gap == "’") && toks[j].fold != "s" {
+			return true
+		}
+	}
+	if i > 0 {
+		gap := text[toks[i-1].end:toks[i].start]
+		if (gap == "'" || gap == "’") && len(toks[i-1].fold) > 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// plausible applies the context filters to a gazetteer match of n tokens at i.
+func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
+	strong := bc != nil && (strongCue[bc.label] || bc.role == "admin1" || bc.role == "admin2" || bc.role == "admin3")
+	ac := p.cueAfter(toks, i+n, text)
+	adminAfter := ac != nil && (ac.role == "admin1" || ac.role == "admin2" || ac.role == "admin3")
+	allCommon := true
+	for k := i; k < i+n; k++ {
+		if !p.common[toks[k].fold] && !particles[toks[k].fold] {
+			allCommon = false
+		}
+	}
+	if allCommon && !strong && !adminAfter {
+		return false
+	}
+	if strong || adminAfter {
+		return true
+	}
+	// A title before the name makes it a person: "President Bazoum", "General Tiani".
+	if i > 0 && p.titles[toks[i-1].fold] && joinable(text[toks[i-1].end:toks[i].start]) {
+		return false
+	}
+	// A capitalised neighbour that is not part of the name makes it part of a person's or an
+	// organisation's name: "Assimi Goita", "Amadou Kouffa", "Gao Football Club".
+	if k := i + n; k < len(toks) && toks[k].upper && !toks[k].allUpper && !p.common[toks[k].fold] &&
+		text[toks[k-1].end:toks[k].start] == " " && !p.g.Has(toks[k].fold) {
+		return false
+	}
+	if i > 0 && toks[i-1].upper && !toks[i-1].allUpper && !toks[i-1].sentStart && !p.common[toks[i-1].fold] &&
+		text[toks[i-1].end:toks[i].start] == " " && !p.g.Has(toks[i-1].fold) {
+		return false
+	}
+	return true
+}
+
+// cueBefore finds the cue phrase ending right before token i (an article "the" may sit between).
+// A name cue ("the town of") may itself follow a relational one ("60 km from the town of X",
+// "fled to the village of X"): the relation decides the role and precision.
+func (p *Parser) cueBefore(toks []token, i int, text string) *cue {
+	c, at := p.cueEnding(toks, i, text)
+	if c == nil || !strongCue[c.label] {
+		return c
+	}
+	if outer, _ := p.cueEnding(toks, at, text); outer != nil && outer.role != "event" || outer != nil && outer.prec > c.prec {
+		return outer
+	}
+	return c
+}
+
+// cueEnding finds the longest cue whose words end right before token i, skipping one "the", and
+// returns it with the index of its first token.
+func (p *Parser) cueEnding(toks []token, i int, text string) (*cue, int) {
+	for skip := 0; skip <= 1; skip++ {
+		end := i - skip
+		if skip == 1 && (i-1 < 0 || i-1 >= len(toks) || toks[i-1].fold != "the") {
+			continue
+		}
+		for ci := range p.before {
+			c := &p.before[ci]
+			k := len(c.words)
+			if end-k < 0 {
+				continue
+			}
+			ok := true
+			for w := 0; w < k; w++ {
+				tk := toks[end-k+w]
+				if tk.fold != c.words[w] {
+					ok = false
+					break
+				}
+				// The cue must not straddle a sentence end: "...in. Gao".
+				if w > 0 && strings.ContainsAny(text[toks[end-k+w-1].end:tk.start], ".;\n") {
+					ok = false
+					break
+				}
+			}
+			if ok && i < len(toks) && !strings.ContainsAny(text[toks[end-1].end:toks[i].start], ".;\n()") {
+				return c, end - k
+			}
+		}
+	}
+	return nil, i
+}
+
+// cueAfter finds the cue phrase starting at token j.
+func (p *Parser) cueAfter(toks []token, j int, text string) *cue {
+	if j <= 0 || j >= len(toks) {
+		return nil
+	}
+	if strings.ContainsAny(text[toks[j-1].end:toks[j].start], ".,;\n()") {
+		return nil
+	}
+	for ci := range p.after {
+		c := &p.after[ci]
+		k := len(c.words)
+		if j+k > len(toks) {
+			continue
+		}
+		ok := true
+		for w := 0; w < k; w++ {
+			if toks[j+w].fold != c.words[w] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return c
+		}
+	}
+	return nil
+}
+
+// qualifiedByParen reports whether the name ending before token j is followed by bracketed
+// capitalised names, "Tounte (Koutougou, Soum)", not an acronym "(JNIM)".
+func qualifiedByParen(text string, toks []token, j int) bool {
+	if j >= len(toks) {
+		return false
+	}
+	gap := strings.TrimSpace(text[toks[j-1].end:toks[j].start])
+	if gap != "(" {
+		return false
+	}
+	return toks[j].upper && !toks[j].allUpper
+}
+
+// linkParens finds "Name (A, B)" qualifiers, ACLED's "in Kadji (Gao, Gao)": the folded parts are
+// kept on the outer mention and mentions inside the brackets are marked as its qualifiers.
+func (p *Parser) linkParens(text string, toks []token, rs []raw) {
+	for k := range rs {
+		end := toks[rs[k].j-1].end
+		rest := text[end:]
+		trimmed := strings.TrimLeft(rest, " ")
+		if !strings.HasPrefix(trimmed, "(") {
+			continue
+		}
+		open := end + len(rest) - len(trimmed)
+		cl := strings.IndexByte(text[open:], ')')
+		if cl < 0 || cl > 120 {
+			continue
+		}
+		inner := text[open+1 : open+cl]
+		parts := strings.FieldsFunc(inner, func(r rune) bool { return r == ',' || r == '/' || r == ';' })
+		if len(parts) > 3 || len(inner) > 60 {
+			continue // a remark in brackets, not admin units
+		}
+		for _, part := range strings.FieldsFunc(inner, func(r rune) bool { return r == ',' || r == '/' || r == ';' }) {
+			if f := gazetteer.Fold(part); f != "" {
+				rs[k].paren = append(rs[k].paren, f)
+			}
+		}
+		for q := k + 1; q < len(rs); q++ {
+			if toks[rs[q].i].start > open+cl {
+				break
+			}
+			rs[q].inParen = k + 1
+		}
+	}
+}

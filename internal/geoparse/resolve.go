@@ -1,0 +1,407 @@
+package geoparse
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/sitrep-dev/sitrep/internal/gazetteer"
+)
+
+// Doc is one document's place mentions, resolved jointly.
+type Doc struct {
+	p     *Parser
+	text  string
+	ms    []mention
+	focus string             // ISO2
+	votes map[string]float64 // country → evidence weight, for ranking candidates
+}
+
+// mention is a Mention plus what resolution and location choice need.
+type mention struct {
+	Mention
+	r     raw
+	cands []gazetteer.Place
+	exact int     // cands[exact:] came from spelling variants
+	score float64 // of the chosen candidate
+}
+
+// Parse recognises and resolves the place mentions of a text.
+func (p *Parser) Parse(text string, h Hints) *Doc {
+	d := &Doc{p: p, text: text}
+	toks := tokenize(text)
+	raws := p.recognize(text, toks)
+	for _, r := range raws {
+		m := mention{r: r}
+		m.Start, m.End = toks[r.i].start, toks[r.j-1].end
+		m.Text = text[m.Start:m.End]
+		switch {
+		case r.inParen > 0:
+			m.Cue = "paren"
+		case r.after != nil && r.after.role != "event":
+			m.Cue = r.after.label
+		case r.before != nil:
+			m.Cue = r.before.label
+		case r.after != nil:
+			m.Cue = r.after.label
+		}
+		if r.isCtry {
+			m.Kind = "country"
+			m.Resolved = true
+			m.Place = countryPlace(r.country)
+		} else if r.known {
+			m.cands = p.g.Lookup(m.Text)
+		}
+		m.exact = len(m.cands)
+		if m.Kind == "" {
+			m.Kind = "place"
+		}
+		d.ms = append(d.ms, m)
+	}
+	d.resolve(h)
+	return d
+}
+
+func countryPlace(c gazetteer.Country) gazetteer.Place {
+	return gazetteer.Place{Name: c.Name, Lat: c.Lat, Lon: c.Lon, Class: 'A', Code: "PCLI", Country: c.ISO2, Source: "country"}
+}
+
+// Mentions returns the document's place mentions in text order.
+func (d *Doc) Mentions() []Mention {
+	out := make([]Mention, len(d.ms))
+	for i, m := range d.ms {
+		out[i] = m.Mention
+	}
+	return out
+}
+
+// FocusCountry is the ISO2 code of the country the story is mostly about ("" if none is known).
+func (d *Doc) FocusCountry() string { return d.focus }
+
+// resolve picks a candidate for every mention: a first pass on each name alone gives country votes,
+// then two passes add the focus country and agreement with the other mentions' choices.
+func (d *Doc) resolve(h Hints) {
+	votes := map[string]float64{}
+	if h.Country != "" {
+		votes[strings.ToUpper(h.Country)] += 3
+	}
+	if h.Title != "" {
+		for _, r := range d.p.recognize(h.Title, tokenize(h.Title)) {
+			if r.isCtry {
+				votes[r.country.ISO2] += 1.5
+			}
+		}
+	}
+	firstCountry := true
+	for _, m := range d.ms {
+		if m.Kind != "country" {
+			continue
+		}
+		w := 2.0
+		if m.r.demonym {
+			w = 1
+		}
+		if firstCountry && m.Start < 300 {
+			w += 1 // datelines and the lead name the country of the story
+		}
+		firstCountry = false
+		votes[m.Place.Country] += w
+	}
+	// Pass 0: each name on its own.
+	for i := range d.ms {
+		d.pick(i, nil, nil)
+	}
+	// Each distinct name votes once, spread over the countries where it names something, by the
+	// kind of place it is there (not its population: a big Palma in Spain must not outvote the
+	// story's Mozambique).
+	voted := map[string]bool{}
+	for _, m := range d.ms {
+		f := gazetteer.Fold(m.Text)
+		if len(m.cands) == 0 || voted[f] {
+			continue
+		}
+		voted[f] = true
+		best := map[string]float64{}
+		for _, c := range m.cands {
+			s := d.p.classPrior(c)
+			if v, ok := best[c.Country]; !ok || s > v {
+				best[c.Country] = s
+			}
+		}
+		var z float64
+		for _, s := range best {
+			z += math.Exp(s)
+		}
+		for c, s := range best {
+			votes[c] += 1.5 * math.Exp(s) / z
+		}
+		if m.r.dateline && len(best) == 1 {
+			for c := range best {
+				votes[c] += 1
+			}
+		}
+	}
+	d.votes = votes
+	d.focus = ""
+	var top float64
+	for c, v := range votes {
+		if v > top || (v == top && c < d.focus) {
+			d.focus, top = c, v
+		}
+	}
+	d.addVariants()
+	norm := map[string]float64{}
+	for c, v := range votes {
+		if top > 0 {
+			norm[c] = v / top
+		}
+	}
+	for pass := 0; pass < 2; pass++ {
+		prev := make([]mention, len(d.ms))
+		copy(prev, d.ms)
+		for i := range d.ms {
+			d.pick(i, norm, prev)
+		}
+	}
+}
+
+// addVariants gives mentions that have no candidate in the focus country the places of that
+// country whose names are spelling variants of theirs ("Boulikessi" for Boulkessi, Mali).
+func (d *Doc) addVariants() {
+	for i := range d.ms {
+		m := &d.ms[i]
+		if m.Kind == "country" || m.r.inParen > 0 {
+			continue
+		}
+		inFocus := false
+		for _, c := range m.cands {
+			if c.Country == d.focus {
+				inFocus = true
+				break
+			}
+		}
+		if inFocus || d.focus == "" {
+			continue // without a focus country a variant could land anywhere in the world
+		}
+		for _, v := range variants(gazetteer.Fold(m.Text)) {
+			if !d.p.g.Has(v) {
+				continue
+			}
+			for _, c := range d.p.g.Lookup(v) {
+				if c.Country == d.focus {
+					m.cands = append(m.cands, c)
+				}
+			}
+		}
+	}
+}
+
+// pick chooses mention i's best candidate.
+func (d *Doc) pick(i int, norm map[string]float64, prev []mention) {
+	m := &d.ms[i]
+	if m.Kind == "country" || len(m.cands) == 0 {
+		return
+	}
+	bi, bs := -1, math.Inf(-1)
+	for ci, c := range m.cands {
+		s := d.candScore(i, ci, c, norm, prev)
+		if s > bs {
+			bi, bs = ci, s
+		}
+	}
+	m.Place, m.Resolved, m.score = m.cands[bi], true, bs
+	switch m.Place.Code {
+	case "ADM1":
+		m.Kind = "admin1"
+	case "ADM2":
+		m.Kind = "admin2"
+	default:
+		m.Kind = "place"
+	}
+}
+
+// classPrior is a candidate's weight as country evidence: its kind and whether sitrep's region.
+func (p *Parser) classPrior(c gazetteer.Place) float64 {
+	s := prior(gazetteer.Place{Code: c.Code, Class: c.Class})
+	if p.african[c.Country] {
+		s += 3.5
+	}
+	return s
+}
+
+// prior ranks a place by what it is and how many live there: capitals and admin seats before
+// hamlets, populated places before wells and hills.
+func prior(c gazetteer.Place) float64 {
+	var s float64
+	switch c.Code {
+	case "PCLI":
+		s = 9
+	case "PPLC":
+		s = 7
+	case "ADM1":
+		s = 5.5
+	case "PPLA":
+		s = 5.5
+	case "PPLA2":
+		s = 4.5
+	case "ADM2":
+		s = 4
+	case "PPLA3", "PPLA4":
+		s = 3.2
+	case "ADM3":
+		s = 3
+	default:
+		switch c.Class {
+		case 'P':
+			s = 2.5
+		case 'A':
+			s = 2
+		case 'S':
+			s = 0.8
+		default:
+			s = 0.5
+		}
+	}
+	if c.Class == 'A' {
+		// An admin unit's population is its whole area's: it must not outrank the town that gives
+		// the unit its name ("Tombouctou" the city before the region).
+		s += 0.2 * math.Log10(float64(c.Population)+1)
+	} else {
+		s += 0.4 * math.Log10(float64(c.Population)+1)
+	}
+	return s
+}
+
+func isAdmin(c gazetteer.Place) bool { return c.Class == 'A' && c.Code != "PCLI" }
+
+// candScore scores candidate c for mention i: its prior, the fit with the mention's cues and
+// bracketed qualifiers, the country votes (norm, nil in pass 0) and the agreement with the other
+// mentions' previous choices (prev, nil in pass 0).
+func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, prev []mention) float64 {
+	m := &d.ms[i]
+	s := prior(c)
+	if ci >= m.exact {
+		s -= 1.5 // a variant spelling is weaker evidence than the name as written
+	}
+	if d.p.african[c.Country] {
+		s += 3.5 // sitrep reads African conflict news: Palma in Mozambique before Palma de Mallorca
+	}
+	role := ""
+	if m.r.after != nil && m.r.after.role != "event" {
+		role = m.r.after.role
+	} else if m.r.before != nil {
+		role = m.r.before.role
+	}
+	switch role {
+	case "admin1":
+		switch {
+		case c.Code == "ADM1":
+			s += 4
+		case c.Code == "ADM2":
+			s += 1
+		case c.Class == 'P':
+			s -= 1
+		}
+	case "admin2":
+		switch {
+		case c.Code == "ADM2":
+			s += 4
+		case c.Code == "ADM3":
+			s += 2
+		case c.Code == "PPLA2" || c.Code == "PPLA":
+			s += 1.5
+		case c.Code == "ADM1":
+			s += 0.5
+		}
+	case "admin3":
+		switch {
+		case c.Code == "ADM3":
+			s += 3
+		case c.Code == "ADM2" || c.Code == "PPLA3" || c.Code == "PPLA2":
+			s += 1
+		}
+	default:
+		if m.r.before != nil && strongCue[m.r.before.label] {
+			if c.Class == 'P' {
+				s += 1
+			} else if c.Class == 'A' {
+				s -= 1
+			}
+		}
+	}
+	if m.r.inParen > 0 && isAdmin(c) {
+		s += 2
+	}
+	// Bracketed qualifiers name the place's admin units: "Kadji (Gao, Gao)".
+	if len(m.r.paren) > 0 {
+		a1, a2 := d.p.g.AdminNames(c)
+		f1, f2 := gazetteer.Fold(a1), gazetteer.Fold(a2)
+		ctry := ""
+		if cc, ok := d.p.g.Country(c.Country); ok {
+			ctry = gazetteer.Fold(cc.Name)
+		}
+		for _, part := range m.r.paren {
+			switch part {
+			case "":
+			case f2:
+				s += 4
+			case f1:
+				s += 3.5
+			case ctry:
+				s += 2
+			}
+		}
+	}
+	if norm != nil {
+		if c.Country == d.focus {
+			s += 4
+		} else {
+			s += 2 * norm[c.Country]
+		}
+	}
+	if prev != nil {
+		var co float64
+		for j := range prev {
+			o := &prev[j]
+			if j == i || !o.Resolved || o.Kind == "country" || gazetteer.Fold(o.Text) == gazetteer.Fold(m.Text) {
+				continue
+			}
+			op := o.Place
+			if op.Country != c.Country {
+				continue
+			}
+			co += 0.5 // the story's places tend to share a country
+			switch {
+			case op.Code == "ADM1" && op.Admin1 != "" && op.Admin1 == c.Admin1:
+				co += 2.5
+			case op.Code == "ADM2" && op.Admin2 != "" && op.Admin1 == c.Admin1 && op.Admin2 == c.Admin2:
+				co += 3
+			default:
+				dist := gazetteer.DistanceKm(op.Lat, op.Lon, c.Lat, c.Lon)
+				switch {
+				case dist < 30:
+					co += 2
+				case dist < 100:
+					co += 1.5
+				case dist < 250:
+					co += 0.5
+				}
+				if op.Admin1 != "" && op.Admin1 == c.Admin1 {
+					co += 0.5
+				}
+			}
+		}
+		s += math.Min(co, 6)
+	}
+	return s
+}
+
+// sortedVotes lists countries by descending vote (for diagnostics).
+func (d *Doc) sortedVotes() []string {
+	var cs []string
+	for c := range d.votes {
+		cs = append(cs, c)
+	}
+	sort.Slice(cs, func(i, j int) bool { return d.votes[cs[i]] > d.votes[cs[j]] })
+	return cs
+}

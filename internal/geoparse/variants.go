@@ -1,0 +1,53 @@
+package geoparse
+
+import "strings"
+
+// variants lists spellings of a folded name that transliteration commonly produces for the same
+// West African place: a vowel dropped or swapped ("Boulikessi"/"Boulkessi"), French and English
+// renderings ("ou"/"u"/"w", "dj"/"j", "tch"/"ch"), doubled letters and a final "e". The parser
+// probes the gazetteer with them only when the exact name fails the story.
+func variants(f string) []string {
+	seen := map[string]bool{f: true}
+	var out []string
+	add := func(v string) {
+		if len(v) >= 4 && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	isVowel := func(b byte) bool { return strings.IndexByte("aeiouy", b) >= 0 }
+	for i := 1; i < len(f); i++ {
+		if isVowel(f[i]) {
+			add(f[:i] + f[i+1:])
+			for _, v := range "aeiou" {
+				if byte(v) != f[i] {
+					add(f[:i] + string(v) + f[i+1:])
+				}
+			}
+		} else if i > 0 && !isVowel(f[i-1]) && i+1 < len(f) {
+			// Insert a vowel into a consonant cluster: "Boulkessi" -> "Boulikessi".
+			for _, v := range "aeiou" {
+				add(f[:i] + string(v) + f[i:])
+			}
+		}
+		if f[i] == f[i-1] {
+			add(f[:i] + f[i+1:])
+		}
+	}
+	for _, r := range [][2]string{{"ou", "u"}, {"u", "ou"}, {"w", "ou"}, {"ou", "w"}, {"dj", "j"}, {"j", "dj"}, {"tch", "ch"}, {"ch", "tch"}, {"y", "i"}, {"i", "y"}, {"kh", "k"}, {"gh", "g"}, {"sh", "ch"}, {"ch", "sh"}, {"c", "k"}, {"k", "c"}} {
+		for i := strings.Index(f, r[0]); i >= 0; {
+			add(f[:i] + r[1] + f[i+len(r[0]):])
+			j := strings.Index(f[i+1:], r[0])
+			if j < 0 {
+				break
+			}
+			i += 1 + j
+		}
+	}
+	if strings.HasSuffix(f, "e") {
+		add(f[:len(f)-1])
+	} else {
+		add(f + "e")
+	}
+	return out
+}
