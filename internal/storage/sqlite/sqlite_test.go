@@ -1,0 +1,246 @@
+package sqlite
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sitrep-dev/sitrep/internal/event"
+	"github.com/sitrep-dev/sitrep/internal/pipeline"
+	"github.com/sitrep-dev/sitrep/internal/storage"
+	"github.com/sitrep-dev/sitrep/internal/storage/storetest"
+)
+
+func openTemp(t testing.TB) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sitrep.db")
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s, path
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store {
+		s, _ := openTemp(t)
+		return s
+	})
+}
+
+func TestStoreInMemory(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store {
+		s, err := Open(t.Context(), ":memory:")
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+// TestReopen checks that data and the id counter persist and that migrating an up-to-date file is a
+// no-op.
+func TestReopen(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "a b?#%.db") // characters that mean something in a URI
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first string
+	err = s.Update(ctx, func(tx pipeline.Tx) error {
+		first, err = tx.NewEventID(ctx, "MOZ")
+		if err != nil {
+			return err
+		}
+		return tx.SaveEvent(ctx, pipeline.Stored{Event: event.Event{EventIDCnty: first, EventDate: "2025-06-01", Country: "Mozambique"}}, 1)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("database not at the path given: %v", err)
+	}
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer s.Close()
+	if _, err := s.Event(ctx, first); err != nil {
+		t.Errorf("event lost on reopen: %v", err)
+	}
+	var second string
+	err = s.Update(ctx, func(tx pipeline.Tx) error {
+		second, err = tx.NewEventID(ctx, "MOZ")
+		return err
+	})
+	if err != nil || second == first {
+		t.Errorf("after reopen NewEventID = %q (%v), first was %q", second, err, first)
+	}
+}
+
+func TestPragmas(t *testing.T) {
+	s, _ := openTemp(t)
+	checks := []struct{ pragma, want string }{
+		{"journal_mode", "wal"},
+		{"foreign_keys", "1"},
+		{"busy_timeout", fmt.Sprint(busyTimeout.Milliseconds())},
+	}
+	for _, c := range checks {
+		for name, db := range map[string]*sql.DB{"writer": s.w, "reader": s.r} {
+			var got string
+			if err := db.QueryRowContext(t.Context(), "PRAGMA "+c.pragma).Scan(&got); err != nil {
+				t.Fatalf("%s PRAGMA %s: %v", name, c.pragma, err)
+			}
+			if got != c.want {
+				t.Errorf("%s PRAGMA %s = %s, want %s", name, c.pragma, got, c.want)
+			}
+		}
+	}
+}
+
+// TestTwoStoresOneFile stands in for two processes (an ingest while the API serves): BEGIN IMMEDIATE
+// and busy_timeout make the second writer wait rather than fail with "database is locked".
+func TestTwoStoresOneFile(t *testing.T) {
+	ctx := t.Context()
+	a, path := openTemp(t)
+	b, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i, s := range []*Store{a, b, a, b} {
+		wg.Go(func() {
+			for j := range 10 {
+				err := s.Update(ctx, func(tx pipeline.Tx) error {
+					id, err := tx.NewEventID(ctx, "NGA")
+					if err != nil {
+						return err
+					}
+					// A read before the write: the pattern that deadlocks under deferred transactions.
+					if _, err := tx.NearbyEvents(ctx, []int64{int64(i)}, "2025-01-01", "2025-01-31"); err != nil {
+						return err
+					}
+					ev := event.Event{EventIDCnty: id, EventDate: fmt.Sprintf("2025-01-%02d", j+1), Country: "Nigeria"}
+					return tx.SaveEvent(ctx, pipeline.Stored{Event: ev}, int64(i))
+				})
+				if err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("Update: %v", err)
+	}
+	if _, n, err := b.Counts(ctx); err != nil || n != 40 {
+		t.Errorf("Counts = %d, %v; want 40 events", n, err)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	ctx := t.Context()
+	s, _ := openTemp(t)
+	ev := event.Event{EventIDCnty: "BFA1", EventDate: "2025-02-02", Country: "Burkina Faso", Notes: "Soldiers clashed with militants near Djibo."}
+	if err := s.Update(ctx, func(tx pipeline.Tx) error { return tx.SaveEvent(ctx, pipeline.Stored{Event: ev}, 1) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutPlaceSet(ctx, "villages", []byte("blob")); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "backup.db")
+	if err := s.Backup(ctx, dst); err != nil {
+		t.Fatalf("Backup: %v", err)
+	}
+	if err := s.Backup(ctx, dst); err == nil {
+		t.Errorf("Backup over an existing file succeeded")
+	}
+	c, err := Open(ctx, dst)
+	if err != nil {
+		t.Fatalf("open backup: %v", err)
+	}
+	defer c.Close()
+	got, err := c.Event(ctx, "BFA1")
+	if err != nil || got.Notes != ev.Notes {
+		t.Errorf("backup event = %+v, %v", got, err)
+	}
+	if sets, err := c.PlaceSets(ctx); err != nil || string(sets["villages"]) != "blob" {
+		t.Errorf("backup place sets = %v, %v", sets, err)
+	}
+}
+
+// TestQueryPlans guards the indexes: the hot lookups must never scan a whole table.
+func TestQueryPlans(t *testing.T) {
+	s, _ := openTemp(t)
+	queries := []struct {
+		name string
+		q    string
+		args []any
+		want string
+	}{
+		{"nearby", selectEvents(true) + `WHERE e.cell IN (?, ?, ?) AND e.span_end >= ? AND e.span_start <= ?
+			ORDER BY e.span_start, e.event_id_cnty`, []any{1, 2, 3, "2025-01-01", "2025-01-09"}, "events_cell_span"},
+		{"known by url", `SELECT id FROM documents WHERE url = ? AND url <> ''`, []any{"u"}, "documents_url"},
+		{"known by guid", `SELECT id FROM documents WHERE guid = ? AND guid <> ''`, []any{"g"}, "documents_guid"},
+		{"known by hash", `SELECT id FROM documents WHERE content_hash = ? AND content_hash <> ''`, []any{"h"}, "documents_content_hash"},
+		{"mentions of", `SELECT idx, event_json FROM event_mentions WHERE document_id = ? ORDER BY idx`, []any{"d"}, "event_mentions"},
+	}
+	for _, q := range queries {
+		rows, err := s.w.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q.q, q.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", q.name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		joined := strings.Join(plan, "\n")
+		if !strings.Contains(joined, q.want) {
+			t.Errorf("%s: plan does not use %s:\n%s", q.name, q.want, joined)
+		}
+		for _, p := range plan {
+			if strings.HasPrefix(p, "SCAN ") && !strings.Contains(p, "USING") {
+				t.Errorf("%s: full scan in plan:\n%s", q.name, joined)
+			}
+		}
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	if _, err := Open(t.Context(), ""); err == nil {
+		t.Errorf("Open(\"\") succeeded")
+	}
+	// A directory that does not exist cannot hold the file.
+	_, err := Open(t.Context(), filepath.Join(t.TempDir(), "missing", "x.db"))
+	if err == nil {
+		t.Errorf("Open in a missing directory succeeded")
+	}
+	s, _ := openTemp(t)
+	if _, err := s.Event(t.Context(), "XXX1"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Event(missing) = %v, want storage.ErrNotFound", err)
+	}
+}
