@@ -1,3 +1,3 @@
 package geoparse
 
-//go:generate go run ./gen -o data/common.txt
+//go:generate go run ./gen -o data/common.txt -countries data/country-words.tsv.gz

@@ -20,7 +20,7 @@ import (
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
 )
 
-//go:embed data/*.txt
+//go:embed data/*.txt data/*.tsv.gz
 var dataFS embed.FS
 
 // Hints is what the caller knows about a document beyond its text.
@@ -67,6 +67,7 @@ type Parser struct {
 	after    []cue           // longest first
 	titles   map[string]bool // folded words that precede a person's name
 	african  map[string]bool // ISO2 of the countries sitrep covers first
+	words    *countryModel   // country evidence from the story's other words
 	maxToken int
 }
 
@@ -100,6 +101,9 @@ func New(g *gazetteer.Gazetteer) (*Parser, error) {
 		}
 	}
 	if err := p.loadCues(); err != nil {
+		return nil, err
+	}
+	if p.words, err = loadCountryModel(g); err != nil {
 		return nil, err
 	}
 	return p, nil

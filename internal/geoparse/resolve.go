@@ -92,6 +92,11 @@ func (d *Doc) resolve(h Hints) {
 			}
 		}
 	}
+	// The story's other words (actors, institutions, "LGA") vote too: decisive when its places are
+	// unknown to the gazetteer or exist in several countries.
+	for c, pr := range d.p.words.posterior(d.text) {
+		votes[c] += wordVote * pr
+	}
 	firstCountry := true
 	for _, m := range d.ms {
 		if m.Kind != "country" {
@@ -164,6 +169,9 @@ func (d *Doc) resolve(h Hints) {
 		}
 	}
 }
+
+// wordVote is the weight of the word model's country evidence, one place name being 1.5.
+const wordVote = 2.0
 
 // addVariants gives mentions that have no candidate in the focus country the places of that
 // country whose names are spelling variants of theirs ("Boulikessi" for Boulkessi, Mali).

@@ -1,17 +1,25 @@
-// Command gen rebuilds data/common.txt, the lexicon of ordinary words that must not start a place
-// mention on their own. It is learned from ACLED event summaries (../shared/eval): a word counts as
-// common when writers use it in lower case at least as often as capitalised inside a sentence, which
-// keeps real place names (always capitalised) out of the list without a hand-made dictionary.
+// Command gen rebuilds the lexicons of internal/geoparse from ACLED event summaries (../shared/eval):
 //
-//	go generate ./internal/geoparse   (or: go run ./internal/geoparse/gen -o internal/geoparse/data/common.txt)
+//   - data/common.txt, the ordinary words that must not start a place mention on their own: a word
+//     counts as common when writers use it in lower case at least as often as capitalised inside a
+//     sentence, which keeps real place names (always capitalised) out without a hand-made dictionary;
+//
+//   - data/country-words.tsv.gz, how often each word occurs in summaries of each country (actors,
+//     ethnic groups, party and institution names, "LGA", "county"...), the evidence the parser uses
+//     for the story's country when its places are unknown or ambiguous. The record's own location
+//     and admin names are left out so that the lexicon does not memorise places.
+//
+//     go generate ./internal/geoparse
 package main
 
 import (
 	"bufio"
+	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"os"
@@ -21,10 +29,13 @@ import (
 	"unicode"
 
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
+	"github.com/sitrep-dev/sitrep/internal/gazetteer"
 )
 
 func main() {
-	out := flag.String("o", "data/common.txt", "output file")
+	out := flag.String("o", "data/common.txt", "output file for ordinary words")
+	cw := flag.String("countries", "data/country-words.tsv.gz", "output file for country word counts")
+	holdout := flag.Int("holdout", 0, "leave out dev records whose id hashes to 0 modulo this (for honest evaluation)")
 	flag.Parse()
 	root, ok := fixtures.Root()
 	if !ok {
@@ -67,6 +78,10 @@ func main() {
 		os.Exit(1)
 	}
 	slog.Info("wrote common words", "file", *out, "n", len(words))
+	if err := countryWords(root, *cw, *holdout); err != nil {
+		slog.Error("country words", "err", err)
+		os.Exit(1)
+	}
 }
 
 type counter struct{ lower, upper map[string]int }
@@ -141,3 +156,154 @@ func (c *counter) add(text string) {
 		sentenceStart = end
 	}
 }
+
+// Holdout reports whether a record id falls in the held-out fold of modulus n (shared with the
+// package's evaluation test, which hashes the same way).
+func holdoutFold(id string, n int) bool {
+	if n <= 0 {
+		return false
+	}
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return h.Sum32()%uint32(n) == 0
+}
+
+// countryWords counts words per country over the dev records and the extra summaries.
+func countryWords(root, out string, holdout int) error {
+	counts := map[string]map[string]int{} // word -> country -> n
+	totals := map[string]int{}
+	add := func(country, text string, exclude map[string]bool) {
+		seen := map[string]bool{}
+		for _, w := range words(text) {
+			if exclude[w] || seen[w] {
+				continue
+			}
+			seen[w] = true // document frequency: one long note must not dominate
+			if counts[w] == nil {
+				counts[w] = map[string]int{}
+			}
+			counts[w][country]++
+			totals[country]++
+		}
+	}
+	err := eachCSV(filepath.Join(root, "eval", "acled-dev.csv"), func(row map[string]string) {
+		if holdoutFold(row["event_id_cnty"], holdout) {
+			return
+		}
+		ex := map[string]bool{}
+		for _, k := range []string{"location", "admin1", "admin2", "admin3"} {
+			for _, w := range words(row[k]) {
+				ex[w] = true
+			}
+		}
+		add(row["country"], row["notes"], ex)
+	})
+	if err != nil {
+		return err
+	}
+	err = eachCSV(filepath.Join(root, "eval", "acled-extra-event-type.csv"), func(row map[string]string) {
+		notes := row["notes"]
+		// Coder remarks name the coded location: drop them like the dev documents do.
+		if i := strings.Index(notes, "Location coded to"); i >= 0 {
+			notes = notes[:i]
+		}
+		add(row["country"], notes, nil)
+	})
+	if err != nil {
+		return err
+	}
+	var ws []string
+	for w, byC := range counts {
+		n := 0
+		for _, k := range byC {
+			n += k
+		}
+		if n >= 3 {
+			ws = append(ws, w)
+		}
+	}
+	sort.Strings(ws)
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	zw := gzip.NewWriter(f)
+	bw := bufio.NewWriter(zw)
+	fmt.Fprintln(bw, "# word\tcountry:documents ... (first line: totals). Learned by internal/geoparse/gen from ACLED summaries.")
+	var cs []string
+	for c := range totals {
+		cs = append(cs, c)
+	}
+	sort.Strings(cs)
+	fmt.Fprint(bw, "*")
+	for _, c := range cs {
+		fmt.Fprintf(bw, "\t%s:%d", c, totals[c])
+	}
+	fmt.Fprintln(bw)
+	for _, w := range ws {
+		fmt.Fprint(bw, w)
+		var keys []string
+		for c := range counts[w] {
+			keys = append(keys, c)
+		}
+		sort.Strings(keys)
+		for _, c := range keys {
+			fmt.Fprintf(bw, "\t%s:%d", c, counts[w][c])
+		}
+		fmt.Fprintln(bw)
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	slog.Info("wrote country words", "file", out, "words", len(ws), "countries", len(cs))
+	return nil
+}
+
+// words splits text into folded words the way the parser does: runs of letters.
+func words(text string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if w := foldWord(f); len(w) >= 2 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func eachCSV(path string, fn func(map[string]string)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	head, err := r.Read()
+	if err != nil {
+		return fmt.Errorf("header of %s: %w", path, err)
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+		row := map[string]string{}
+		for i, h := range head {
+			if i < len(rec) {
+				row[h] = rec[i]
+			}
+		}
+		fn(row)
+	}
+}
+
+func foldWord(s string) string { return gazetteer.Fold(s) }
