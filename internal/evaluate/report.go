@@ -84,6 +84,16 @@ func (r SeedReport) WriteText(w io.Writer) error {
 				orDash(strings.Join(m.Misses, " "))})
 		}
 		e.table(rows)
+		var wrong [][]string
+		for _, m := range r.Matches {
+			for _, d := range m.Wrong {
+				wrong = append(wrong, []string{m.Gold, fmt.Sprintf("#%d", m.Pred.Index), d.Field, orDash(d.Got), d.Want})
+			}
+		}
+		if len(wrong) > 0 {
+			e.printf("\nWrong fields of the matches\n")
+			e.table(append([][]string{{"GOLD", "PRED", "FIELD", "GOT", "WANT"}}, wrong...))
+		}
 	}
 
 	e.printf("\nMissed required events (%d)\n", len(r.MissedEvents))

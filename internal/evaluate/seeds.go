@@ -2,7 +2,10 @@ package evaluate
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/sitrep-dev/sitrep/internal/event"
 )
@@ -59,6 +62,15 @@ type SeedMatch struct {
 	Score  int       `json:"score"`
 	Pred   PredBrief `json:"pred"`
 	Misses []string  `json:"misses"`
+	// Wrong says, for each missed field, what the prediction has and what the gold event accepts.
+	Wrong []FieldDiff `json:"wrong,omitempty"`
+}
+
+// FieldDiff is one wrong field of a match.
+type FieldDiff struct {
+	Field string `json:"field"`
+	Got   string `json:"got"`
+	Want  string `json:"want"`
 }
 
 // Unmatched prediction reasons.
@@ -281,6 +293,7 @@ func Seeds(gold []GoldEvent, articles []ArticleRef, preds []event.Event) SeedRep
 		for _, f := range seedFields() {
 			if !checks[f] {
 				m.Misses = append(m.Misses, f)
+				m.Wrong = append(m.Wrong, diffOf(f, ps[i].ev, g, docs))
 			} else if g.required() {
 				rep.FieldHits[f]++
 			}
@@ -325,4 +338,40 @@ func fieldChecks(e *event.Event, g *GoldEvent, docs map[string]string) map[strin
 	}
 	ok["sources"] = all
 	return ok
+}
+
+// diffOf shows a wrong field: the prediction's value and the gold event's accepted values.
+func diffOf(field string, e *event.Event, g *GoldEvent, docs map[string]string) FieldDiff {
+	alt := func(l []string) string { return strings.Join(l, " | ") }
+	d := FieldDiff{Field: field}
+	switch field {
+	case "event_type":
+		d.Got, d.Want = e.EventType, alt(g.EventType)
+	case "sub_event_type":
+		d.Got, d.Want = e.SubEventType, alt(g.SubEventType)
+	case "actor1":
+		d.Got, d.Want = orDash(e.Actor1)+" / "+orDash(e.Actor2), alt(g.Actor1)
+	case "fatalities":
+		d.Got, d.Want = strconv.Itoa(e.Fatalities), fmt.Sprintf("%d..%d", g.FatalitiesMin, g.FatalitiesMax)
+	case "date":
+		d.Got, d.Want = e.EventDate, g.DateMin+".."+g.DateMax
+		if e.DateStart != "" || e.DateEnd != "" {
+			d.Got = e.DateStart + ".." + e.DateEnd
+		}
+	case "location":
+		d.Got, d.Want = e.Location, alt(g.Location)
+	case "admin1":
+		d.Got, d.Want = e.Admin1, g.Admin1
+	case "sources":
+		var got []string
+		for _, sid := range sourceIDs(e) {
+			if id, ok := docs[sid]; ok {
+				got = append(got, id)
+			} else {
+				got = append(got, sid+" (unknown)")
+			}
+		}
+		d.Got, d.Want = strings.Join(got, " "), strings.Join(g.ReportedIn, " ")
+	}
+	return d
 }
