@@ -48,6 +48,7 @@ type Dictionary struct {
 	concept     map[string]string
 	countries   map[string]bool
 	the         map[string]bool // countries ACLED writes with "the" (the Democratic Republic of Congo)
+	crowds      map[string]bool // groups that demonstrate rather than fight (learned)
 }
 
 type eraSpan struct {
@@ -81,7 +82,10 @@ func New(m *Model) (*Dictionary, error) {
 		idx: newIndex(), nationality: h.nationality, links: map[[2]string][]Link{},
 		eras: map[[2]string][]eraSpan{}, renames: h.renames, inter: map[[2]string]int{},
 		parents: map[string]string{}, combos: map[string]bool{}, concept: map[string]string{},
-		countries: map[string]bool{}, the: map[string]bool{},
+		countries: map[string]bool{}, the: map[string]bool{}, crowds: map[string]bool{},
+	}
+	for _, n := range m.Crowds {
+		d.crowds[n] = true
 	}
 	for k := range h.nationality {
 		if n := strings.Count(k, " ") + 1; n > d.natWords {
@@ -213,8 +217,8 @@ func mergeMentions(text string, ms []Mention) []Mention {
 			gap := text[m.End:n.Start]
 			inBrackets := strings.TrimSpace(gap) == "(" && strings.HasPrefix(strings.TrimLeft(text[n.End:], " "), ")")
 			switch {
-			case m.Generic == "" && armedGeneric(n.Generic) && strings.TrimSpace(gap) == "" && n.Actor.Country == "":
-				// "JNIM militants": the name carries the mention.
+			case m.Generic == "" && (armedGeneric(n.Generic) || n.Generic == "military" || n.Generic == "police") && strings.TrimSpace(gap) == "" && n.Actor.Country == "":
+				// "JNIM militants", "Barkhane forces": the name carries the mention.
 			case m.Generic == "" && armedGeneric(n.Generic) && strings.TrimSpace(gap) == ")":
 				// "Katiba Macina (JNIM) militants": handled by the bracket rule, then the word joins.
 			case inBrackets && n.Generic == "" && (m.Generic == "" && m.Actor.Name == n.Actor.Name || armedGeneric(m.Generic)):
@@ -288,7 +292,11 @@ func (d *Dictionary) Resolve(m Mention, country string, date time.Time) Actor {
 		}
 		return Actor{}
 	}
-	return d.finish(d.pickNamed(f, country, date), country, date)
+	name := d.pickNamed(f, country, date)
+	if name == "" {
+		return Actor{}
+	}
+	return d.finish(name, country, date)
 }
 
 // suffixForm finds the index form of a mention's words (a generic mention may start with a
@@ -353,7 +361,9 @@ func (d *Dictionary) pickNamed(f *form, country string, date time.Time) string {
 			switch {
 			case own[l.Name] || own[d.conceptOf(l.Name)]:
 				mine = append(mine, l)
-			case l.N*2 >= l.Of && l.N >= 3:
+			case l.N*2 >= l.Of && l.N >= 3 && strings.Contains(" "+normKey(l.Name)+" ", " "+f.key+" "):
+				// ACLED's own longer name for these words ("Boko Haram" → "Boko Haram - Wilayat
+				// Gharb Ifriqiyyah" in Nigeria's records).
 				other = append(other, l)
 			}
 		}
@@ -371,16 +381,13 @@ func (d *Dictionary) pickNamed(f *form, country string, date time.Time) string {
 		}
 	}
 	for _, c := range f.cands {
-		if c.scope == country {
+		if c.scope == country || country == "" {
 			return c.name
 		}
 	}
-	for _, c := range f.cands {
-		if !c.hand || c.scope == "" {
-			return c.name
-		}
-	}
-	return f.cands[0].name
+	// Words learned only from other countries' records (APC is a party in Nigeria, an armoured
+	// carrier elsewhere) name nobody here.
+	return ""
 }
 
 // sameKind reports whether a learned name may replace a form's own candidates: both armed non-state
@@ -428,7 +435,8 @@ func (d *Dictionary) classAccepts(class, name string) bool {
 func (d *Dictionary) resolveGeneric(class, key, nat, country string, date time.Time) Actor {
 	c := country
 	switch class {
-	case "military", "police", "gendarmes":
+	case "military", "police", "gendarmes", "civilians":
+		// "Nigerien soldiers", "a Swiss hostage": the nationality names the country.
 		if nat != "" {
 			c = nat
 		}

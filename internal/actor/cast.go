@@ -33,10 +33,11 @@ var (
 		injured wounded hacked stabbed occupied overtook surrounded besieged vandalized vandalised razed rustled
 		airstrike airstrikes bombarded targeting incursion offensive battle battled confrontation confronted rounded
 		assaulting mutilated lynching burning dispersed teargas operation operations dismantled encountered neutralised
-		gunfire exchanged`)
+		gunfire exchanged fight fights brawl`)
 	clashCues   = wordSet(`clashed clash clashes clashing fought fighting battle battled confrontation confronted exchanged skirmish skirmishes`)
 	protestCues = wordSet(`protest protested protests protesting demonstrated demonstration demonstrations demonstrating marched 
-		marches rallied rally sit picketed petition boycott boycotted manifestation manifestations manifestaram`)
+		marches rallied rally sit picketed petition boycott boycotted manifestation manifestations manifestaram demonstrate
+		streets walkout`)
 	riotCues = wordSet(`riot riots rioted rioting rioters mob mobs lynched lynching vandalized vandalised looted burned burnt
 		burning torched barricaded barricades blocked blocking stoned stones pelted unrest ransacked stormed assaulted beat
 		beaten destroyed ablaze clashed fought violent violence threw throwing damaged smashed`)
@@ -44,8 +45,10 @@ var (
 		repel repulse engaged`)
 	interventionCues = wordSet(`dispersed disperse teargas tear arrested arrest fired shot intervened blocked beat beaten repressed`)
 	passiveAux       = wordSet(`was were been being is are got`)
+	hedgeCues        = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}}
+	escortCues       = [][]string{{"escorted"}, {"guarded"}, {"protected"}, {"accompanied"}, {"manned"}}
 	assocCues        = [][]string{{"with", "the", "support", "of"}, {"supported", "by"}, {"backed", "by"}, {"alongside"}, {"with", "support", "from"}, {"assisted", "by"}, {"with", "the", "help", "of"}, {"and", "their"}, {"and", "its"}}
-	byCues           = [][]string{{"by"}, {"attributed", "to"}, {"claimed", "by"}, {"blamed", "on"}, {"linked", "to"}, {"belonging", "to"}, {"believed", "to", "be"}, {"suspected", "to", "be"}, {"presumably", "by"}, {"carried", "out", "by"}, {"at", "the", "hands", "of"}}
+	byCues           = [][]string{{"by"}, {"attributed", "to"}, {"claimed", "by"}, {"blamed", "on"}, {"linked", "to"}, {"belonging", "to"}, {"believed", "to", "be"}, {"suspected", "to", "be"}, {"presumably", "by"}, {"carried", "out", "by"}, {"at", "the", "hands", "of"}, {"believed", "to", "belong", "to"}, {"suspected", "of", "being"}, {"identified", "as"}, {"members", "of"}}
 )
 
 func wordSet(s string) map[string]bool {
@@ -62,9 +65,13 @@ type castMention struct {
 	i, j  int // token range
 	actor Actor
 	assoc []Actor // units named with it ("Katiba Macina (JNIM)")
+	crowd bool    // a group that demonstrates rather than fights (a party's supporters)
 }
 
 func (m castMention) armed() bool {
+	if m.crowd {
+		return false
+	}
 	switch m.Generic {
 	case "civilians", "protesters", "rioters":
 		return false
@@ -98,6 +105,7 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 	for _, m := range d.Find(text, start, end) {
 		cm := castMention{Mention: m, actor: d.Resolve(m, c.Country, c.Date)}
 		cm.i, cm.j = tokenRange(toks, m.Start, m.End)
+		cm.crowd = d.crowds[d.plainName(cm.actor.Name)] || (m.Generic == "" && cm.actor.Inter != 1 && cm.actor.Inter != 2 && cm.actor.Inter != 8 && supporters(toks, cm.i, cm.j))
 		ms = append(ms, cm)
 	}
 	ms = d.joinAlternatives(text, ms, c)
@@ -107,6 +115,8 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 	v, s1 := r.mainClause(toks, sents)
 	r.resistance(toks, sents)
 	r.fallbacks(toks)
+	r.a1 = r.attributed(toks, r.a1)
+	r.a2 = r.attributed(toks, r.a2)
 
 	var out Cast
 	if r.a1 >= 0 {
@@ -134,16 +144,20 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 	}
 	crowd := r.a1 >= 0 && !ms[r.a1].armed()
 	_ = s1
+	verbAt := -1
 	verb := ""
 	if v >= 0 {
 		switch {
 		case protestCue(toks[v]):
 			verb = "protest"
-		case violenceCues[toks[v].norm]:
+		case violenceCues[toks[v].norm], riotCues[toks[v].norm]:
 			verb = "violence"
 		}
 	}
-	d.applyEventType(&out, ms, toks, c, crowd, verb)
+	if v >= 0 {
+		verbAt = toks[v].start
+	}
+	d.applyEventType(&out, ms, toks, c, crowd, verb, verbAt)
 	d.promoteParents(&out)
 	if out.Actor2.Name != "" && out.Actor2.Name == out.Actor1.Name && out.Actor1.Inter != 5 {
 		out.Actor2, out.Actor2Span = Actor{}, [2]int{}
@@ -166,7 +180,7 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 	ms := r.ms
 	s0, s1, v := 0, len(toks), -1
 	for _, s := range sents {
-		if k := firstCue(toks, s[0], s[1], violenceCues, protestCues); k >= 0 {
+		if k := firstCue(toks, s[0], s[1], violenceCues, protestCues, riotCues); k >= 0 {
 			s0, s1, v = s[0], s[1], k
 			break
 		}
@@ -178,7 +192,7 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 	// ("JNIM militants attacked"); a cue inside a mention ("attackers") is not a verb.
 	for v < s1 && insideMention(ms, v) {
 		v++
-		if k := firstCue(toks, v, s1, violenceCues, protestCues); k >= 0 {
+		if k := firstCue(toks, v, s1, violenceCues, protestCues, riotCues); k >= 0 {
 			v = k
 		} else {
 			return -1, s1
@@ -233,7 +247,7 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 	if r.a1 < 0 && len(before) > 0 {
 		// A crowd as subject: residents who protest, youths who riot.
 		for _, idx := range before {
-			if g := ms[idx].Generic; g == "civilians" || g == "protesters" || g == "rioters" {
+			if g := ms[idx].Generic; g == "civilians" || g == "protesters" || g == "rioters" || ms[idx].crowd {
 				r.a1 = idx
 				break
 			}
@@ -250,7 +264,7 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 		switch {
 		case r.a2 < 0:
 			r.a2 = idx
-		case !ms[r.a2].armed() && m.armed() && r.a1 >= 0 && ms[r.a1].armed() && m.i < s1 && objectOfVerb(toks, v, m.i):
+		case !ms[r.a2].armed() && m.armed() && r.a1 >= 0 && ms[r.a1].armed() && m.i < s1 && findPhrase(toks, ms[r.a2].j, m.i, escortCues) >= 0:
 			// "attacked a convoy escorted by soldiers": the armed party is the target.
 			r.a2 = idx
 		case n > 0 && m.armed() == ms[r.a2].armed() && sameSideJoin(toks, ms[after[n-1]].j, m.i):
@@ -269,7 +283,6 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 }
 
 // objectOfVerb reports a mention close after the verb (within a few words), part of its object.
-func objectOfVerb(toks []token, v, i int) bool { return i-v <= 8 }
 
 func insideMention(ms []castMention, k int) bool {
 	for _, m := range ms {
@@ -299,6 +312,23 @@ func (r *roles) resistance(toks []token, sents [][2]int) {
 			}
 		}
 	}
+}
+
+// attributed replaces an unidentified party by the group it is said to belong to: "unknown gunmen
+// (believed to be Katiba Macina militants)", "gunmen believed to belong to ASWJ".
+func (r *roles) attributed(toks []token, k int) int {
+	if k < 0 || (r.ms[k].Generic != "unidentified" && r.ms[k].Generic != "jihadists") {
+		return k
+	}
+	j := r.ms[k].j
+	if at := findPhrase(toks, j, min(j+3, len(toks)), append(byCues, hedgeCues...)); at >= 0 {
+		for idx, m := range r.ms {
+			if m.i >= at && m.i <= at+3 && m.Generic == "" && m.armed() {
+				return idx
+			}
+		}
+	}
+	return k
 }
 
 // fallbacks fill the roles the main clause left empty from the rest of the text.
@@ -339,6 +369,27 @@ func (r *roles) fallbacks(toks []token) {
 	}
 }
 
+// supporters reports a group named as its followers: "NPP supporters", "supporters of the PDP".
+func supporters(toks []token, i, j int) bool {
+	if j < len(toks) {
+		switch toks[j].norm {
+		case "supporters", "youth", "youths", "activists", "partisans", "loyalists", "sympathizers", "sympathisers", "members", "workers", "faithful":
+			return true
+		}
+	}
+	if i >= 2 && (toks[i-1].norm == "of" || (toks[i-1].norm == "the" && i >= 3)) {
+		k := i - 2
+		if toks[i-1].norm == "the" {
+			k = i - 3
+		}
+		switch toks[k].norm {
+		case "supporters", "activists", "partisans", "loyalists", "sympathizers", "sympathisers", "members", "youths":
+			return true
+		}
+	}
+	return false
+}
+
 // bracketParents codes "Katiba Macina (JNIM)" as ACLED does: the group in brackets is the actor, the
 // named unit its associate.
 func bracketParents(text string, ms []castMention) []castMention {
@@ -362,10 +413,10 @@ func bracketParents(text string, ms []castMention) []castMention {
 // applyEventType makes the roles agree with the event type (known or read from the cue words):
 // demonstrations have the crowd as actor1, civilians are the target of violence against civilians,
 // a violent event with a victim but no named perpetrator has an unidentified armed group.
-func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c Context, crowdSubject bool, verb string) {
+func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c Context, crowdSubject bool, verb string, verbAt int) {
 	t := c.EventType
 	violent := verb == "violence"
-	armed1 := isArmed(out.Actor1)
+	armed1 := isArmed(out.Actor1) && !crowdSubject
 	protest, riot := hasCue(toks, protestCues), hasCue(toks, riotCues)
 	crowdWord := false
 	for _, m := range ms {
@@ -373,7 +424,7 @@ func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c
 			crowdWord = true
 		}
 	}
-	if t == "" && verb == "protest" && out.Actor1.Inter != 1 {
+	if t == "" && verb == "protest" && (out.Actor1.Inter != 1 || out.Actor1Span[1] <= verbAt) {
 		// "PDP youth protest ...": the demonstration is the event, a named group joins the crowd.
 		t = "Protests"
 		if riot {
@@ -431,6 +482,15 @@ func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c
 		}
 		if out.Actor2.Inter == 6 || (out.Actor2.Inter == 5 && t == "Protests") {
 			out.Actor2, out.Actor2Span = Actor{}, [2]int{}
+		}
+		if out.Actor2.Name == "" && t == "Riots" && violent {
+			// A mob's violence falls on the people it names after the verb.
+			for _, m := range ms {
+				if m.Generic == "civilians" && m.Start > out.Actor1Span[0] && m.Start != out.Actor1Span[0] && (out.Actor1Span == [2]int{} || m.Start >= out.Actor1Span[1]) {
+					out.Actor2, out.Actor2Span = m.actor, m.span()
+					break
+				}
+			}
 		}
 		return
 	case "Violence against civilians":

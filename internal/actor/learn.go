@@ -23,6 +23,9 @@ type Model struct {
 	Eras    []Era          `json:"eras"`
 	Links   []Link         `json:"links"`
 	Parents []Parent       `json:"parents"`
+	// Crowds are groups ACLED mostly codes alongside protesters or rioters (parties' supporters,
+	// unions): named in a demonstration, they join the crowd rather than fight.
+	Crowds []string `json:"crowds"`
 }
 
 // LearnedActor is one ACLED name as seen in one country's events (state names keep their era).
@@ -243,6 +246,7 @@ func learnRows(rows []acledRow, source string) (*Model, error) {
 	of := map[[2]string]int{}
 	parents := map[[2]string]int{}
 	named := map[string]int{}
+	crowdCount := map[string]int{}
 	for _, r := range rows {
 		toks := tokenize(r.notes, 0, len(r.notes))
 		matches := idx.scan(toks)
@@ -305,7 +309,26 @@ func learnRows(rows []acledRow, source string) (*Model, error) {
 		for _, n := range names {
 			named[n]++
 		}
+		for side := 0; side < 4; side += 2 {
+			crowdSide := false
+			for _, a := range r.actors[side] {
+				if strings.HasPrefix(a, "Protesters (") || strings.HasPrefix(a, "Rioters (") {
+					crowdSide = true
+				}
+			}
+			if crowdSide {
+				for _, a := range r.actors[side+1] {
+					crowdCount[a]++
+				}
+			}
+		}
 	}
+	for n, c := range crowdCount {
+		if c >= 3 && c*2 >= named[n] && !genericClassName(n) {
+			m.Crowds = append(m.Crowds, n)
+		}
+	}
+	sort.Strings(m.Crowds)
 	for l, s := range links {
 		total := of[[2]string{l.key, l.country}]
 		// Keep what can decide a resolution: seen at least twice, for a fifth of the word's notes.

@@ -117,7 +117,14 @@ func derivedForms(name string, countries map[string]bool) []string {
 			if strings.HasPrefix(x, "Unidentified") {
 				return nil
 			}
-			return []string{base, x + " militia", x + " militias", x + " militiamen", x + kind}
+			forms := []string{base, x + " militia", x + " militias", x + " militiamen", x + kind}
+			if kind == " Ethnic Militia" {
+				// News names an ethnic militia by its people: "Fulanis attacked", "Fulani herdsmen".
+				for _, w := range []string{"s", " herdsmen", " herders", " gunmen", " fighters", " militants", " attackers", " assailants", " youths", " vigilantes"} {
+					forms = append(forms, x+w)
+				}
+			}
+			return forms
 		}
 	}
 	for _, kind := range []string{" Ethnic Group", " Communal Group", " Clan Group", " Group", "Workers"} {
