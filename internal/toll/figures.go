@@ -1,0 +1,648 @@
+package toll
+
+import (
+	_ "embed"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/sitrep-dev/sitrep/internal/segment"
+)
+
+// Figure is one casualty figure read from a sentence. Offsets are bytes into the document text.
+//
+// Value is the conservative reading of the phrase, as ACLED codes it: "at least 21" → 21,
+// "more than 20" → 20, "about 20" / "nearly 20" / "some 20" → 20, "up to 30" → 30 (the only figure
+// given; Reconcile still prefers any lower credible report), "fewer than 10" → 9, a range "7-9" or
+// "between 3 and 5" → its low end, a vague word → its lexicon value (data/vague.tsv).
+type Figure struct {
+	Start, End  int
+	Text        string
+	Kind        string // killed, wounded, abducted, captured, missing, destroyed, casualties
+	Value       int
+	Low, High   int
+	Qualifier   string // "at least", "more than", "over", "about", "nearly", "up to", "between", ""...
+	Vague       bool   // value from a vague word of the lexicon
+	Victim      string // head noun as written: "soldiers", "civilians", "people", "martyrs", ""
+	VictimClass string // civilian, military, police, militant, unknown
+	Aggregate   bool   // a running total ("2,600 killed since 2017", "thousands have been killed")
+	Negated     bool   // "no casualties", "no one was killed": Value 0
+	// Part marks a figure that is a subset of the one before it ("21 martyrs including one
+	// civilian", "of whom five were children"): never added to it.
+	Part bool
+	// Joined marks a figure listed with the one before it in one statement ("20 troops and one
+	// civilian"): other people, added to it.
+	Joined bool
+	// Additional marks more people on top of those already counted ("another 5", "three others",
+	// "three militants were also killed"): added, never a competing count.
+	Additional bool
+	// Background marks a killing the sentence recalls as the cause of something else ("protested
+	// the killing of three youths"): an earlier event, not this one's toll.
+	Background bool
+}
+
+//go:embed data/kinds.tsv
+var kindsData string
+
+// kindLex holds the casualty words by side; built once, read-only afterwards.
+type kindLex struct {
+	left, right, noun map[string]string
+	maxLen            int
+}
+
+var kinds = sync.OnceValue(func() *kindLex {
+	k := &kindLex{left: map[string]string{}, right: map[string]string{}, noun: map[string]string{}}
+	eachRow(kindsData, func(f []string) {
+		if len(f) < 3 {
+			return
+		}
+		switch f[2] {
+		case "left":
+			k.left[f[0]] = f[1]
+		case "right":
+			k.right[f[0]] = f[1]
+		case "both":
+			k.left[f[0]] = f[1]
+			k.right[f[0]] = f[1]
+		case "noun":
+			k.noun[f[0]] = f[1]
+		}
+		k.maxLen = max(k.maxLen, len(strings.Fields(f[0])))
+	})
+	return k
+})
+
+// qualifiers before a number, longest first where they share words. The value is the canonical form.
+var qualifiers = map[string]string{
+	"at least": "at least", "more than": "more than", "over": "over", "about": "about", "around": "around",
+	"nearly": "nearly", "almost": "almost", "up to": "up to", "some": "some", "roughly": "roughly",
+	"approximately": "approximately", "approx": "approximately", "an estimated": "about", "estimated": "about",
+	"no fewer than": "at least", "no less than": "at least", "not less than": "at least", "at most": "up to",
+	"less than": "fewer than", "fewer than": "fewer than", "close to": "nearly", "as many as": "up to",
+	"upwards of": "more than", "between": "between", "a total of": "", "a further": "", "another": "",
+	"in excess of": "more than", "well over": "over", "just over": "over", "more or less": "about",
+	"at least another": "at least", "an additional": "", "a minimum of": "at least", "a maximum of": "up to",
+	"plus de": "more than", "au moins": "at least", "environ": "about", "pelo menos": "at least", "mais de": "more than",
+}
+
+const maxQualifierLen = 3
+
+// stopNP ends a noun phrase: function words, verbs and auxiliaries that follow a figure's noun.
+var stopNP = map[string]bool{
+	"were": true, "was": true, "have": true, "has": true, "had": true, "are": true, "is": true, "been": true,
+	"in": true, "on": true, "at": true, "during": true, "from": true, "by": true, "near": true, "after": true,
+	"who": true, "that": true, "which": true, "whom": true, "and": true, "or": true, "but": true, "while": true,
+	"when": true, "as": true, "to": true, "with": true, "for": true, "into": true, "including": true,
+	"among": true, "of": true, "the": true, "a": true, "an": true, "their": true, "his": true, "her": true,
+	"its": true, "this": true, "these": true, "those": true, "said": true, "says": true, "had been": true,
+	"reportedly": true, "allegedly": true, "also": true, "all": true, "both": true, "will": true, "would": true,
+	"could": true, "may": true, "might": true, "be": true, "being": true, "across": true, "since": true,
+	"than": true, "before": true, "inside": true, "outside": true, "under": true, "over": true, "per": true,
+	"each": true, "more": true, "it": true, "they": true, "he": true, "she": true,
+}
+
+// skipRight may stand between a figure's noun and its casualty word ("were reportedly killed").
+var skipRight = map[string]bool{
+	"were": true, "was": true, "have": true, "has": true, "had": true, "been": true, "being": true, "are": true,
+	"is": true, "be": true, "reportedly": true, "allegedly": true, "also": true, "all": true, "later": true,
+	"reported": true, "confirmed": true, "believed": true, "thought": true, "feared": true, "to": true,
+	"of": true, "them": true, "whom": true, "who": true, "subsequently": true, "eventually": true,
+	"both": true, "each": true, "presumed": true, "presumably": true, "either": true, ",": true,
+	"initially": true, "officially": true, "now": true, "apparently": true, "likely": true, "possibly": true,
+	"probably": true, "since": false, "said": true, "says": true, "say": true, "then": true,
+	"instantly": true, "immediately": true, "in": false, "found": true, "been killed": false, "among": true, "them,": true,
+}
+
+// gapCoord joins two figures of one statement ("20 soldiers and one civilian").
+var gapCoord = map[string]bool{"and": true, ",": true, "as well as": true, "plus": true, ", and": true, "along with": true, "while": true, "with": true, "and another": true, ", while": true}
+
+// gapPart makes the second figure a subset of the first.
+var gapPart = map[string]bool{"including": true, "among them": true, "of whom": true, "among whom": true, ", including": true, "of them": true, ", among them": true, ", of whom": true, "among": true, "including at least": true}
+
+// singularIrregular nouns are plural without a final s.
+var pluralIrregular = map[string]bool{"people": true, "men": true, "women": true, "children": true, "police": true,
+	"personnel": true, "militiamen": true, "policemen": true, "servicemen": true, "herdsmen": true,
+	"fishermen": true, "gunmen": true, "military": true, "militia": true, "elderly": true, "displaced": true, "customs": true}
+
+type figTok struct {
+	f         Figure
+	qs, qe    int    // token span of the quantity
+	ne        int    // token index after the noun phrase
+	kindSide  string // "left", "right", "noun", ""
+	single    bool   // an article + singular noun ("a soldier")
+	pronoun   bool   // "him", "he": one person already named
+	nounFound bool
+}
+
+// Figures returns the casualty figures of one sentence, in text order.
+func Figures(text string, s segment.Sentence) []Figure {
+	if s.Start < 0 || s.End > len(text) || s.Start >= s.End {
+		return nil
+	}
+	toks := tokenize(text, s.Start, s.End, true)
+	kl := kinds()
+	var figs []figTok
+	for i := 0; i < len(toks); i++ {
+		ft, ok := quantityAt(toks, i)
+		if !ok {
+			continue
+		}
+		if ft.pronoun {
+			w := toks[i].w
+			if w == "he" || w == "she" {
+				if n, k := rightKind(toks, ft.ne, kl); n > 0 {
+					ft.f.Kind, ft.kindSide, ft.ne = k, "right", ft.ne+n
+					figs = append(figs, ft)
+				}
+			} else if n, k := matchEnding(toks, i, kl.left, kl.maxLen); n > 0 {
+				ft.f.Kind, ft.kindSide = k, "left"
+				figs = append(figs, ft)
+			}
+			continue
+		}
+		nounPhrase(toks, &ft)
+		if ft.ne < 0 {
+			continue // an article with no person noun after it
+		}
+		// Kind: a casualty noun, else the words after the noun, else the words before the figure.
+		if k, ok := kl.noun[strings.ToLower(ft.f.Victim)]; ok {
+			ft.f.Kind, ft.kindSide = k, "noun"
+		}
+		if n, k := rightKind(toks, ft.ne, kl); n > 0 {
+			if ft.kindSide == "" || k == "casualties" || ft.f.Kind == "casualties" {
+				ft.f.Kind, ft.kindSide = k, "right"
+			}
+			ft.ne += n
+		}
+		if ft.kindSide == "" {
+			if n, k := matchEnding(toks, ft.qs, kl.left, kl.maxLen); n > 0 {
+				ft.f.Kind, ft.kindSide = k, "left"
+				if k == "killed" && (toks[ft.qs-1].w == "lost" || toks[ft.qs-1].w == "losing" || toks[ft.qs-1].w == "leaving") && !ft.nounFound {
+					ft.f.Kind, ft.kindSide = "", "" // "lost 5 vehicles", "leaving 3 days"
+				}
+			}
+		}
+		if ft.kindSide == "" && (!ft.nounFound || (ft.single && VictimClass(ft.f.Victim) == "unknown" && lex().victims[strings.ToLower(ft.f.Victim)] == "")) {
+			continue // nothing to share a casualty word with
+		}
+		figs = append(figs, ft)
+		i = max(i, ft.ne-1)
+	}
+	coordinate(toks, figs)
+	sub := text[s.Start:s.End]
+	var out []Figure
+	for _, ft := range figs {
+		f := ft.f
+		if f.Kind == "" {
+			continue
+		}
+		if f.Kind == "destroyed" && f.VictimClass != "unknown" && ft.nounFound {
+			continue // "burning 3 civilians"? leave people out of property counts
+		}
+		endTok := max(ft.qe, ft.ne) - 1
+		f.Start, f.End = toks[ft.qs].start, toks[endTok].end
+		f.Text = text[f.Start:f.End]
+		f.Aggregate = isAggregate(text, s, f)
+		f.Additional = f.Additional || additionalRE.MatchString(f.Text)
+		f.Background = backgroundRE.MatchString(text[s.Start:f.Start]) && ft.kindSide == "left" && strings.HasSuffix(words(toks, max(ft.qs-2, 0), ft.qs), "of")
+		out = append(out, f)
+	}
+	out = append(out, negations(text, s, sub)...)
+	slices.SortStableFunc(out, func(a, b Figure) int { return a.Start - b.Start })
+	return out
+}
+
+// quantityAt reads a quantity starting at toks[i]: an optional qualifier, then a number, a range or a
+// vague word; or an article before a singular noun.
+func quantityAt(toks []tok, i int) (figTok, bool) {
+	ft := figTok{qs: i}
+	j := i
+	qual := ""
+	additional := false
+	if n, q := matchAt(toks, j, qualifiers, maxQualifierLen); n > 0 {
+		qual = q
+		if qual == "" {
+			qual = "-" // a known but meaningless qualifier: keep it in the span
+		}
+		switch toks[j].w {
+		case "another", "a", "an":
+			additional = toks[j].w == "another" || words(toks, j, j+2) == "a further" || words(toks, j, j+2) == "an additional"
+		}
+		j += n
+	}
+	// Pronouns: "killed him", "he died".
+	switch toks[i].w {
+	case "him", "her", "he", "she":
+		if qual == "" {
+			return figTok{qs: i, qe: i + 1, ne: i + 1, pronoun: true, f: Figure{Value: 1, Low: 1, High: 1, VictimClass: "unknown"}}, true
+		}
+	}
+	if j >= len(toks) {
+		return ft, false
+	}
+	low, high, n := numberAt(toks, j)
+	vague := false
+	if n == 0 {
+		if qual != "" && qual != "-" && qual != "some" {
+			return ft, false // "over the weekend", "about the attack"
+		}
+		if qual == "some" {
+			j = i // "some" is then the vague word itself
+		}
+		m, v := matchVague(toks, j)
+		if m == 0 {
+			if qual == "" && singleDet[toks[i].w] {
+				return articleAt(toks, i)
+			}
+			return ft, false
+		}
+		qual = ""
+		low, high, n, vague = v, v, m, true
+	}
+	j += n
+	// Vague words and round numbers take "of": "dozens of civilians", "hundreds of people".
+	if j < len(toks) && toks[j].w == "of" && (vague || low >= 100) {
+		j++
+		if j < len(toks) && toks[j].w == "the" {
+			j++
+		}
+	}
+	if qual == "-" {
+		qual = ""
+	}
+	ft.qe = j
+	ft.ne = j
+	ft.f = Figure{Qualifier: qual, Vague: vague, Low: low, High: high, Value: low, VictimClass: "unknown", Additional: additional}
+	switch qual {
+	case "fewer than":
+		ft.f.Value, ft.f.High, ft.f.Low = max(low-1, 0), max(low-1, 0), 1
+	case "up to":
+		ft.f.Low = 1
+	}
+	return ft, true
+}
+
+// numberAt reads a number or a range at toks[j]: "21", "2,600", "1.5 million", "twenty-one", "two
+// hundred and fifty", "3-5", "7 to 9", "3 or 4". It returns the low and high values and the tokens used.
+func numberAt(toks []tok, j int) (low, high, n int) {
+	t := toks[j]
+	if t.punct {
+		return 0, 0, 0
+	}
+	r, _ := utf8.DecodeRuneInString(t.w)
+	if unicode.IsDigit(r) {
+		// A digit range in one token: "3-5".
+		if a, b, ok := strings.Cut(t.w, "-"); ok {
+			x, ok1 := ParseNumber(a)
+			y, ok2 := ParseNumber(b)
+			if ok1 && ok2 && y >= x {
+				return x, y, 1
+			}
+			return 0, 0, 0
+		}
+		if looksLikeYearOrTime(toks, j) {
+			return 0, 0, 0
+		}
+		v, ok := ParseNumber(t.w)
+		if !ok {
+			return 0, 0, 0
+		}
+		n = 1
+		if j+1 < len(toks) {
+			switch toks[j+1].w {
+			case "million", "thousand", "hundred":
+				if v2, ok := ParseNumber(t.w + " " + toks[j+1].w); ok {
+					v, n = v2, 2
+				}
+			}
+		}
+		low, high = v, v
+	} else {
+		// Longest run of number words that parses.
+		l := lex()
+		k := j
+		for k < len(toks) && k-j < 8 {
+			w := toks[k].w
+			if _, ok := l.numbers[w]; ok {
+				k++
+				continue
+			}
+			if strings.Contains(w, "-") {
+				if _, ok := ParseNumber(w); ok {
+					k++
+					continue
+				}
+			}
+			if (w == "and" || w == "et" || w == "e") && k > j && k+1 < len(toks) {
+				if _, ok := l.numbers[toks[k+1].w]; ok && l.numbers[toks[k-1].w] >= 100 {
+					k++
+					continue
+				}
+			}
+			break
+		}
+		for ; k > j; k-- {
+			phrase := words(toks, j, k)
+			if phrase == "a" || phrase == "an" || phrase == "un" || phrase == "une" || phrase == "um" || phrase == "uma" {
+				continue
+			}
+			if v, ok := ParseNumber(phrase); ok {
+				low, high, n = v, v, k-j
+				break
+			}
+		}
+		if n == 0 {
+			return 0, 0, 0
+		}
+	}
+	// "7 to 9", "3 or 4", "between 3 and 5".
+	if e := j + n; e+1 < len(toks) {
+		switch toks[e].w {
+		case "to", "or", "and", "-", "–":
+			h2, _, m := numberAt(toks, e+1)
+			if m > 0 && h2 > low && h2 < low*20+20 {
+				if toks[e].w != "and" || (j > 0 && toks[j-1].w == "between") {
+					return low, h2, n + 1 + m
+				}
+			}
+		}
+	}
+	return low, high, n
+}
+
+// looksLikeYearOrTime rejects digits that are years, times, or part of a date or a measure.
+func looksLikeYearOrTime(toks []tok, j int) bool {
+	w := toks[j].w
+	if len(w) == 4 && (strings.HasPrefix(w, "19") || strings.HasPrefix(w, "20")) {
+		return true
+	}
+	if j+1 < len(toks) {
+		switch toks[j+1].w {
+		case ":", "am", "pm", "a.m", "p.m", "km", "kilometres", "kilometers", "miles", "kms", "percent", "%", "per", "years", "year",
+			"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+			"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept", "sep", "oct", "nov", "dec", "hours", "days", "weeks", "months",
+			"minutes", "metres", "meters", "kilograms", "kg", "tonnes", "tons", "billion", "dollars", "euros", "cfa", "francs", "gmt", "h", "st", "nd", "rd", "th":
+			return true
+		}
+	}
+	if j > 0 {
+		switch toks[j-1].w {
+		case "$", "€", "£", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+			"november", "december", "no", "number", "base", "route", "road", "highway", "aged", "age", "kilometre", "km":
+			return true
+		}
+	}
+	return false
+}
+
+// matchVague returns the tokens and value of the longest vague quantity at toks[j].
+func matchVague(toks []tok, j int) (int, int) {
+	l := lex()
+	for n := min(l.vagueMax, len(toks)-j); n >= 1; n-- {
+		if v, ok := l.vague[words(toks, j, j+n)]; ok {
+			return n, v
+		}
+	}
+	return 0, 0
+}
+
+// singleDet are determiners that, before a singular person noun next to a casualty word, count one.
+var singleDet = map[string]bool{"a": true, "an": true, "the": true, "his": true, "her": true, "their": true, "its": true}
+
+// articleAt reads "a soldier", "an elderly woman", "one civilian": one person.
+func articleAt(toks []tok, i int) (figTok, bool) {
+	ft := figTok{qs: i, qe: i + 1, ne: i + 1, single: true}
+	ft.f = Figure{Value: 1, Low: 1, High: 1, VictimClass: "unknown"}
+	if toks[i].w == "one" {
+		ft.single = false
+		return ft, true
+	}
+	return ft, true
+}
+
+// nounPhrase reads the victim noun after the quantity: up to four modifiers, then a head noun ("84
+// Wagner fighters", "47 Malian soldiers", "three police officers", "five youths"). The head is the
+// lexicon noun when there is one, else the last word of the phrase, of class "unknown".
+func nounPhrase(toks []tok, ft *figTok) {
+	l := lex()
+	kl := kinds()
+	j := ft.qe
+	head, headIdx, last := "", -1, -1
+	modClass := ""
+	for k := j; k < len(toks) && k < j+5; k++ {
+		t := toks[k]
+		if t.punct {
+			break
+		}
+		if c, ok := l.victims[t.w]; ok && !(headIdx >= 0 && headIdx < k-1) {
+			if head != "" && headIdx == k-1 && modClass == "" {
+				modClass = l.victims[strings.ToLower(head)]
+			}
+			head, headIdx = t.raw, k
+			if (c == "police" || c == "military" || c == "civilian") && modClass == "" {
+				modClass = c
+			}
+			continue
+		}
+		if stopNP[t.w] {
+			// "troops or fighters": a second noun after "or" belongs to the same phrase.
+			if t.w == "or" && headIdx == k-1 && k+1 < len(toks) {
+				if _, ok := l.victims[toks[k+1].w]; ok {
+					continue
+				}
+			}
+			break
+		}
+		if _, ok := kl.right[t.w]; ok && kl.noun[t.w] == "" {
+			break // "18 dead", "21 wounded"
+		}
+		if _, ok := kl.left[t.w]; ok {
+			break // "gunmen killed", "militants abducted"
+		}
+		if headIdx >= 0 && headIdx == k-1 {
+			break // a word after the head ends the phrase
+		}
+		if _, isNum := l.numbers[t.w]; isNum {
+			break
+		}
+		r, _ := utf8.DecodeRuneInString(t.w)
+		if unicode.IsDigit(r) {
+			break
+		}
+		last = k
+	}
+	if headIdx < 0 && last >= j {
+		head, headIdx = toks[last].raw, last
+	}
+	if headIdx < 0 {
+		ft.ne = ft.qe
+		if ft.single {
+			ft.ne = -1
+		}
+		return
+	}
+	hw := strings.ToLower(head)
+	if ft.single && ((strings.HasSuffix(hw, "s") && !strings.HasSuffix(hw, "ss")) || pluralIrregular[hw]) {
+		ft.ne = -1 // "the attackers": a plural after an article is no count
+		return
+	}
+	ft.nounFound = true
+	ft.f.Victim = head
+	ft.f.VictimClass = VictimClass(head)
+	if (ft.f.VictimClass == "unknown" || hw == "officers" || hw == "officer" || hw == "agents" || hw == "agent" || hw == "members" || hw == "member") && modClass != "" {
+		ft.f.VictimClass = modClass
+	}
+	ft.ne = headIdx + 1
+}
+
+// rightKind finds a casualty word after the noun phrase, across auxiliaries ("were reportedly
+// killed") and a short "from ..." phrase ("15 fighters from the Wagner group killed or arrested").
+func rightKind(toks []tok, j int, kl *kindLex) (int, string) {
+	if j < 0 || j >= len(toks) {
+		return 0, ""
+	}
+	k := j
+	skippedFrom := false
+	for steps := 0; k < len(toks) && steps < 7; steps++ {
+		if n, kind := matchAt(toks, k, kl.right, kl.maxLen); n > 0 {
+			// "gunmen killed 3 people", "militants, abducted 1": an active verb with its own
+			// object is another clause, not this figure's fate.
+			if k+n < len(toks) && startsObject(toks, k+n) {
+				return 0, ""
+			}
+			return k + n - j, kind
+		}
+		w := toks[k].w
+		switch {
+		case w == ",":
+			if k+1 < len(toks) && (toks[k+1].w == "either" || toks[k+1].w == "all" || toks[k+1].w == "both" || toks[k+1].w == "mostly") {
+				k++
+				continue
+			}
+			return 0, ""
+		case skipRight[w]:
+			k++
+		case (w == "from" || w == "of") && !skippedFrom:
+			// Skip "from <up to 5 words>" when a casualty word follows it.
+			skippedFrom = true
+			for m := k + 1; m < len(toks) && m <= k+6; m++ {
+				if toks[m].punct {
+					break
+				}
+				if n, _ := matchAt(toks, m, kl.right, kl.maxLen); n > 0 {
+					k = m
+					break
+				}
+			}
+			if toks[k].w == "from" || toks[k].w == "of" {
+				return 0, ""
+			}
+		default:
+			return 0, ""
+		}
+	}
+	return 0, ""
+}
+
+// startsObject reports whether toks[k] starts a noun phrase object: a number, a determiner.
+func startsObject(toks []tok, k int) bool {
+	w := toks[k].w
+	switch w {
+	case "a", "an", "the", "his", "her", "their", "its", "two", "several", "some", "many", "dozens", "scores", "hundreds", "at", "more", "over", "about", "nearly", "around", "one", "another", "other", "others", "all", "them", "him":
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(w)
+	if unicode.IsDigit(r) {
+		return true
+	}
+	_, isNum := lex().numbers[w]
+	return isNum
+}
+
+// coordinate shares casualty words across coordinated figures and marks subsets.
+func coordinate(toks []tok, figs []figTok) {
+	for pass := 0; pass < 2; pass++ {
+		for i := 0; i+1 < len(figs); i++ {
+			a, b := &figs[i], &figs[i+1]
+			if a.ne < 0 || b.qs < a.ne {
+				continue
+			}
+			gap := words(toks, a.ne, b.qs)
+			switch {
+			case gapPart[gap]:
+				b.f.Part = true
+				if b.kindSide == "" || b.kindSide == "left" {
+					b.f.Kind, b.kindSide = a.f.Kind, "part"
+				}
+			case gapCoord[gap] || gap == "":
+				if b.kindSide == "" && (a.kindSide == "left" || a.kindSide == "coord-left") {
+					b.f.Kind, b.kindSide = a.f.Kind, "coord-left"
+				}
+				if a.kindSide == "" && (b.kindSide == "right" || b.kindSide == "coord-right") {
+					a.f.Kind, a.kindSide = b.f.Kind, "coord-right"
+				}
+				if a.f.Kind != "" && a.f.Kind == b.f.Kind {
+					b.f.Joined = true
+				}
+			}
+		}
+	}
+}
+
+var (
+	additionalRE = regexp.MustCompile(`(?i)\b(?:others?|also|another|further|additional|more)\b`)
+	backgroundRE = regexp.MustCompile(`(?i)\b(?:protest\w*|demonstrat\w*|march(?:ed|ing)|riot\w*|reaction|response|denounc\w*|condemn\w*|justice|outrage\w*|anger\w*|mourn\w*|avenge\w*|retaliat\w*|revenge|following|after)\b[^.;]{0,80}$`)
+	aggregateRE = regexp.MustCompile(`(?i)\b(?:since|so\s+far|to\s+date|over\s+the\s+(?:past|last)|in\s+(?:the\s+)?(?:past|last)\s+(?:few\s+)?(?:years|months|decades?)|this\s+year|in\s+recent\s+(?:years|months)|over\s+the\s+years|in\s+total|altogether|cumulative|overall\s+toll)\b`)
+	notAggRE    = regexp.MustCompile(`(?i)\b(?:deadliest|worst|largest|biggest|first|heaviest|bloodiest|highest|most)\b[^.;]{0,60}\bsince\b`)
+	perfectRE   = regexp.MustCompile(`(?i)^\s*(?:have|has)\s+(?:been\s+)?(?:killed|died|dead|lost)`)
+)
+
+// isAggregate: a running total, not one event's toll.
+func isAggregate(text string, s segment.Sentence, f Figure) bool {
+	for _, c := range segment.Clauses(text, s) {
+		if f.Start >= c.Start && f.Start < c.End {
+			clause := text[c.Start:c.End]
+			after := text[f.Start:s.End]
+			if (aggregateRE.MatchString(clause) || aggregateRE.MatchString(after)) && !notAggRE.MatchString(clause) {
+				return true
+			}
+		}
+	}
+	// "Thousands have been killed": a vague hundreds-or-more with a perfect tense.
+	if f.Vague && f.Value >= 100 {
+		rest := text[f.End:s.End]
+		if perfectRE.MatchString(rest) || strings.Contains(strings.ToLower(f.Text), "have been") {
+			return true
+		}
+	}
+	return false
+}
+
+var negRE = regexp.MustCompile(`(?i)\b(?:(no\s+(?:one|body)|nobody|none)\s+(?:\w+\s+){0,2}?(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(killed|hurt|injured|wounded|harmed|kidnapped|abducted)|no\s+(?:human\s+)?(casualties|casualty|fatalities|fatality|deaths|death|loss(?:es)?\s+of\s+(?:human\s+)?li(?:fe|ves)|injuries|injury|victims|one\s+died)|without\s+(?:any\s+)?(casualties|loss\s+of\s+life|fatalities|injuries)|(?:did\s+not|didn't)\s+(?:cause|result\s+in|lead\s+to)\s+(?:any\s+)?(casualties|deaths|fatalities|injuries)|no\s+(?:\w+\s+){0,2}?(?:were|was)\s+(killed|injured|wounded|hurt))\b`)
+
+// negations reads "no casualties", "no one was killed", "no fatalities": figures of zero.
+func negations(text string, s segment.Sentence, sub string) []Figure {
+	var out []Figure
+	for _, m := range negRE.FindAllStringSubmatchIndex(sub, -1) {
+		word := ""
+		for g := 2; g+1 < len(m); g += 2 {
+			if m[g] >= 0 && g != 2 {
+				word = strings.ToLower(sub[m[g]:m[g+1]])
+			}
+		}
+		kind := "killed"
+		switch {
+		case strings.HasPrefix(word, "injur") || word == "hurt" || word == "wounded" || word == "harmed":
+			kind = "wounded"
+		case word == "kidnapped" || word == "abducted":
+			kind = "abducted"
+		}
+		f := Figure{Start: s.Start + m[0], End: s.Start + m[1], Kind: kind, Negated: true, VictimClass: "unknown"}
+		f.Text = text[f.Start:f.End]
+		out = append(out, f)
+	}
+	return out
+}
