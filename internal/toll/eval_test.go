@@ -20,7 +20,7 @@ type acledDoc struct {
 }
 
 type acledRow struct {
-	fatalities          int
+	fatalities         int
 	country, eventType string
 }
 

@@ -595,9 +595,9 @@ func coordinate(toks []tok, figs []figTok) {
 var (
 	additionalRE = regexp.MustCompile(`(?i)\b(?:others?|also|another|further|additional|more)\b`)
 	backgroundRE = regexp.MustCompile(`(?i)\b(?:protest\w*|demonstrat\w*|march(?:ed|ing)|riot\w*|reaction|response|denounc\w*|condemn\w*|justice|outrage\w*|anger\w*|mourn\w*|avenge\w*|retaliat\w*|revenge|following|after)\b[^.;]{0,80}$`)
-	aggregateRE = regexp.MustCompile(`(?i)\b(?:since|so\s+far|to\s+date|over\s+the\s+(?:past|last)|in\s+(?:the\s+)?(?:past|last)\s+(?:few\s+)?(?:years|months|decades?)|this\s+year|in\s+recent\s+(?:years|months)|over\s+the\s+years|in\s+total|altogether|cumulative|overall\s+toll)\b`)
-	notAggRE    = regexp.MustCompile(`(?i)\b(?:deadliest|worst|largest|biggest|first|heaviest|bloodiest|highest|most)\b[^.;]{0,60}\bsince\b`)
-	perfectRE   = regexp.MustCompile(`(?i)^\s*(?:have|has)\s+(?:been\s+)?(?:killed|died|dead|lost)`)
+	aggregateRE  = regexp.MustCompile(`(?i)\b(?:since|so\s+far|to\s+date|over\s+the\s+(?:past|last)|in\s+(?:the\s+)?(?:past|last)\s+(?:few\s+)?(?:years|months|decades?)|this\s+year|in\s+recent\s+(?:years|months)|over\s+the\s+years|in\s+total|altogether|cumulative|overall\s+toll)\b`)
+	notAggRE     = regexp.MustCompile(`(?i)\b(?:deadliest|worst|largest|biggest|first|heaviest|bloodiest|highest|most)\b[^.;]{0,60}\bsince\b`)
+	perfectRE    = regexp.MustCompile(`(?i)^\s*(?:have|has)\s+(?:been\s+)?(?:killed|died|dead|lost)`)
 )
 
 // isAggregate: a running total, not one event's toll.
