@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/markusmobius/go-htmldate"
 	"github.com/markusmobius/go-trafilatura"
@@ -37,6 +38,8 @@ func Parse(data []byte, pageURL string) (document.Document, error) {
 	// scattered in the text, which are more often the event's than the article's.
 	date, _ := htmldate.FromDocument(root, htmldate.Options{
 		ExtractTime: true, UseOriginalDate: true, SkipExtensiveSearch: true,
+		// A date in the URL has no time of day: prefer the metadata, fall back to the URL.
+		DeferUrlExtractor: true,
 	})
 	opts := trafilatura.Options{
 		ExcludeComments:  true,
@@ -49,7 +52,7 @@ func Parse(data []byte, pageURL string) (document.Document, error) {
 	doc := document.Document{URL: document.NormalizeURL(pageURL)}
 	res, err := trafilatura.ExtractDocument(root, opts)
 	if err == nil && res != nil {
-		doc.Text = document.TextFromNode(res.ContentNode)
+		doc.Text = mainText(res)
 		doc.Title = oneLine(res.Metadata.Title)
 		doc.Outlet = oneLine(res.Metadata.Sitename)
 		doc.Language = primaryLanguage(res.Metadata.Language)
@@ -81,6 +84,26 @@ func Parse(data []byte, pageURL string) (document.Document, error) {
 		return document.Document{}, errors.New("html page has no text")
 	}
 	return doc, nil
+}
+
+// minMainText is trafilatura's own threshold (Config.MinExtractedSize, in characters): below it, it
+// falls back to a "baseline" that repeats text and keeps navigation, and the whole body cleaned by
+// CleanHTML (which drops navigation and furniture elements) is the better text.
+const minMainText = 250
+
+// mainText renders trafilatura's main-content tree with its paragraphs (its ContentText runs them
+// together). Should the tree's text disagree with ContentText — more than a third longer — the tree
+// is not what trafilatura meant, and ContentText is used, paragraphs lost but no text repeated.
+func mainText(res *trafilatura.ExtractResult) string {
+	plain := strings.Join(strings.Fields(res.ContentText), " ")
+	if utf8.RuneCountInString(plain) < minMainText {
+		return ""
+	}
+	text := document.TextFromNode(res.ContentNode)
+	if len(text) > len(plain)*4/3+100 {
+		return document.CleanText(res.ContentText)
+	}
+	return text
 }
 
 // canonicalURL is the page's <link rel=canonical> or og:url, for pages trafilatura gave up on.
