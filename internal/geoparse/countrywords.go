@@ -12,20 +12,20 @@ import (
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
 )
 
-// countryModel is a word-by-country model (naive Bayes with Dirichlet smoothing towards the
-// overall word frequency) learned from ACLED summaries: the words of a story other than its places
-// ("Koglweogo", "LGA", "boda boda", "Dozo", party names) say which country it is about.
-type countryModel struct {
-	countries []string             // ISO2, index = column
-	logLR     map[string][]float64 // word -> per-country log(P(w|c)/P(w))
+// wordModel is a word-by-label model (naive Bayes with Dirichlet smoothing towards the overall
+// word frequency) learned from ACLED summaries: the words of a story other than its places
+// ("Koglweogo", "LGA", "boda boda", "Dozo", party names) say which country, and which admin1
+// unit, it is about. Labels are ISO2 codes or "ISO2|folded admin1".
+type wordModel struct {
+	countries []string             // labels, index = column
+	logLR     map[string][]float64 // word -> per-label log(P(w|c)/P(w))
 }
 
-// smoothing is the Dirichlet prior mass: a country with few documents keeps close to the overall
-// word frequency instead of being decided by a handful of notes.
-const smoothing = 2000.0
-
-func loadCountryModel(g *gazetteer.Gazetteer) (*countryModel, error) {
-	const name = "data/country-words.tsv.gz"
+// loadWordModel reads a word-count file written by ./gen. label maps the file's label (an ACLED
+// country name, or "country|admin1") to the model's; smoothing is the Dirichlet prior mass, which
+// keeps a label with few documents close to the overall word frequency instead of being decided
+// by a handful of notes.
+func loadWordModel(name string, label func(string) string, smoothing float64) (*wordModel, error) {
 	f, err := dataFS.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("geoparse: open %s: %w", name, err)
@@ -37,7 +37,7 @@ func loadCountryModel(g *gazetteer.Gazetteer) (*countryModel, error) {
 	}
 	sc := bufio.NewScanner(zr)
 	sc.Buffer(make([]byte, 1<<16), 1<<20)
-	m := &countryModel{logLR: map[string][]float64{}}
+	m := &wordModel{logLR: map[string][]float64{}}
 	col := map[string]int{}
 	var totals []float64
 	var all float64
@@ -66,12 +66,8 @@ func loadCountryModel(g *gazetteer.Gazetteer) (*countryModel, error) {
 				if err != nil {
 					return nil, fmt.Errorf("geoparse: %s: %w", name, err)
 				}
-				iso := c
-				if ct, ok := g.CountryByName(c); ok {
-					iso = ct.ISO2
-				}
 				col[c] = len(m.countries)
-				m.countries = append(m.countries, iso)
+				m.countries = append(m.countries, label(c))
 				totals = append(totals, n)
 				all += n
 			}
@@ -108,8 +104,26 @@ func loadCountryModel(g *gazetteer.Gazetteer) (*countryModel, error) {
 	return m, nil
 }
 
-// posterior returns each country's probability given the text's distinct words (uniform prior).
-func (m *countryModel) posterior(text string) map[string]float64 {
+// countryLabel maps an ACLED country name to its ISO2 code.
+func countryLabel(g *gazetteer.Gazetteer) func(string) string {
+	return func(name string) string {
+		if c, ok := g.CountryByName(name); ok {
+			return c.ISO2
+		}
+		return name
+	}
+}
+
+// admin1Label maps "country|admin1" to "ISO2|folded admin1".
+func admin1Label(g *gazetteer.Gazetteer) func(string) string {
+	return func(s string) string {
+		c, a, _ := strings.Cut(s, "|")
+		return countryLabel(g)(c) + "|" + gazetteer.Fold(a)
+	}
+}
+
+// posterior returns each label's probability given the text's distinct words (uniform prior).
+func (m *wordModel) posterior(text string) map[string]float64 {
 	if m == nil || len(m.countries) == 0 {
 		return nil
 	}

@@ -67,7 +67,8 @@ type Parser struct {
 	after    []cue           // longest first
 	titles   map[string]bool // folded words that precede a person's name
 	african  map[string]bool // ISO2 of the countries sitrep covers first
-	words    *countryModel   // country evidence from the story's other words
+	words    *wordModel      // country evidence from the story's other words
+	a1words  *wordModel      // admin1 evidence from them
 	maxToken int
 }
 
@@ -103,7 +104,10 @@ func New(g *gazetteer.Gazetteer) (*Parser, error) {
 	if err := p.loadCues(); err != nil {
 		return nil, err
 	}
-	if p.words, err = loadCountryModel(g); err != nil {
+	if p.words, err = loadWordModel("data/country-words.tsv.gz", countryLabel(g), 2000); err != nil {
+		return nil, err
+	}
+	if p.a1words, err = loadWordModel("data/admin1-words.tsv.gz", admin1Label(g), a1Smoothing); err != nil {
 		return nil, err
 	}
 	return p, nil

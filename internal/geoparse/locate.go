@@ -220,6 +220,13 @@ func (d *Doc) fill(p gazetteer.Place, prec int) Location {
 	}
 	if p.Code != "PCLI" {
 		loc.Admin1, loc.Admin2 = d.p.g.AdminNames(p)
+		if loc.Admin1 == "" && p.Code != "ADM1" {
+			// Places from some sources carry no admin codes: borrow those of the nearest place
+			// in the same country that has them.
+			if q, km, ok := d.p.g.Nearest(p.Lat, p.Lon, p.Country, func(q gazetteer.Place) bool { return q.Admin1 != "" }); ok && km < 50 {
+				loc.Admin1, loc.Admin2 = d.p.g.AdminNames(q)
+			}
+		}
 		switch p.Code {
 		case "ADM1":
 			if loc.Admin1 == "" {

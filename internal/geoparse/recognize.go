@@ -30,6 +30,11 @@ func tokenize(text string) []token {
 	}
 	for i, r := range text {
 		word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Mn)
+		// "7km": a number glued to its unit is two words, so that "km from" cues match.
+		if in && word && unicode.IsLetter(r) && i > 0 && text[i-1] >= '0' && text[i-1] <= '9' {
+			flush(i)
+			in = false
+		}
 		switch {
 		case word && !in:
 			in = true
@@ -140,7 +145,13 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 			for j < len(toks) && j-i < 4 && toks[j].upper && joinable(text[toks[j-1].end:toks[j].start]) {
 				j++
 			}
-			if bc != nil && strongCue[bc.label] || qualifiedByParen(text, toks, j) {
+			ordinary := false
+			for k := i; k < j; k++ {
+				if _, isCountry := p.g.CountryByName(text[toks[k].start:toks[k].end]); isCountry || p.common[toks[k].fold] {
+					ordinary = true
+				}
+			}
+			if !ordinary && (bc != nil && (strongCue[bc.label] || bc.role == "event" && !t.sentStart) || qualifiedByParen(text, toks, j)) {
 				out = append(out, raw{i: i, j: j, before: bc, after: p.cueAfter(toks, j, text)})
 				i = j
 				continue
@@ -315,6 +326,12 @@ func (p *Parser) cueEnding(toks []token, i int, text string) (*cue, int) {
 				if w > 0 && strings.ContainsAny(text[toks[end-k+w-1].end:tk.start], ".;\n") {
 					ok = false
 					break
+				}
+			}
+			// A cue word glued to the word before by an apostrophe ("Jama'at") is not a word.
+			if ok && end-k > 0 {
+				if g := text[toks[end-k-1].end:toks[end-k].start]; g == "'" || g == "’" {
+					ok = false
 				}
 			}
 			if ok && i < len(toks) && !strings.ContainsAny(text[toks[end-1].end:toks[i].start], ".;\n()") {

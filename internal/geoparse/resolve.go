@@ -15,6 +15,7 @@ type Doc struct {
 	ms    []mention
 	focus string             // ISO2
 	votes map[string]float64 // country → evidence weight, for ranking candidates
+	a1    map[string]float64 // "ISO2|folded admin1" → probability within its country, from words
 }
 
 // mention is a Mention plus what resolution and location choice need.
@@ -97,6 +98,7 @@ func (d *Doc) resolve(h Hints) {
 	for c, pr := range d.p.words.posterior(d.text) {
 		votes[c] += wordVote * pr
 	}
+	d.a1 = withinCountry(d.p.a1words.posterior(d.text))
 	firstCountry := true
 	for _, m := range d.ms {
 		if m.Kind != "country" {
@@ -169,6 +171,28 @@ func (d *Doc) resolve(h Hints) {
 		}
 	}
 }
+
+// withinCountry renormalises admin1 probabilities so that each country's sum to 1.
+func withinCountry(post map[string]float64) map[string]float64 {
+	sum := map[string]float64{}
+	for k, v := range post {
+		c, _, _ := strings.Cut(k, "|")
+		sum[c] += v
+	}
+	out := map[string]float64{}
+	for k, v := range post {
+		c, _, _ := strings.Cut(k, "|")
+		out[k] = v / sum[c]
+	}
+	return out
+}
+
+// a1Vote is the weight of the word model's admin1 evidence in a candidate's score; a1Smoothing
+// its Dirichlet prior mass.
+const (
+	a1Vote      = 2.0
+	a1Smoothing = 500.0
+)
 
 // wordVote is the weight of the word model's country evidence, one place name being 1.5.
 const wordVote = 2.0
@@ -359,6 +383,10 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 				s += 2
 			}
 		}
+	}
+	if d.a1 != nil && c.Admin1 != "" {
+		a1, _ := d.p.g.AdminNames(c)
+		s += a1Vote * d.a1[c.Country+"|"+gazetteer.Fold(a1)]
 	}
 	if norm != nil {
 		if c.Country == d.focus {

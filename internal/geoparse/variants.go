@@ -34,6 +34,11 @@ func variants(f string) []string {
 			add(f[:i] + f[i+1:])
 		}
 	}
+	for i := 0; i+1 < len(f); i++ {
+		if f[i] != f[i+1] {
+			add(f[:i] + string(f[i+1]) + string(f[i]) + f[i+2:]) // "Kastina" for Katsina
+		}
+	}
 	for _, r := range [][2]string{{"ou", "u"}, {"u", "ou"}, {"w", "ou"}, {"ou", "w"}, {"dj", "j"}, {"j", "dj"}, {"tch", "ch"}, {"ch", "tch"}, {"y", "i"}, {"i", "y"}, {"kh", "k"}, {"gh", "g"}, {"sh", "ch"}, {"ch", "sh"}, {"c", "k"}, {"k", "c"}} {
 		for i := strings.Index(f, r[0]); i >= 0; {
 			add(f[:i] + r[1] + f[i+len(r[0]):])

@@ -4,6 +4,9 @@
 //     counts as common when writers use it in lower case at least as often as capitalised inside a
 //     sentence, which keeps real place names (always capitalised) out without a hand-made dictionary;
 //
+//   - data/admin1-words.tsv.gz, the same per "country|admin1" (dev records only), so that "Boko
+//     Haram" favours places in Borno and "Tiv" those of Benue or Nasarawa;
+//
 //   - data/country-words.tsv.gz, how often each word occurs in summaries of each country (actors,
 //     ethnic groups, party and institution names, "LGA", "county"...), the evidence the parser uses
 //     for the story's country when its places are unknown or ambiguous. The record's own location
@@ -35,6 +38,7 @@ import (
 func main() {
 	out := flag.String("o", "data/common.txt", "output file for ordinary words")
 	cw := flag.String("countries", "data/country-words.tsv.gz", "output file for country word counts")
+	aw := flag.String("admin1", "data/admin1-words.tsv.gz", "output file for admin1 word counts")
 	holdout := flag.Int("holdout", 0, "leave out dev records whose id hashes to 0 modulo this (for honest evaluation)")
 	flag.Parse()
 	root, ok := fixtures.Root()
@@ -78,8 +82,18 @@ func main() {
 		os.Exit(1)
 	}
 	slog.Info("wrote common words", "file", *out, "n", len(words))
-	if err := countryWords(root, *cw, *holdout); err != nil {
+	if err := labelWords(root, *cw, *holdout, func(row map[string]string) string { return row["country"] }, true); err != nil {
 		slog.Error("country words", "err", err)
+		os.Exit(1)
+	}
+	admin1 := func(row map[string]string) string {
+		if row["admin1"] == "" {
+			return ""
+		}
+		return row["country"] + "|" + row["admin1"]
+	}
+	if err := labelWords(root, *aw, *holdout, admin1, false); err != nil {
+		slog.Error("admin1 words", "err", err)
 		os.Exit(1)
 	}
 }
@@ -168,8 +182,9 @@ func holdoutFold(id string, n int) bool {
 	return h.Sum32()%uint32(n) == 0
 }
 
-// countryWords counts words per country over the dev records and the extra summaries.
-func countryWords(root, out string, holdout int) error {
+// labelWords counts words per label (a country, or "country|admin1") over the dev records and, if
+// extra is set, the extra summaries (which carry a country only).
+func labelWords(root, out string, holdout int, label func(map[string]string) string, extra bool) error {
 	counts := map[string]map[string]int{} // word -> country -> n
 	totals := map[string]int{}
 	add := func(country, text string, exclude map[string]bool) {
@@ -196,19 +211,23 @@ func countryWords(root, out string, holdout int) error {
 				ex[w] = true
 			}
 		}
-		add(row["country"], row["notes"], ex)
+		if l := label(row); l != "" {
+			add(l, row["notes"], ex)
+		}
 	})
 	if err != nil {
 		return err
 	}
-	err = eachCSV(filepath.Join(root, "eval", "acled-extra-event-type.csv"), func(row map[string]string) {
-		notes := row["notes"]
-		// Coder remarks name the coded location: drop them like the dev documents do.
-		if i := strings.Index(notes, "Location coded to"); i >= 0 {
-			notes = notes[:i]
-		}
-		add(row["country"], notes, nil)
-	})
+	if extra {
+		err = eachCSV(filepath.Join(root, "eval", "acled-extra-event-type.csv"), func(row map[string]string) {
+			notes := row["notes"]
+			// Coder remarks name the coded location: drop them like the dev documents do.
+			if i := strings.Index(notes, "Location coded to"); i >= 0 {
+				notes = notes[:i]
+			}
+			add(label(row), notes, nil)
+		})
+	}
 	if err != nil {
 		return err
 	}
@@ -261,7 +280,7 @@ func countryWords(root, out string, holdout int) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	slog.Info("wrote country words", "file", out, "words", len(ws), "countries", len(cs))
+	slog.Info("wrote word counts", "file", out, "words", len(ws), "labels", len(cs))
 	return nil
 }
 
