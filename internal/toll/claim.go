@@ -28,7 +28,12 @@ var (
 	// Trailing words that are not part of the subject: times, adverbs.
 	subjectTailRE = regexp.MustCompile(`(?i)(?:\s+(?:on|late|early|last|this)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|later|also|again|earlier|previously|separately|officially|initially|in\s+a\s+statement|on\s+(?:state|national)\s+(?:television|radio|tv)|(?:on|at)\s+(?:the\s+)?weekend|had|has|have|would|was|were|who|which|it))+\s*$`)
 	pronounRE     = regexp.MustCompile(`(?i)^(?:he|she|it|they|we|i|you|this|that|there|which|who|officials?\s+who)$`)
-	leadCutRE     = regexp.MustCompile(`(?i)^(?:.*\b(?:but|and|while|as|because|although|though|after|when|that|where)\s+)`)
+	// "its claims", "the reports": the verb form is a noun.
+	nounUseRE = regexp.MustCompile(`(?i)\b(?:its|their|his|her|the|a|these|those|such|unverified|unconfirmed|conflicting|media|press|local|earlier|initial)\s+$`)
+	// Negated or passive clauses are not claimants ("this figure has not been confirmed").
+	notSubjectRE = regexp.MustCompile(`(?i)\b(?:not|nor|never|been|figure|number|toll|claims?)\b|^(?:known|described|seen|considered|believed|based|led|linked|speaking|citing)\b`)
+	participleRE = regexp.MustCompile(`^(?:known|described|seen|considered|believed|based|led|linked|speaking|citing|quoted)\b`)
+	leadCutRE    = regexp.MustCompile(`(?i)^(?:.*\b(?:but|and|while|as|because|although|though|after|when|that|where)\s+)`)
 )
 
 // Attribute returns who asserts the figures of one sentence: "according to X", "X said", "X told
@@ -47,7 +52,7 @@ func Attribute(text string, s segment.Sentence) (Claimant, bool) {
 			return
 		}
 		c := Claimant{Start: s.Start + a, End: s.Start + b, Text: sub[a:b]}
-		if pronounRE.MatchString(c.Text) || len(c.Text) > 120 {
+		if pronounRE.MatchString(c.Text) || len(c.Text) > 120 || notSubjectRE.MatchString(c.Text) {
 			return
 		}
 		cands = append(cands, c)
@@ -59,7 +64,7 @@ func Attribute(text string, s segment.Sentence) (Claimant, bool) {
 		}
 	}
 	for _, m := range verbRE.FindAllStringIndex(sub, -1) {
-		if strings.EqualFold(sub[m[0]:m[1]], "according") {
+		if strings.EqualFold(sub[m[0]:m[1]], "according") || nounUseRE.MatchString(sub[:m[0]]) {
 			continue
 		}
 		a, b := subjectBefore(sub, m[0])
@@ -106,6 +111,20 @@ func subjectBefore(sub string, v int) (int, int) {
 		}
 	}
 	seg := sub[start:end]
+	// "X, who spoke overnight, said" and "X, a town near Y, told AFP": the subject is X, before the
+	// relative clause or apposition.
+	lw := strings.ToLower(strings.TrimSpace(seg))
+	if prev := strings.LastIndexByte(sub[:start], ','); start > 0 && sub[start-1] == ',' {
+		p0 := strings.LastIndexAny(sub[:start-1], ",;:“”\"") + 1
+		if prev >= 0 && p0 >= 0 {
+			cand := strings.TrimSpace(sub[p0 : start-1])
+			if strings.HasPrefix(lw, "who ") || strings.HasPrefix(lw, "which ") || participleRE.MatchString(lw) ||
+				((strings.HasPrefix(lw, "a ") || strings.HasPrefix(lw, "an ")) && p0 == 0 && cand != "") {
+				start, end = p0, start-1
+				seg = sub[start:end]
+			}
+		}
+	}
 	// Cut leading conjunction clauses: "... but a local youth representative said".
 	if loc := leadCutRE.FindStringIndex(seg); loc != nil {
 		start += loc[1]

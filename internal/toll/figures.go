@@ -185,6 +185,9 @@ func Figures(text string, s segment.Sentence) []Figure {
 				}
 			}
 		}
+		if ft.single && lex().victims[strings.ToLower(ft.f.Victim)] == "" && ft.f.Kind != "killed" && ft.f.Kind != "wounded" && ft.f.Kind != "abducted" {
+			continue // "captured the city", "burned the house": not people
+		}
 		if ft.kindSide == "" && (!ft.nounFound || (ft.single && VictimClass(ft.f.Victim) == "unknown" && lex().victims[strings.ToLower(ft.f.Victim)] == "")) {
 			continue // nothing to share a casualty word with
 		}
@@ -448,9 +451,12 @@ func nounPhrase(toks []tok, ft *figTok) {
 			continue
 		}
 		if stopNP[t.w] {
-			// "troops or fighters": a second noun after "or" belongs to the same phrase.
-			if t.w == "or" && headIdx == k-1 && k+1 < len(toks) {
+			// "troops or fighters", "fighters and soldiers": a second noun joined to the head
+			// belongs to the same phrase.
+			if (t.w == "or" || t.w == "and") && headIdx == k-1 && k+1 < len(toks) {
 				if _, ok := l.victims[toks[k+1].w]; ok {
+					head, headIdx = toks[k+1].raw, k+1
+					k++
 					continue
 				}
 			}
@@ -485,6 +491,10 @@ func nounPhrase(toks []tok, ft *figTok) {
 		return
 	}
 	hw := strings.ToLower(head)
+	if ft.single && (hw == "death" || hw == "casualty" || hw == "fatality" || hw == "toll") {
+		ft.ne = -1 // "the death toll of 19": the number comes later
+		return
+	}
 	if ft.single && ((strings.HasSuffix(hw, "s") && !strings.HasSuffix(hw, "ss")) || pluralIrregular[hw]) {
 		ft.ne = -1 // "the attackers": a plural after an article is no count
 		return
@@ -593,7 +603,7 @@ func coordinate(toks []tok, figs []figTok) {
 }
 
 var (
-	additionalRE = regexp.MustCompile(`(?i)\b(?:others?|also|another|further|additional|more)\b`)
+	additionalRE = regexp.MustCompile(`(?i)\b(?:others?|also|another|further|additional)\b`)
 	backgroundRE = regexp.MustCompile(`(?i)\b(?:protest\w*|demonstrat\w*|march(?:ed|ing)|riot\w*|reaction|response|denounc\w*|condemn\w*|justice|outrage\w*|anger\w*|mourn\w*|avenge\w*|retaliat\w*|revenge|following|after)\b[^.;]{0,80}$`)
 	aggregateRE  = regexp.MustCompile(`(?i)\b(?:since|so\s+far|to\s+date|over\s+the\s+(?:past|last)|in\s+(?:the\s+)?(?:past|last)\s+(?:few\s+)?(?:years|months|decades?)|this\s+year|in\s+recent\s+(?:years|months)|over\s+the\s+years|in\s+total|altogether|cumulative|overall\s+toll)\b`)
 	notAggRE     = regexp.MustCompile(`(?i)\b(?:deadliest|worst|largest|biggest|first|heaviest|bloodiest|highest|most)\b[^.;]{0,60}\bsince\b`)
