@@ -495,7 +495,16 @@ func (d *Dictionary) finish(name, country string, date time.Time) Actor {
 			}
 		}
 	}
+	if strings.Contains(name, "{country}") {
+		if country == "" {
+			name = strings.TrimSpace(strings.ReplaceAll(name, "({country})", ""))
+		}
+		name = strings.ReplaceAll(name, "{country}", country)
+	}
 	inter := d.interOf(name, country)
+	if inter == 0 {
+		inter = d.interOf(strings.Replace(name, "("+country+")", "({country})", 1), "")
+	}
 	a := Actor{Name: name}
 	if kind, home := stateOf(name); kind != "" {
 		a.Name = strings.Replace(name, eraSlot, d.era(home, kind, date), 1)

@@ -45,6 +45,7 @@ var (
 		repel repulse engaged`)
 	interventionCues = wordSet(`dispersed disperse teargas tear arrested arrest fired shot intervened blocked beat beaten repressed`)
 	passiveAux       = wordSet(`was were been being is are got`)
+	harmCues         = wordSet(`lynched lynching killed beat beaten assaulted attacked stabbed injured wounded burned hacked`)
 	hedgeCues        = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}}
 	escortCues       = [][]string{{"escorted"}, {"guarded"}, {"protected"}, {"accompanied"}, {"manned"}}
 	assocCues        = [][]string{{"with", "the", "support", "of"}, {"supported", "by"}, {"backed", "by"}, {"alongside"}, {"with", "support", "from"}, {"assisted", "by"}, {"with", "the", "help", "of"}, {"and", "their"}, {"and", "its"}}
@@ -234,13 +235,18 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 	}
 	for n, idx := range before {
 		m := ms[idx]
+		joined := n > 0 && sameSideJoin(toks, ms[before[n-1]].j, m.i)
 		switch {
 		case !m.armed():
 		case r.a1 < 0:
 			r.a1 = idx
+		case joined && !plainAnd(toks, ms[before[n-1]].j, m.i):
+			// "Malian troops and their Russian allies", "soldiers alongside VDP": one side.
+			r.assoc1 = append(r.assoc1, idx)
 		case clash && r.a2 < 0 && m.actor.Name != ms[r.a1].actor.Name:
+			// "JNIM and ISGS militants clashed": the two sides.
 			r.a2 = idx
-		case n > 0 && sameSideJoin(toks, ms[before[n-1]].j, m.i):
+		case joined:
 			r.assoc1 = append(r.assoc1, idx)
 		}
 	}
@@ -484,12 +490,16 @@ func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c
 			out.Actor2, out.Actor2Span = Actor{}, [2]int{}
 		}
 		if out.Actor2.Name == "" && t == "Riots" && violent {
-			// A mob's violence falls on the people it names after the verb.
+			// A mob's violence falls on the people it names after the verb, else on someone: a
+			// lynching or a beating has a civilian victim.
 			for _, m := range ms {
 				if m.Generic == "civilians" && m.Start > out.Actor1Span[0] && m.Start != out.Actor1Span[0] && (out.Actor1Span == [2]int{} || m.Start >= out.Actor1Span[1]) {
 					out.Actor2, out.Actor2Span = m.actor, m.span()
 					break
 				}
+			}
+			if out.Actor2.Name == "" && hasCue(toks, harmCues) {
+				out.Actor2 = crowd("civilians")
 			}
 		}
 		return
@@ -711,6 +721,11 @@ func sameSideJoin(toks []token, prevEnd, i int) bool {
 		}
 	}
 	return true
+}
+
+// plainAnd reports mentions joined by "and" alone (sides of a clash may be), not "and their".
+func plainAnd(toks []token, prevEnd, i int) bool {
+	return i-prevEnd == 1 && (toks[prevEnd].norm == "and" || toks[prevEnd].norm == "et" || toks[prevEnd].norm == "e")
 }
 
 func prevEnd(ms []castMention, idx int) int {

@@ -33,9 +33,12 @@ type form struct {
 type index struct {
 	forms    map[string]*form
 	maxWords int
+	// first maps a form's first word to the most words a form starting with it has, so that scan
+	// tries only the lengths that can match.
+	first map[string]int
 }
 
-func newIndex() *index { return &index{forms: map[string]*form{}} }
+func newIndex() *index { return &index{forms: map[string]*form{}, first: map[string]int{}} }
 
 func (x *index) get(alias string) *form {
 	key := normKey(alias)
@@ -46,8 +49,13 @@ func (x *index) get(alias string) *form {
 	if f == nil {
 		f = &form{key: key, acronym: true}
 		x.forms[key] = f
-		if n := strings.Count(key, " ") + 1; n > x.maxWords {
+		n := strings.Count(key, " ") + 1
+		if n > x.maxWords {
 			x.maxWords = n
+		}
+		w, _, _ := strings.Cut(key, " ")
+		if n > x.first[w] {
+			x.first[w] = n
 		}
 	}
 	if !isAcronym(alias) {
@@ -84,7 +92,7 @@ func (x *index) scan(toks []token) []match {
 	var b strings.Builder
 	for i := 0; i < len(toks); {
 		best := match{}
-		for n := min(x.maxWords, len(toks)-i); n >= 1; n-- {
+		for n := min(x.first[toks[i].norm], len(toks)-i); n >= 1; n-- {
 			b.Reset()
 			for k := i; k < i+n; k++ {
 				if k > i {
