@@ -101,8 +101,12 @@ func (f evalFlags) predictions(ctx context.Context, env *cliEnv, inputs []string
 	return evs, nil
 }
 
-// report prints r as text or JSON, then checks the floors when asked.
-func (f evalFlags) report(env *cliEnv, r interface{ WriteText(io.Writer) error }, check func(evaluate.Floors) []string) error {
+// textReport is a report that prints itself as text.
+type textReport interface{ WriteText(io.Writer) error }
+
+// report prints r as text or JSON (followed by more text, when not nil), then checks the floors when
+// asked.
+func (f evalFlags) report(env *cliEnv, r textReport, more func(io.Writer) error, check func(evaluate.Floors) []string) error {
 	if *f.asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetEscapeHTML(false)
@@ -112,6 +116,10 @@ func (f evalFlags) report(env *cliEnv, r interface{ WriteText(io.Writer) error }
 		}
 	} else if err := r.WriteText(env.stdout); err != nil {
 		return fmt.Errorf("write report: %w", err)
+	} else if more != nil {
+		if err := more(env.stdout); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
 	}
 	if !*f.check {
 		return nil
@@ -169,24 +177,32 @@ func evalSeeds(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	r := evaluate.Seeds(gold, arts, preds)
-	return ef.report(env, r, func(f evaluate.Floors) []string { return f.CheckSeeds(r) })
+	return ef.report(env, r, nil, func(f evaluate.Floors) []string { return f.CheckSeeds(r) })
 }
 
 func evalACLED(ctx context.Context, env *cliEnv, args []string) error {
 	c := command{name: "eval acled",
 		summary: "Code each ACLED record's notes as one document (no cross-document deduplication) and score the event against the record: figures overall, per country and per event type, and the event type confusion matrix.",
-		usage:   "[--csv F] [--docs F] [--countries A,B] [--limit N] [--pred EVENTS.jsonl] [--json] [--check]"}
+		usage:   "[--csv F] [--docs F] [--countries A,B] [--limit N] [--pred EVENTS.jsonl] [--json] [--check] [--show FIGURES]"}
 	fs := newFlagSet(env, c)
 	csvPath := fs.String("csv", sharedPath("eval", "acled-dev.csv"), "ACLED records (CSV with a header line)")
 	docs := fs.String("docs", sharedPath("eval", "acled-dev-docs.jsonl"), "the records as documents (JSON lines, id = event_id_cnty)")
 	countries := fs.String("countries", "", "score only these countries (comma-separated ACLED names, as score.py's --countries)")
 	limit := fs.Int("limit", 0, "score only the first N records (after --countries), for a quick run")
+	show := fs.String("show", "", "after the text report, list the rows that missed these figures (comma-separated: event_type, date, location_25km, ...)")
+	showMax := fs.Int("show-max", 30, "list at most this many rows per figure of --show (0: all)")
 	ef := addEvalFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageErr("unexpected arguments %q", fs.Args())
+	}
+	if *show != "" {
+		// Fail on a misspelt figure before any coding work.
+		if err := (evaluate.ACLEDReport{}).WriteWrong(io.Discard, strings.Split(*show, ",")[0], 1); err != nil {
+			return usageErr("--show: %v", err)
+		}
 	}
 	if *limit < 0 {
 		return usageErr("--limit must be positive")
@@ -220,7 +236,18 @@ func evalACLED(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	r := evaluate.ACLED(rows, preds)
-	return ef.report(env, r, func(f evaluate.Floors) []string { return f.CheckACLED(r) })
+	var more func(io.Writer) error
+	if *show != "" {
+		more = func(w io.Writer) error {
+			for _, field := range strings.Split(*show, ",") {
+				if err := r.WriteWrong(w, strings.TrimSpace(field), *showMax); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	return ef.report(env, r, more, func(f evaluate.Floors) []string { return f.CheckACLED(r) })
 }
 
 // selectDocs copies the lines of a JSON lines documents file whose id is in ids to a temporary file

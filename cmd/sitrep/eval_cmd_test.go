@@ -94,6 +94,14 @@ func TestEvalACLEDPred(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "detected        0.500  1/2") || !strings.Contains(out, "Event type confusion") {
 		t.Fatalf("exit %d\n%s%s", code, out, stderr)
 	}
+	code, out, _ = runEval(t, append(base, "--show", "detected,actor2")...)
+	if code != 0 || !strings.Contains(out, "Rows with detected wrong: 1 of 2") || !strings.Contains(out, "NER1") ||
+		!strings.Contains(out, "Rows with actor2 wrong: 0 of 2") {
+		t.Errorf("--show: exit %d\n%s", code, out)
+	}
+	if code, _, _ = runEval(t, append(base, "--show", "colour")...); code != 2 {
+		t.Errorf("--show colour: exit %d, want 2", code)
+	}
 	code, out, _ = runEval(t, append(base, "--json", "--countries", "Mali")...)
 	var r evaluate.ACLEDReport
 	if err := json.Unmarshal([]byte(out), &r); code != 0 || err != nil {

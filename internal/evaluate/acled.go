@@ -155,6 +155,59 @@ type ACLEDReport struct {
 	ByCountry []ACLEDGroup `json:"by_country"`
 	ByType    []ACLEDGroup `json:"by_event_type"`
 	Confusion Confusion    `json:"confusion"`
+	// Results are the rows one by one, in input order, with the figures each got wrong.
+	Results []ACLEDResult `json:"results"`
+}
+
+// ACLEDResult is one row's outcome.
+type ACLEDResult struct {
+	ID        string `json:"id"`
+	Country   string `json:"country"`
+	EventType string `json:"event_type"`
+	// PredType is the type of the document's event, NotDetected when there was none.
+	PredType string `json:"pred_type"`
+	// Misses names the figures the row did not score (all of them when nothing was detected; actor2
+	// only when the row has one).
+	Misses []string `json:"misses"`
+	// Wrong shows each missed figure: what sitrep has (NotDetected without an event), what ACLED has.
+	Wrong []FieldDiff `json:"wrong,omitempty"`
+	// Notes is the record's summary, for reading the mistakes on screen; not in JSON.
+	Notes string `json:"-"`
+}
+
+// rowDiff shows one missed figure of a detected row.
+func rowDiff(k string, r *ACLEDRow, ev *event.Event) FieldDiff {
+	d := FieldDiff{Field: k}
+	switch k {
+	case "event_type":
+		d.Got, d.Want = ev.EventType, r.EventType
+	case "sub_event_type":
+		d.Got, d.Want = ev.SubEventType, r.SubEventType
+	case "date":
+		d.Got, d.Want = ev.EventDate, r.EventDate
+		if ev.DateStart != "" {
+			d.Got = ev.DateStart + ".." + ev.DateEnd
+		}
+	case "fatalities":
+		d.Got, d.Want = strconv.Itoa(ev.Fatalities), r.Fatalities
+	case "country":
+		d.Got, d.Want = ev.Country, r.Country
+	case "admin1":
+		d.Got, d.Want = ev.Admin1, r.Admin1
+	case "location_25km":
+		d.Got = fmt.Sprintf("%s (%.4f, %.4f)", ev.Location, ev.Latitude, ev.Longitude)
+		d.Want = fmt.Sprintf("%s (%s, %s)", r.Location, r.Latitude, r.Longitude)
+		lat, err1 := strconv.ParseFloat(strings.TrimSpace(r.Latitude), 64)
+		lon, err2 := strconv.ParseFloat(strings.TrimSpace(r.Longitude), 64)
+		if err1 == nil && err2 == nil {
+			d.Got += fmt.Sprintf(" %.0f km off", haversine(ev.Latitude, ev.Longitude, lat, lon))
+		}
+	case "actor1":
+		d.Got, d.Want = ev.Actor1+" / "+ev.Actor2, r.Actor1
+	case "actor2":
+		d.Got, d.Want = ev.Actor1+" / "+ev.Actor2, r.Actor2
+	}
+	return d
 }
 
 // rowHits scores one row against the document's event; nil ev scores nothing.
@@ -263,6 +316,25 @@ func ACLED(rows []ACLEDRow, preds []event.Event) ACLEDReport {
 		r := &uniq[i]
 		ev := byDoc[r.EventIDCnty]
 		h := rowHits(r, ev)
+		res := ACLEDResult{ID: r.EventIDCnty, Country: r.Country, EventType: r.EventType, PredType: NotDetected,
+			Misses: []string{}, Notes: r.Notes}
+		if ev != nil {
+			res.PredType = ev.EventType
+		}
+		for _, k := range acledKeys() {
+			if h[k] || (k == "actor2" && r.Actor2 == "") {
+				continue
+			}
+			res.Misses = append(res.Misses, k)
+			if ev != nil {
+				res.Wrong = append(res.Wrong, rowDiff(k, r, ev))
+			} else {
+				d := rowDiff(k, r, &event.Event{})
+				d.Got = NotDetected
+				res.Wrong = append(res.Wrong, d)
+			}
+		}
+		rep.Results = append(rep.Results, res)
 		rep.All.add(r, h)
 		groupOf(countries, r.Country).add(r, h)
 		groupOf(types, r.EventType).add(r, h)

@@ -46,6 +46,21 @@ func TestACLEDSynthetic(t *testing.T) {
 	if err := r.WriteText(&text); err != nil {
 		t.Fatal(err)
 	}
+	for _, w := range []struct {
+		field string
+		max   int
+	}{{"event_type", 0}, {"location_25km", 1}, {"detected", 0}} {
+		if err := r.WriteWrong(&text, w.field, w.max); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.WriteWrong(&text, "colour", 0); err == nil {
+		t.Error("WriteWrong accepts an unknown figure")
+	}
+	if len(r.Results) != 6 || r.Results[0].ID != "MLI1" || len(r.Results[0].Misses) != 0 ||
+		!reflect.DeepEqual(r.Results[2].Misses, acledKeys()[:len(acledKeys())-1]) {
+		t.Errorf("results: %+v", r.Results)
+	}
 	checkGolden(t, "acled_report.txt", text.Bytes())
 }
 

@@ -3,6 +3,7 @@ package evaluate
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -209,6 +210,47 @@ func (r ACLEDReport) WriteText(w io.Writer) error {
 	}
 	if len(legend) > 0 {
 		e.printf("  %s\n", strings.Join(legend, "; "))
+	}
+	return e.err
+}
+
+// WriteWrong lists up to max rows (all when max <= 0) that missed the figure field (one of
+// detected, event_type, sub_event_type, date, fatalities, country, admin1, location_25km, actor1,
+// actor2), with what sitrep has, what ACLED has and the start of the record's notes.
+func (r ACLEDReport) WriteWrong(w io.Writer, field string, max int) error {
+	if !slices.Contains(acledKeys(), field) {
+		return fmt.Errorf("no figure %q (known: %s)", field, strings.Join(acledKeys(), ", "))
+	}
+	var rows [][]string
+	total := 0
+	for _, res := range r.Results {
+		if !slices.Contains(res.Misses, field) {
+			continue
+		}
+		total++
+		if max > 0 && len(rows) >= max {
+			continue
+		}
+		var got, want string
+		for _, d := range res.Wrong {
+			if d.Field == field {
+				got, want = orDash(d.Got), orDash(d.Want)
+			}
+		}
+		notes := []rune(strings.Join(strings.Fields(res.Notes), " "))
+		if len(notes) > 100 {
+			notes = append(notes[:99], '…')
+		}
+		rows = append(rows, []string{res.ID, res.Country, got, want, string(notes)})
+	}
+	e := &errWriter{w: w}
+	e.printf("\nRows with %s wrong: %d of %d", field, total, len(r.Results))
+	if len(rows) < total {
+		e.printf(" (the first %d)", len(rows))
+	}
+	e.printf("\n")
+	if len(rows) > 0 {
+		e.table(append([][]string{{"ID", "COUNTRY", "SITREP", "ACLED", "NOTES"}}, rows...))
 	}
 	return e.err
 }

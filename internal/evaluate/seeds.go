@@ -363,15 +363,25 @@ func diffOf(field string, e *event.Event, g *GoldEvent, docs map[string]string) 
 	case "admin1":
 		d.Got, d.Want = e.Admin1, g.Admin1
 	case "sources":
-		var got []string
+		// Show the articles named (an id and a url may name the same one) and the ones lacking.
+		var got, lack []string
+		has := map[string]bool{}
 		for _, sid := range sourceIDs(e) {
-			if id, ok := docs[sid]; ok {
+			id, ok := docs[sid]
+			if !ok {
+				id = sid + " (unknown)"
+			}
+			if !has[id] {
+				has[id] = true
 				got = append(got, id)
-			} else {
-				got = append(got, sid+" (unknown)")
 			}
 		}
-		d.Got, d.Want = strings.Join(got, " "), strings.Join(g.ReportedIn, " ")
+		for _, id := range g.ReportedIn {
+			if !has[id] {
+				lack = append(lack, id)
+			}
+		}
+		d.Got, d.Want = strings.Join(got, " "), "also "+strings.Join(lack, " ")
 	}
 	return d
 }
