@@ -150,6 +150,20 @@ func Figures(text string, s segment.Sentence) []Figure {
 		if !ok {
 			continue
 		}
+		if i > 0 && (toks[i-1].w == "no" || toks[i-1].w == "not") {
+			continue // "no one was killed" is read as a negation
+		}
+		// Partitive: "some of the victims", "three of them": a subset of people already counted.
+		if ft.qe >= 2 && toks[ft.qe-1].w == "the" && toks[ft.qe-2].w == "of" && ft.f.Value < 12 {
+			ft.f.Part = true
+		} else if ft.qe < len(toks) && toks[ft.qe].w == "of" && ft.qe+1 < len(toks) {
+			switch toks[ft.qe+1].w {
+			case "them", "whom", "those", "these", "their", "the":
+				if ft.f.Value < 12 {
+					ft.f.Part = true
+				}
+			}
+		}
 		if ft.pronoun {
 			w := toks[i].w
 			if w == "he" || w == "she" {
@@ -439,6 +453,9 @@ func nounPhrase(toks []tok, ft *figTok) {
 		t := toks[k]
 		if t.punct {
 			break
+		}
+		if _, isKind := kl.right[t.w]; isKind && headIdx >= 0 {
+			break // "seven soldiers hostage": the casualty word after the head
 		}
 		if c, ok := l.victims[t.w]; ok && !(headIdx >= 0 && headIdx < k-1) {
 			if head != "" && headIdx == k-1 && modClass == "" {

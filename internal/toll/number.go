@@ -73,7 +73,7 @@ func parseWords(s string) (int, bool) {
 		case v >= 1000:
 			total += max(current, 1) * v
 			current = 0
-		case w == "vingt" && current >= 2 && current <= 4: // quatre-vingt(s)
+		case (w == "vingt" || w == "vingts") && current >= 2 && current <= 4: // quatre-vingt(s)
 			current *= 20
 		case (w == "a" || w == "an" || w == "un" || w == "une" || w == "um" || w == "uma") && i < len(words)-1:
 			current += 1

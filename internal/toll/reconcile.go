@@ -19,17 +19,19 @@ type Toll struct {
 // Reconcile applies the conservative rule to the reports of one event:
 //   - only killed figures count: wounded, abducted, captured, missing and "casualties" never do;
 //     running totals (Aggregate), recalled causes (Background) and subsets (Part: "including one
-//     civilian") never add;
+//     civilian", "some of the victims") never add;
 //   - a perpetrator's own claim counts only when no other report exists;
 //   - reports form statements: a figure Joined to the one before ("20 soldiers and one civilian") or
 //     Additional to it ("three militants were also killed") adds to its statement; any other report
 //     starts a new, competing statement;
 //   - per victim group (Report.Group, else the figure's VictimClass), the lowest credible statement
 //     ("at least 21", "about 20", "20" → 20); a negated report ("no one was killed") is a credible 0;
-//   - groups are summed, but a figure of unknown victims is a total of its own: Best is the larger of
-//     the sum of the known groups and the lowest unknown total ("21 martyrs" with "20 troops and one
-//     civilian" → 21, not 42);
-//   - Low and High span the credible statements the same way.
+//     a vague word counts only when the group has no precise figure;
+//   - known groups (civilian, military, ...) are summed; a figure of unknown victims ("people",
+//     "martyrs") is a total that competes with that sum: the lower of the two when both are precise
+//     or both vague ("21 civilians" against "about 20 people" → 20; "20 troops and one civilian"
+//     against "21 martyrs" → 21), the precise one when only one is;
+//   - Low and High span the competing credible statements the same way.
 func Reconcile(reports []Report) Toll {
 	var credible, perp []int
 	for i, r := range reports {
@@ -50,11 +52,7 @@ func Reconcile(reports []Report) Toll {
 	if len(use) == 0 {
 		return Toll{}
 	}
-	type agg struct {
-		sum, low, high int
-		idx            []int
-	}
-	var stmts []map[string]*agg
+	var stmts []map[string]*tally
 	for _, i := range use {
 		r := reports[i]
 		f := r.Figure
@@ -70,66 +68,106 @@ func Reconcile(reports []Report) Toll {
 			v, lo, hi = 0, 0, 0
 		}
 		if len(stmts) == 0 || !(f.Joined || f.Additional) {
-			stmts = append(stmts, map[string]*agg{})
+			stmts = append(stmts, map[string]*tally{})
 		}
 		st := stmts[len(stmts)-1]
 		a := st[key]
 		if a == nil {
-			a = &agg{}
+			a = &tally{vague: true}
 			st[key] = a
 		}
 		a.sum += v
 		a.low += lo
 		a.high += hi
+		a.vague = a.vague && f.Vague && !f.Negated
 		a.idx = append(a.idx, i)
 	}
-	// Per group: the lowest statement is the best, the range spans them all.
-	best := map[string]*agg{}
+	// Per group: the precise statements if any, else the vague ones; the lowest is the best.
+	groups := map[string]*tally{}
 	var order []string
 	for _, st := range stmts {
-		for k, a := range st {
-			b, ok := best[k]
-			if !ok {
-				best[k] = &agg{sum: a.sum, low: a.low, high: a.high, idx: a.idx}
+		for k := range st {
+			if _, ok := groups[k]; !ok {
+				groups[k] = nil
 				order = append(order, k)
-				continue
 			}
-			if a.sum < b.sum {
-				b.sum, b.idx = a.sum, a.idx
-			}
-			b.low = min(b.low, a.low)
-			b.high = max(b.high, a.high)
 		}
 	}
 	slices.Sort(order)
-	var t Toll
-	var unk *agg
-	known := false
 	for _, k := range order {
-		a := best[k]
+		precise := false
+		for _, st := range stmts {
+			if a := st[k]; a != nil && !a.vague {
+				precise = true
+			}
+		}
+		var g *tally
+		for _, st := range stmts {
+			a := st[k]
+			if a == nil || a.vague == precise {
+				continue
+			}
+			if g == nil {
+				g = &tally{sum: a.sum, low: a.low, high: a.high, vague: a.vague, idx: a.idx}
+				continue
+			}
+			if a.sum < g.sum {
+				g.sum, g.idx = a.sum, a.idx
+			}
+			g.low = min(g.low, a.low)
+			g.high = max(g.high, a.high)
+		}
+		groups[k] = g
+	}
+	var known *tally
+	for _, k := range order {
 		if k == "unknown" {
-			unk = a
 			continue
 		}
-		known = true
-		t.Best += a.sum
-		t.Low += a.low
-		t.High += a.high
-		t.Used = append(t.Used, a.idx...)
-	}
-	if unk != nil {
-		if !known || unk.sum > t.Best {
-			t.Best, t.Used = unk.sum, append([]int(nil), unk.idx...)
+		g := groups[k]
+		if known == nil {
+			known = &tally{vague: true}
 		}
-		if !known {
-			t.Low = unk.low
-		} else {
-			t.Low = min(t.Low, unk.low)
-		}
-		t.High = max(t.High, unk.high)
+		known.sum += g.sum
+		known.low += g.low
+		known.high += g.high
+		known.vague = known.vague && g.vague
+		known.idx = append(known.idx, g.idx...)
 	}
-	t.Low = min(t.Low, t.Best)
-	t.High = max(t.High, t.Best)
+	unk := groups["unknown"]
+	var pick *tally
+	switch {
+	case known == nil:
+		pick = unk
+	case unk == nil:
+		pick = known
+	case unk.vague != known.vague: // a precise figure beats a vague one
+		pick = known
+		if known.vague {
+			pick = unk
+		}
+	default:
+		lower, other := known, unk
+		if unk.sum < known.sum {
+			lower, other = unk, known
+		}
+		pick = lower
+		if unk.vague { // two vague words: the larger, as "dozens" is not undone by "many"
+			pick = other
+		}
+		t := Toll{Best: pick.sum, Low: min(known.low, unk.low), High: max(known.high, unk.high), Used: slices.Clone(pick.idx)}
+		t.Low, t.High = min(t.Low, t.Best), max(t.High, t.Best)
+		slices.Sort(t.Used)
+		return t
+	}
+	t := Toll{Best: pick.sum, Low: min(pick.low, pick.sum), High: max(pick.high, pick.sum), Used: slices.Clone(pick.idx)}
 	slices.Sort(t.Used)
 	return t
+}
+
+// tally is one group's count within a statement, or across statements.
+type tally struct {
+	sum, low, high int
+	vague          bool // every figure of it is a vague word
+	idx            []int
 }

@@ -1,0 +1,342 @@
+package toll
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/sitrep-dev/sitrep/internal/fixtures"
+	"github.com/sitrep-dev/sitrep/internal/segment"
+)
+
+func TestParseNumber(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"21", 21, true}, {"2,600", 2600, true}, {"1.5 million", 1500000, true}, {"eleven", 11, true},
+		{"twenty-one", 21, true}, {"Twenty", 20, true}, {"a dozen", 12, true}, {"two hundred and fifty", 250, true},
+		{"one hundred", 100, true}, {"3 thousand", 3000, true}, {"vingt et un", 21, true}, {"quatre-vingts", 80, true},
+		{"soixante-dix", 70, true}, {"vinte e um", 21, true}, {"1.5", 0, false}, {"", 0, false}, {"dozens", 0, false},
+		{"a", 0, false}, {"and", 0, false}, {"seven", 7, true}, {"700,000", 700000, true}, {"several", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := ParseNumber(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("ParseNumber(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// fig is the part of a Figure a table test checks.
+type fig struct {
+	kind  string
+	value int
+	class string
+	flags string // letters: v vague, a aggregate, n negated, p part, j joined, d additional, b background
+}
+
+func flagsOf(f Figure) string {
+	var b strings.Builder
+	for _, x := range []struct {
+		on bool
+		c  byte
+	}{{f.Vague, 'v'}, {f.Aggregate, 'a'}, {f.Negated, 'n'}, {f.Part, 'p'}, {f.Joined, 'j'}, {f.Additional, 'd'}, {f.Background, 'b'}} {
+		if x.on {
+			b.WriteByte(x.c)
+		}
+	}
+	return b.String()
+}
+
+func TestFigures(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []fig
+	}{
+		{"Gunmen killed at least 21 civilians in the village.", []fig{{"killed", 21, "civilian", ""}}},
+		{"The provisional toll is 18 dead and 21 wounded.", []fig{{"killed", 18, "unknown", ""}, {"wounded", 21, "unknown", ""}}},
+		{"An armed group killed 20 troops and one civilian on Tuesday.", []fig{{"killed", 20, "military", ""}, {"killed", 1, "civilian", "j"}}},
+		{"The attack left 21 martyrs including one civilian and nine injured.", []fig{{"killed", 21, "unknown", ""}, {"killed", 1, "civilian", "p"}, {"wounded", 9, "unknown", ""}}},
+		{"Eleven people were killed in the attack.", []fig{{"killed", 11, "unknown", ""}}},
+		{"The spokesman confirmed the killing of dozens of civilians.", []fig{{"killed", 12, "civilian", "v"}}},
+		{"Several people were killed when the bus hit a mine.", []fig{{"killed", 3, "unknown", "v"}}},
+		{"Air strikes killed an unknown number of militants.", []fig{{"killed", 3, "militant", "v"}}},
+		{"No one was killed in the attack.", []fig{{"killed", 0, "unknown", "n"}}},
+		{"The army said there were no casualties.", []fig{{"killed", 0, "unknown", "n"}}},
+		{"About 30 troops, either dead or seriously injured, were evacuated.", []fig{{"casualties", 30, "military", ""}}},
+		{"The group said it killed or wounded over 100 soldiers.", []fig{{"casualties", 100, "military", ""}}},
+		{"More than 2,600 people have been killed in the region since 2017.", []fig{{"killed", 2600, "unknown", "a"}}},
+		{"Thousands have been killed and hundreds of thousands displaced.", []fig{{"killed", 1000, "unknown", "va"}}},
+		{"Militants abducted 12 women and killed three men.", []fig{{"abducted", 12, "civilian", ""}, {"killed", 3, "unknown", ""}}},
+		{"Between 3 and 5 militants were killed in the raid.", []fig{{"killed", 3, "militant", ""}}},
+		{"Police shot dead a suspected robber in the market.", []fig{{"killed", 1, "unknown", ""}}},
+		{"A soldier was killed and two others were wounded.", []fig{{"killed", 1, "military", ""}, {"wounded", 2, "unknown", "d"}}},
+		{"Residents protested against the killing of three youths by police.", []fig{{"killed", 3, "civilian", "b"}}},
+		{"Gunmen killed 4 people, abducted 1, and burned the vehicles.", []fig{{"killed", 4, "unknown", ""}, {"abducted", 1, "unknown", ""}}},
+		{"The soldiers rescued 200 civilians near the border.", nil},
+		{"The camp lies 20 km from the town and was attacked at 5 am in 2019.", nil},
+		{"Three militants were also killed.", []fig{{"killed", 3, "militant", "d"}}},
+		{"The separatists said they had lost nine men in the fighting.", []fig{{"killed", 9, "unknown", ""}}},
+		{"They took seven soldiers hostage.", []fig{{"abducted", 7, "military", ""}}},
+		{"Two people were kidnapped and one is missing.", []fig{{"abducted", 2, "unknown", ""}, {"missing", 1, "unknown", ""}}},
+	}
+	for _, tt := range tests {
+		got := Figures(tt.in, segment.Sentence{Start: 0, End: len(tt.in)})
+		if len(got) != len(tt.want) {
+			t.Errorf("%q: got %d figures %+v, want %d", tt.in, len(got), got, len(tt.want))
+			continue
+		}
+		for i, w := range tt.want {
+			g := got[i]
+			if g.Kind != w.kind || g.Value != w.value || g.VictimClass != w.class || flagsOf(g) != w.flags {
+				t.Errorf("%q figure %d: got %s %d %s %q (%q), want %s %d %s %q", tt.in, i, g.Kind, g.Value, g.VictimClass, flagsOf(g), g.Text, w.kind, w.value, w.class, w.flags)
+			}
+			if g.Text != tt.in[g.Start:g.End] {
+				t.Errorf("%q: figure text %q does not match its offsets", tt.in, g.Text)
+			}
+		}
+	}
+}
+
+func TestAttribute(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Gunmen killed 20 troops on Tuesday, the defense ministry said.", "the defense ministry"},
+		{"According to a police source, 10 people died.", "a police source"},
+		{"Residents told AFP that five people were killed.", "Residents"},
+		{"JNIM claimed it killed 50 soldiers.", "JNIM"},
+		{"The governor of Gao announced that eleven people died.", "The governor of Gao"},
+		{"“We killed many of them,” a separatist spokesman said.", "a separatist spokesman"},
+		{"Separatists said they lost nine men.", "Separatists"},
+		{"Another official, who spoke overnight, said about 20 people had been killed.", "Another official"},
+		{"The army on Monday said it suffered heavy losses.", "The army"},
+		{"It said 20 were killed.", ""},
+		{"Twenty people were killed.", ""},
+	}
+	for _, tt := range tests {
+		c, ok := Attribute(tt.in, segment.Sentence{Start: 0, End: len(tt.in)})
+		if c.Text != tt.want || ok != (tt.want != "") {
+			t.Errorf("Attribute(%q) = %q, %v; want %q", tt.in, c.Text, ok, tt.want)
+		}
+		if ok && c.Text != tt.in[c.Start:c.End] {
+			t.Errorf("%q: claimant text does not match offsets", tt.in)
+		}
+	}
+}
+
+func rep(kind string, v int, class string, mods ...string) Report {
+	r := Report{Figure: Figure{Kind: kind, Value: v, Low: v, High: v, VictimClass: class}}
+	for _, m := range mods {
+		switch m {
+		case "perp":
+			r.ByPerpetrator = true
+		case "agg":
+			r.Figure.Aggregate = true
+		case "part":
+			r.Figure.Part = true
+		case "joined":
+			r.Figure.Joined = true
+		case "more":
+			r.Figure.Additional = true
+		case "neg":
+			r.Figure.Negated = true
+		case "vague":
+			r.Figure.Vague = true
+		}
+	}
+	return r
+}
+
+func TestReconcile(t *testing.T) {
+	tests := []struct {
+		name            string
+		in              []Report
+		best, low, high int
+	}{
+		{"competing", []Report{rep("killed", 21, "civilian"), rep("killed", 20, "unknown"), rep("killed", 20, "unknown")}, 20, 20, 21},
+		{"groups summed", []Report{rep("killed", 20, "military"), rep("killed", 1, "civilian", "joined")}, 21, 21, 21},
+		{"subset not added", []Report{rep("killed", 20, "military"), rep("killed", 1, "civilian", "joined"), rep("killed", 21, "unknown"), rep("killed", 1, "civilian", "part")}, 21, 21, 21},
+		{"perpetrator only when alone", []Report{rep("killed", 55, "unknown", "perp"), rep("killed", 12, "civilian")}, 12, 12, 12},
+		{"perpetrator alone", []Report{rep("killed", 55, "unknown", "perp")}, 55, 55, 55},
+		{"wounded never", []Report{rep("killed", 18, "unknown"), rep("wounded", 21, "unknown", "joined")}, 18, 18, 18},
+		{"casualties never", []Report{rep("casualties", 70, "unknown")}, 0, 0, 0},
+		{"aggregate never", []Report{rep("killed", 2600, "unknown", "agg"), rep("killed", 7, "unknown")}, 7, 7, 7},
+		{"additional adds", []Report{rep("killed", 1, "military"), rep("killed", 6, "militant", "joined"), rep("killed", 3, "militant", "more")}, 10, 10, 10},
+		{"negated is zero", []Report{rep("killed", 0, "unknown", "neg")}, 0, 0, 0},
+		{"lowest credible", []Report{rep("killed", 19, "unknown"), rep("killed", 18, "unknown"), rep("killed", 19, "civilian")}, 18, 18, 19},
+		{"vague only when nothing precise", []Report{rep("killed", 3, "civilian", "vague"), rep("killed", 7, "civilian")}, 7, 7, 7},
+		{"precise total beats vague groups", []Report{rep("killed", 12, "civilian", "vague"), rep("killed", 15, "unknown")}, 15, 15, 15},
+		{"two vague: the larger", []Report{rep("killed", 12, "civilian", "vague"), rep("killed", 10, "unknown", "vague")}, 12, 10, 12},
+		{"nothing", nil, 0, 0, 0},
+	}
+	for _, tt := range tests {
+		got := Reconcile(tt.in)
+		if got.Best != tt.best || got.Low != tt.low || got.High != tt.high {
+			t.Errorf("%s: got %+v, want best %d low %d high %d", tt.name, got, tt.best, tt.low, tt.high)
+		}
+		for _, i := range got.Used {
+			if i < 0 || i >= len(tt.in) {
+				t.Errorf("%s: Used index %d out of range", tt.name, i)
+			}
+		}
+	}
+}
+
+type seedArticle struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+func readSeeds(t testing.TB) map[string]string {
+	t.Helper()
+	f, err := os.Open(fixtures.Path(t, "fixtures", "seeds", "articles.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]string{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<22)
+	for sc.Scan() {
+		var a seedArticle
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			t.Fatal(err)
+		}
+		out[a.ID] = a.Text
+	}
+	return out
+}
+
+// TestSeedTolls reconciles the figures of the seed sentences that report each gold event (selected by
+// words of the sentence, as a coder would after placing them) and checks the toll. Sentences whose
+// claimant did the killing are marked as perpetrator claims, as the coder does from actors.
+func TestSeedTolls(t *testing.T) {
+	seeds := readSeeds(t)
+	tests := []struct {
+		name     string
+		articles []string
+		with     []string // a sentence is used when it contains one of these
+		without  []string // and none of these
+		perp     []string // figures of sentences containing these are the killer's own claims
+		best     int
+		low      int
+		high     int
+	}{
+		{"Djiguibombo", []string{"defensepost-suspected-jihadist-attack-central-mali"}, []string{"killed"}, nil, nil, 20, 20, 21},
+		{"Diallassagou", []string{"defensepost-civilians-killed-central-mali"}, []string{"Diallassagou", "dead", "toll", "farmers", "civilians"}, []string{"June 2022"}, nil, 18, 18, 19},
+		{"Kadji", []string{"apa-kadji-gao-eis"}, []string{"Kadji", "eleven"}, nil, nil, 11, 11, 11},
+		{"Tassia", []string{"defensepost-western-niger-attack"}, []string{""}, nil, []string{"several dozen"}, 21, 21, 21},
+		{"Boulikessi", []string{"mali-boulikessi-timbuktu-jnim"}, []string{""}, nil, nil, 30, 30, 30},
+		{"Palma", []string{"rearguard-isis-claims-palma", "mz-army-retake-palma-translated"}, []string{"Palma", "dozens"}, []string{"convoy", "Times"}, []string{"terrorist network"}, 12, 10, 12},
+		{"Palma claim alone", []string{"rearguard-isis-claims-palma"}, []string{"55"}, nil, []string{"terrorist network"}, 55, 55, 55},
+		{"Tinzaouatene", []string{"defensepost-mali-separatists-kill-wagner-government-fighters", "defensepost-mali-separatists-victory-algeria-border", "defensepost-mali-army-losses-north"},
+			[]string{"Tinzaouatene", "Wagner", "killed", "lost"}, nil, []string{"they killed", "JNIM said it killed", "Separatist rebels"}, 7, 7, 9},
+	}
+	for _, tt := range tests {
+		var reps []Report
+		for _, id := range tt.articles {
+			text, ok := seeds[id]
+			if !ok {
+				t.Fatalf("%s: no seed article %s", tt.name, id)
+			}
+			for _, s := range segment.Sentences(text) {
+				st := s.Text(text)
+				if !containsAny(st, tt.with) || containsAny(st, tt.without) {
+					continue
+				}
+				c, _ := Attribute(text, s)
+				for _, f := range Figures(text, s) {
+					reps = append(reps, Report{Figure: f, By: c.Text, ByPerpetrator: containsAny(st, tt.perp)})
+				}
+			}
+		}
+		got := Reconcile(reps)
+		if got.Best != tt.best || got.Low != tt.low || got.High != tt.high {
+			t.Errorf("%s: got %+v, want best %d low %d high %d", tt.name, got, tt.best, tt.low, tt.high)
+			for _, r := range reps {
+				t.Logf("  %s %d %s %q perp=%v agg=%v part=%v joined=%v", r.Figure.Kind, r.Figure.Value, r.Figure.VictimClass, r.Figure.Text, r.ByPerpetrator, r.Figure.Aggregate, r.Figure.Part, r.Figure.Joined)
+			}
+		}
+	}
+}
+
+// TestSeedAggregates: the running totals of the seeds are flagged.
+func TestSeedAggregates(t *testing.T) {
+	seeds := readSeeds(t)
+	want := []string{"2,600", "400 soldiers", "hundreds of civilians", "Thousands"}
+	found := map[string]bool{}
+	for _, text := range seeds {
+		for _, s := range segment.Sentences(text) {
+			for _, f := range Figures(text, s) {
+				for _, w := range want {
+					if strings.Contains(f.Text, w) && f.Kind == "killed" {
+						found[w] = true
+						if !f.Aggregate {
+							t.Errorf("%q not flagged as a running total", f.Text)
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, w := range want {
+		if !found[w] {
+			t.Errorf("no killed figure %q found in the seeds", w)
+		}
+	}
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+func FuzzParseNumber(f *testing.F) {
+	for _, s := range []string{"21", "2,600", "twenty-one", "a dozen", "1.5 million", "vingt et un", "9999999999999", "and and"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, ok := ParseNumber(s)
+		if ok && n < 0 {
+			t.Fatalf("ParseNumber(%q) = %d", s, n)
+		}
+	})
+}
+
+func FuzzFigures(f *testing.F) {
+	for _, s := range []string{"Gunmen killed at least 21 civilians.", "18 dead and 21 wounded", "“several dozen” of the assailants were killed", "No one was killed.", "killed him", "the death toll of 19", "3-5 between and"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, sen := range segment.Sentences(s) {
+			for _, fg := range Figures(s, sen) {
+				if fg.Start < sen.Start || fg.End > sen.End || fg.Start > fg.End || fg.Value < 0 {
+					t.Fatalf("bad figure %+v in %q", fg, s)
+				}
+			}
+			if c, ok := Attribute(s, sen); ok && (c.Start < sen.Start || c.End > sen.End || c.Start >= c.End) {
+				t.Fatalf("bad claimant %+v in %q", c, s)
+			}
+		}
+	})
+}
+
+func BenchmarkFigures(b *testing.B) {
+	seeds := readSeeds(b)
+	b.ResetTimer()
+	for b.Loop() {
+		for _, text := range seeds {
+			for _, s := range segment.Sentences(text) {
+				Figures(text, s)
+				Attribute(text, s)
+			}
+		}
+	}
+}
