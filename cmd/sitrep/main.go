@@ -40,6 +40,7 @@ func commands() []command {
 		extractCommand(),
 		exportCommand(),
 		gazetteerCommand(),
+		actorsCommand(),
 		trainCommand(),
 		evalCommand(),
 		versionCommand(),

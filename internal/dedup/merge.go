@@ -68,7 +68,12 @@ func Merge(reports []event.Event) event.Event {
 	out.DisorderType = event.DisorderType(out.EventType)
 
 	// Actors: the report that names them most specifically.
-	act := slices.MaxFunc(sameType, func(a, b event.Event) int { return cmp.Compare(len(namedActors(a)), len(namedActors(b))) })
+	// Named groups beat generic ones whatever the report's type; among equals, a report of the chosen type.
+	act := slices.MaxFunc(rs, func(a, b event.Event) int {
+		return cmp.Or(cmp.Compare(len(namedActors(a)), len(namedActors(b))),
+			cmp.Compare(boolInt(a.EventType == out.EventType), boolInt(b.EventType == out.EventType)),
+			cmp.Compare(boolInt(a.Actor2 != ""), boolInt(b.Actor2 != "")))
+	})
 	out.Actor1, out.Inter1, out.Actor2, out.Inter2 = act.Actor1, act.Inter1, act.Actor2, act.Inter2
 	out.Interaction = event.Interaction(out.Inter1, out.Inter2)
 	out.CivilianTargeting = act.CivilianTargeting
@@ -76,22 +81,32 @@ func Merge(reports []event.Event) event.Event {
 	out.AssocActor2 = unionList(rs, func(r event.Event) string { return r.AssocActor2 }, out.Actor2)
 	out.Tags = unionList(rs, func(r event.Event) string { return r.Tags }, "")
 
-	// Toll: the conservative figure across the reports that give one; low/high span them all.
-	out.Fatalities, out.FatalitiesLow, out.FatalitiesHigh = 0, 0, 0
+	// Toll: the conservative figure across the reports that give one (a precise figure over a vague
+	// word's fixed value); low/high span them all.
+	out.Fatalities, out.FatalitiesLow, out.FatalitiesHigh, out.FatalitiesVague = 0, 0, 0, false
+	precise := slices.ContainsFunc(rs, func(r event.Event) bool { return hasToll(r) && !r.FatalitiesVague })
 	first := true
 	for _, r := range rs {
 		if !hasToll(r) {
 			continue
 		}
 		if first {
-			out.Fatalities, out.FatalitiesLow, out.FatalitiesHigh = r.Fatalities, r.FatalitiesLow, r.FatalitiesHigh
-			first = false
+			out.FatalitiesLow, out.FatalitiesHigh = r.FatalitiesLow, r.FatalitiesHigh
+		} else {
+			out.FatalitiesLow = min(out.FatalitiesLow, r.FatalitiesLow)
+			out.FatalitiesHigh = max(out.FatalitiesHigh, r.FatalitiesHigh)
+		}
+		first = false
+		if precise && r.FatalitiesVague {
 			continue
 		}
-		out.Fatalities = min(out.Fatalities, r.Fatalities)
-		out.FatalitiesLow = min(out.FatalitiesLow, r.FatalitiesLow)
-		out.FatalitiesHigh = max(out.FatalitiesHigh, r.FatalitiesHigh)
+		if out.Fatalities == 0 || r.Fatalities < out.Fatalities {
+			out.Fatalities = r.Fatalities
+		}
 	}
+	out.FatalitiesVague = !precise && !first
+	out.FatalitiesLow = min(out.FatalitiesLow, out.Fatalities)
+	out.FatalitiesHigh = max(out.FatalitiesHigh, out.Fatalities)
 
 	// Provenance: every source, claim and evidence span.
 	seenSrc := map[string]bool{}
@@ -129,6 +144,13 @@ func Merge(reports []event.Event) event.Event {
 	out.Background = rs[0].Background
 	out.Notes = event.Notes(out)
 	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // hasToll reports whether a report gave a death toll at all (a report silent on deaths is not a zero).

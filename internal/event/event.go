@@ -38,16 +38,19 @@ type Event struct {
 	Timestamp         int64   `json:"timestamp"`
 
 	// sitrep extensions.
-	DateStart      string     `json:"date_start,omitempty"`
-	DateEnd        string     `json:"date_end,omitempty"`
-	FatalitiesLow  int        `json:"fatalities_low"`
-	FatalitiesHigh int        `json:"fatalities_high"`
-	Claims         []Claim    `json:"claims"`
-	Sources        []Source   `json:"sources"`
-	Evidence       []Evidence `json:"evidence"`
-	GeonameID      int64      `json:"geonameid,omitempty"`
-	Confidence     float64    `json:"confidence"`
-	Status         string     `json:"status"`
+	DateStart      string `json:"date_start,omitempty"`
+	DateEnd        string `json:"date_end,omitempty"`
+	FatalitiesLow  int    `json:"fatalities_low"`
+	FatalitiesHigh int    `json:"fatalities_high"`
+	// FatalitiesVague is set when the toll comes only from a vague word ("dozens", "many") read with
+	// the lexicon's fixed value; a precise figure from another report is preferred when merging.
+	FatalitiesVague bool       `json:"fatalities_vague,omitempty"`
+	Claims          []Claim    `json:"claims"`
+	Sources         []Source   `json:"sources"`
+	Evidence        []Evidence `json:"evidence"`
+	GeonameID       int64      `json:"geonameid,omitempty"`
+	Confidence      float64    `json:"confidence"`
+	Status          string     `json:"status"`
 	// Background marks an event the article only recalls (an old attack, an aggregate toll): kept with
 	// low confidence, left out of exports and the API unless asked for.
 	Background bool `json:"background,omitempty"`

@@ -1,0 +1,358 @@
+package coder
+
+import (
+	"strings"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/internal/actor"
+	"github.com/sitrep-dev/sitrep/internal/classify"
+	"github.com/sitrep-dev/sitrep/internal/document"
+	"github.com/sitrep-dev/sitrep/internal/event"
+	"github.com/sitrep-dev/sitrep/internal/geoparse"
+	"github.com/sitrep-dev/sitrep/internal/timex"
+	"github.com/sitrep-dev/sitrep/internal/toll"
+)
+
+// backgroundConfidence caps the confidence of recalled events: kept, never mistaken for news.
+const backgroundConfidence = 0.2
+
+// isEvent tells a group that reports something ACLED codes from talk that only uses its words: violence
+// needs an armed actor or a toll; remote violence, abductions, protests and the like stand on their own;
+// deaths from floods, accidents or disease are not events unless an armed actor is named.
+func isEvent(g *group) bool {
+	classes := map[string]bool{}
+	armedActor, toll := false, false
+	for _, s := range g.sents {
+		for _, h := range s.hits {
+			classes[h.class] = true
+		}
+		for _, m := range s.actors {
+			if m.Generic != "civilians" {
+				armedActor = true
+			}
+		}
+		for _, f := range s.figures {
+			if !f.Aggregate && (f.Kind == "killed" || f.Kind == "wounded" || f.Kind == "abducted") {
+				toll = true
+			}
+		}
+	}
+	if classes["nonconflict"] && !armedActor {
+		return false
+	}
+	for _, c := range []string{"remote", "abduction", "sexual", "protest", "riot", "territory"} {
+		if classes[c] && (armedActor || toll || c == "protest" || c == "riot") {
+			return true
+		}
+	}
+	if classes["looting"] || classes["arrest"] {
+		return armedActor
+	}
+	return classes["armed"] && (armedActor || toll)
+}
+
+// codeGroup codes one event from its sentences; ok is false when the group is not an event or cannot
+// be placed even in a country.
+func (c *Coder) codeGroup(doc document.Document, ref timex.Ref, gdoc *geoparse.Doc, g *group) (event.Event, bool) {
+	if len(g.sents) == 0 || !isEvent(g) {
+		return event.Event{}, false
+	}
+	anchor := g.sents[0]
+	for _, s := range g.sents {
+		if len(s.actors) > 0 {
+			anchor = s
+			break
+		}
+	}
+
+	// When.
+	var exprs []timex.Expr
+	if g.date != nil {
+		exprs = []timex.Expr{*g.date}
+	} else {
+		for _, s := range g.sents {
+			exprs = append(exprs, s.times...)
+		}
+	}
+	when := chooseDate(exprs, ref, g.background)
+
+	// Where: the place the event's own sentences name, else the document's focus as the parser
+	// resolves it around the anchor sentence.
+	var loc geoparse.Location
+	if g.place != nil {
+		loc = *g.place
+	} else {
+		l, ok := gdoc.Locate(anchor.seg.Start, anchor.seg.End)
+		if !ok {
+			return event.Event{}, false
+		}
+		loc = l
+	}
+
+	ev := event.Event{
+		EventIDCnty:   loc.ISO3,
+		EventDate:     when.Day.Format(time.DateOnly),
+		Year:          when.Day.Year(),
+		TimePrecision: when.Precision,
+		ISO:           loc.ISO,
+		Region:        loc.Region,
+		Country:       loc.Country,
+		Admin1:        loc.Admin1,
+		Admin2:        loc.Admin2,
+		Admin3:        loc.Admin3,
+		Location:      c.spelling(doc.Text, loc),
+		Latitude:      round4(loc.Lat),
+		Longitude:     round4(loc.Lon),
+		GeoPrecision:  loc.GeoPrecision,
+		GeonameID:     loc.GeonameID,
+		Source:        doc.Outlet,
+		Status:        event.StatusAuto,
+		Background:    g.background,
+	}
+	if !when.From.Equal(when.To) && !when.From.IsZero() {
+		ev.DateStart, ev.DateEnd = when.From.Format(time.DateOnly), when.To.Format(time.DateOnly)
+	}
+	ev.Sources = []event.Source{sourceOf(doc)}
+	if when.End > when.Start {
+		if s, ok := sentenceAt(g, when.Start); ok {
+			ev.Evidence = append(ev.Evidence, evidence(doc, "event_date", s.seg))
+		}
+	}
+	if loc.End > loc.Start {
+		if s, ok := sentenceAt(g, loc.Start); ok {
+			ev.Evidence = append(ev.Evidence, evidence(doc, "location", s.seg))
+		} else {
+			ev.Evidence = append(ev.Evidence, event.Evidence{Field: "location", SourceID: doc.ID, Start: loc.Start, End: loc.End, Text: doc.Text[loc.Start:loc.End]})
+		}
+	}
+
+	// Who.
+	actx := actor.Context{Country: loc.Country, Date: when.Day}
+	cast := c.actors.Cast(doc.Text, anchor.seg.Start, anchor.seg.End, actx)
+	if cast.Actor1.Name == "" {
+		for _, s := range g.sents {
+			if s == anchor || len(s.actors) == 0 {
+				continue
+			}
+			if cs := c.actors.Cast(doc.Text, s.seg.Start, s.seg.End, actx); cs.Actor1.Name != "" {
+				cast = cs
+				break
+			}
+		}
+	}
+	c.nameUnidentified(g, &cast, loc.Country, when.Day)
+	ev.Actor1, ev.Inter1 = cast.Actor1.Name, cast.Actor1.Inter
+	ev.Actor2, ev.Inter2 = cast.Actor2.Name, cast.Actor2.Inter
+	ev.AssocActor1, ev.AssocActor2 = actorList(cast.Assoc1), actorList(cast.Assoc2)
+	ev.Interaction = event.Interaction(ev.Inter1, ev.Inter2)
+	for field, span := range map[string][2]int{"actor1": cast.Actor1Span, "actor2": cast.Actor2Span} {
+		if span[1] > span[0] {
+			if s, ok := sentenceAt(g, span[0]); ok {
+				ev.Evidence = append(ev.Evidence, evidence(doc, field, s.seg))
+			}
+		}
+	}
+
+	// What.
+	var text strings.Builder
+	for i, s := range g.sents {
+		if i == 3 {
+			break
+		}
+		text.WriteString(c.sentenceText(doc, s))
+		text.WriteString(" ")
+	}
+	cues := classify.Cues{CivilianTarget: cast.CivilianTarget}
+	switch cast.Actor2.Inter {
+	case 1, 2, 3, 4, 8:
+		cues.ArmedTarget = true
+	}
+	cues.Protest = cast.Actor1.Inter == 6
+	cues.Riot = cast.Actor1.Inter == 5
+	pred := c.model.Decide(text.String(), cues)
+	ev.EventType, ev.SubEventType = pred.EventType, pred.SubEventType
+	ev.DisorderType = event.DisorderType(ev.EventType)
+	if strings.HasPrefix(ev.Actor2, "Civilians") && ev.EventType != event.Battles {
+		ev.CivilianTargeting = "Civilian targeting"
+	}
+	ev.Evidence = append(ev.Evidence, evidence(doc, "event_type", anchor.seg))
+
+	// How many: every figure is a claim; the toll is the conservative reading of the credible ones.
+	c.codeToll(doc, g, cast, loc, when.Day, &ev)
+
+	conf := pred.Confidence
+	if ev.GeoPrecision == 3 {
+		conf *= 0.9
+	}
+	if ev.Actor1 == "" {
+		conf *= 0.8
+	}
+	if g.background {
+		conf = min(conf, backgroundConfidence)
+	}
+	ev.Confidence = float64(int(conf*1000+0.5)) / 1000
+	ev.Notes = event.Notes(ev)
+	return ev, true
+}
+
+// chooseDate applies the date policy; for a background group the recalled date itself.
+func chooseDate(exprs []timex.Expr, ref timex.Ref, background bool) timex.Expr {
+	if background {
+		for _, e := range exprs {
+			if e.Kind == timex.Past || e.Kind == timex.EventTime {
+				if e.Precision == 0 || e.Precision > 3 {
+					e.Precision = 3
+				}
+				if !e.Day.IsZero() {
+					return e
+				}
+			}
+		}
+	}
+	return timex.Choose(exprs, ref)
+}
+
+func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc geoparse.Location, day time.Time, ev *event.Event) {
+	var reports []toll.Report
+	var reportSents []*sentence
+	for _, s := range g.sents {
+		claimant, hasClaimant := toll.Attribute(doc.Text, s.seg)
+		by := ""
+		byPerp := false
+		if hasClaimant {
+			by = strings.TrimSpace(claimant.Text)
+			if ms := c.actors.Find(doc.Text, claimant.Start, claimant.End); len(ms) > 0 {
+				a := c.actors.Resolve(ms[0], loc.Country, day)
+				if a.Name != "" {
+					by = a.Name
+					byPerp = cast.Actor1.Name != "" && actorKey(a.Name) == actorKey(cast.Actor1.Name)
+				}
+			}
+		}
+		for _, f := range s.figures {
+			if f.Aggregate {
+				continue
+			}
+			reports = append(reports, toll.Report{Figure: f, By: by, ByPerpetrator: byPerp, Group: f.VictimClass})
+			reportSents = append(reportSents, s)
+			claimBy := by
+			if claimBy == "" {
+				claimBy = doc.Outlet
+			}
+			ev.Claims = append(ev.Claims, event.Claim{
+				By: claimBy, Figure: f.Value, Kind: f.Kind, Of: c.victimActor(doc, f, loc.Country, day),
+				Text: doc.Text[s.seg.Start:s.seg.End], Source: doc.ID, Start: s.seg.Start, End: s.seg.End,
+			})
+		}
+	}
+	if len(reports) == 0 {
+		return
+	}
+	t := toll.Reconcile(reports)
+	ev.Fatalities, ev.FatalitiesLow, ev.FatalitiesHigh = t.Best, t.Low, t.High
+	ev.FatalitiesVague = len(t.Used) > 0
+	seen := map[int]bool{}
+	for _, i := range t.Used {
+		if i >= 0 && i < len(reports) && !reports[i].Figure.Vague {
+			ev.FatalitiesVague = false
+		}
+		if i < 0 || i >= len(reportSents) || seen[reportSents[i].seg.Start] {
+			continue
+		}
+		seen[reportSents[i].seg.Start] = true
+		ev.Evidence = append(ev.Evidence, evidence(doc, "fatalities", reportSents[i].seg))
+	}
+}
+
+// victimActor names whom a figure counts: an actor named in the figure's words, else the class of its
+// victims in the event's country.
+func (c *Coder) victimActor(doc document.Document, f toll.Figure, country string, day time.Time) string {
+	if ms := c.actors.Find(doc.Text, f.Start, f.End); len(ms) > 0 {
+		if a := c.actors.Resolve(ms[0], country, day); a.Name != "" {
+			return a.Name
+		}
+	}
+	generic := map[string]string{"civilian": "civilians", "military": "military", "police": "police", "militant": "unidentified"}[f.VictimClass]
+	if generic == "" {
+		return f.Victim
+	}
+	a := c.actors.Resolve(actor.Mention{Generic: generic}, country, day)
+	if a.Name == "" {
+		return f.Victim
+	}
+	return a.Name
+}
+
+func sourceOf(doc document.Document) event.Source {
+	s := event.Source{ID: doc.ID, URL: doc.URL, Outlet: doc.Outlet, Title: doc.Title, Language: doc.Language}
+	if doc.HasPublished() {
+		s.Published = doc.Published.UTC().Format(time.RFC3339)
+	}
+	return s
+}
+
+func actorList(as []actor.Actor) string {
+	names := make([]string, 0, len(as))
+	for _, a := range as {
+		names = append(names, a.Name)
+	}
+	return joinNonEmpty(names)
+}
+
+func actorKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func round4(x float64) float64 {
+	if x < 0 {
+		return -float64(int(-x*10000+0.5)) / 10000
+	}
+	return float64(int(x*10000+0.5)) / 10000
+}
+
+// spelling returns the location's name as the article spells it when that spelling is one of the
+// gazetteer entry's own names ("Tinzaouatene" rather than "Ti-n-Zaouâtene"), else the entry's name.
+func (c *Coder) spelling(text string, loc geoparse.Location) string {
+	if loc.End <= loc.Start || loc.End > len(text) {
+		return loc.Name
+	}
+	written := strings.TrimSpace(text[loc.Start:loc.End])
+	if written == "" || written == loc.Name {
+		return loc.Name
+	}
+	for _, p := range c.gaz.Lookup(written) {
+		if (loc.GeonameID != 0 && p.ID == loc.GeonameID) || (round4(p.Lat) == round4(loc.Lat) && round4(p.Lon) == round4(loc.Lon)) {
+			return written
+		}
+	}
+	return loc.Name
+}
+
+// nameUnidentified replaces an "Unidentified Armed Group" with the armed group the event's sentences
+// name most often ("separatist rebels battled the army" in a story that names the CSP-DPA throughout).
+func (c *Coder) nameUnidentified(g *group, cast *actor.Cast, country string, day time.Time) {
+	count := map[string]int{}
+	byName := map[string]actor.Actor{}
+	best := ""
+	for _, s := range g.sents {
+		for _, m := range s.actors {
+			a := m.Actor
+			if a.Name == "" || m.Generic != "" || a.Inter < 2 || a.Inter > 4 {
+				continue
+			}
+			count[a.Name]++
+			byName[a.Name] = a
+			if best == "" || count[a.Name] > count[best] {
+				best = a.Name
+			}
+		}
+	}
+	if best == "" {
+		return
+	}
+	other := func(x actor.Actor) bool { return actorKey(x.Name) != actorKey(best) }
+	switch {
+	case strings.HasPrefix(cast.Actor1.Name, "Unidentified Armed Group") && other(cast.Actor2):
+		cast.Actor1 = byName[best]
+	case strings.HasPrefix(cast.Actor2.Name, "Unidentified Armed Group") && other(cast.Actor1):
+		cast.Actor2 = byName[best]
+	}
+}

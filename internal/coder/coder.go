@@ -1,0 +1,398 @@
+// Package coder turns one document into its events: it finds the sentences that report something ACLED
+// codes (event mentions), groups the mentions of one event (same date, place and action), tells fresh
+// news from recollections and running totals, and codes each event's date, place, actors, type and toll
+// with the sentence behind every field.
+package coder
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/internal/actor"
+	"github.com/sitrep-dev/sitrep/internal/classify"
+	"github.com/sitrep-dev/sitrep/internal/document"
+	"github.com/sitrep-dev/sitrep/internal/event"
+	"github.com/sitrep-dev/sitrep/internal/gazetteer"
+	"github.com/sitrep-dev/sitrep/internal/geoparse"
+	"github.com/sitrep-dev/sitrep/internal/segment"
+	"github.com/sitrep-dev/sitrep/internal/timex"
+	"github.com/sitrep-dev/sitrep/internal/toll"
+)
+
+// StaleAfter is how old an event may be, against the article's publication, and still be news: older
+// events an article mentions are recollections, kept as background.
+const StaleAfter = 60 * 24 * time.Hour
+
+// Coder codes documents. It is safe for concurrent use once built.
+type Coder struct {
+	triggers *triggerSet
+	gaz      *gazetteer.Gazetteer
+	geo      *geoparse.Parser
+	actors   *actor.Dictionary
+	model    *classify.Model
+}
+
+// New builds a coder from its parts.
+func New(g *gazetteer.Gazetteer, actors *actor.Dictionary, model *classify.Model) (*Coder, error) {
+	ts, err := loadTriggers(triggersTSV)
+	if err != nil {
+		return nil, err
+	}
+	geo, err := geoparse.New(g)
+	if err != nil {
+		return nil, fmt.Errorf("place parser: %w", err)
+	}
+	return &Coder{triggers: ts, gaz: g, geo: geo, actors: actors, model: model}, nil
+}
+
+// Default builds a coder from the embedded gazetteer, actor dictionary and event-type model.
+func Default() (*Coder, error) {
+	g, err := gazetteer.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load gazetteer: %w", err)
+	}
+	d, err := actor.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load actor dictionary: %w", err)
+	}
+	m, err := classify.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load event-type model: %w", err)
+	}
+	return New(g, d, m)
+}
+
+// sentence is one sentence with what was found in it.
+type sentence struct {
+	seg     segment.Sentence
+	hits    []hit
+	classes map[string]bool
+	times   []timex.Expr
+	figures []toll.Figure
+	actors  []actor.Mention
+	// place is where the sentence itself says something happened (nil when it names no place).
+	place *geoparse.Location
+	// fresh: the sentence dates what it reports to now (an event or report time); past: only to
+	// before (a year, "since 2017", an event months old), so what it reports is background.
+	fresh, past bool
+}
+
+// group is the mentions of one event inside the document.
+type group struct {
+	sents      []*sentence
+	background bool
+	date       *timex.Expr
+	place      *geoparse.Location
+	placeSent  *sentence
+	classes    map[string]bool
+}
+
+// distinctClasses are kinds of action that, appearing beside another, are another event (a drone
+// strike after a battle, an abduction beside an attack).
+var distinctClasses = []string{"remote", "abduction", "protest", "riot"}
+
+// Code returns the document's events. Each carries the document as its only source; event_id_cnty holds
+// the ISO3 code of its country, for the store to number.
+func (c *Coder) Code(ctx context.Context, doc document.Document) ([]event.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	text := doc.Text
+	ref := timex.Ref{Published: doc.Published, Known: doc.HasPublished(), Approx: doc.PublishedApprox}
+	gdoc := c.geo.Parse(text, geoparse.Hints{Title: doc.Title})
+
+	var sents []*sentence
+	for _, seg := range segment.Sentences(text) {
+		s := &sentence{seg: seg, hits: c.triggers.find(text, seg.Start, seg.End), classes: map[string]bool{}}
+		if len(s.hits) == 0 {
+			continue
+		}
+		for _, h := range s.hits {
+			s.classes[h.class] = true
+		}
+		s.times = timex.Find(text, seg, ref)
+		s.figures = toll.Figures(text, seg)
+		s.actors = c.actors.Find(text, seg.Start, seg.End)
+		s.place = c.sentencePlace(gdoc, seg, s.times)
+		for _, t := range s.times {
+			switch {
+			case t.Since:
+				s.past = true
+			case t.Kind == timex.Past:
+				s.past = true
+			case ref.Known && ref.Published.Sub(t.To) > StaleAfter:
+				s.past = true
+			default:
+				s.fresh = true
+			}
+		}
+		if s.past && s.fresh {
+			// "In 2012 … and on Sunday …": the fresh report wins; its figures tell totals apart.
+			s.past = false
+		}
+		if !s.fresh && !s.past && allAggregate(s.figures) {
+			s.past = true
+		}
+		sents = append(sents, s)
+	}
+
+	groups := c.group(sents)
+	var out []event.Event
+	for _, g := range groups {
+		ev, ok := c.codeGroup(doc, ref, gdoc, g)
+		if ok {
+			out = append(out, ev)
+		}
+	}
+	return mergeSameEvent(out), nil
+}
+
+func allAggregate(fs []toll.Figure) bool {
+	if len(fs) == 0 {
+		return false
+	}
+	for _, f := range fs {
+		if !f.Aggregate {
+			return false
+		}
+	}
+	return true
+}
+
+func hasToll(fs []toll.Figure) bool {
+	for _, f := range fs {
+		if !f.Aggregate && (f.Kind == "killed" || f.Kind == "wounded" || f.Kind == "abducted") {
+			return true
+		}
+	}
+	return false
+}
+
+// group assigns event sentences to events in reading order. A new event starts only with its own
+// evidence: a date of its own that no event so far has, or a distinct kind of action (a drone strike
+// after the battle) with its own place, date or toll. A sentence that names a place it shares with an
+// event joins it; a sentence without date or place continues the last event; a sentence that names
+// another place without a date of its own is context (where people fled, where a spokesman spoke) and
+// joins the last event without moving it.
+func (c *Coder) group(sents []*sentence) []*group {
+	var groups []*group
+	var last *group
+	add := func(g *group, s *sentence) {
+		g.sents = append(g.sents, s)
+		// Only sentences with evidence of their own say what kind of event this is; a passing
+		// "drone attacks" in a battle story must not stop a later drone strike from being its own event.
+		if len(g.sents) == 1 || s.place != nil || firstEventTime(s) != nil || hasToll(s.figures) {
+			for k := range s.classes {
+				g.classes[k] = true
+			}
+		}
+		if g.date == nil {
+			g.date = firstEventTime(s)
+		}
+		if g.place == nil && s.place != nil {
+			g.place, g.placeSent = s.place, s
+		}
+		last = g
+	}
+	newGroup := func(background bool) *group {
+		g := &group{background: background, classes: map[string]bool{}}
+		groups = append(groups, g)
+		return g
+	}
+	for _, s := range sents {
+		date := firstEventTime(s)
+		if s.past {
+			if last != nil && last.background && (s.place == nil || samePlace(last.place, s.place)) {
+				add(last, s)
+				continue
+			}
+			add(newGroup(true), s)
+			continue
+		}
+		if last == nil {
+			add(newGroup(false), s)
+			continue
+		}
+		distinct := false
+		for _, k := range distinctClasses {
+			if s.classes[k] && !last.classes[k] && (s.place != nil || date != nil || hasToll(s.figures)) {
+				distinct = true
+			}
+		}
+		if distinct {
+			add(newGroup(false), s)
+			continue
+		}
+		if date == nil && s.place == nil {
+			add(last, s)
+			continue
+		}
+		var target *group
+		for i := len(groups) - 1; i >= 0 && target == nil; i-- {
+			g := groups[i]
+			if g.background {
+				continue
+			}
+			if compatibleDate(g.date, date) && (s.place == nil || g.place == nil || samePlace(g.place, s.place)) {
+				target = g
+			}
+		}
+		switch {
+		case target != nil:
+			add(target, s)
+		case date != nil:
+			add(newGroup(false), s)
+		default:
+			// Another place, no date of its own: context of the last event.
+			place := s.place
+			s.place = nil
+			add(last, s)
+			s.place = place
+		}
+	}
+	return groups
+}
+
+func firstEventTime(s *sentence) *timex.Expr {
+	for i := range s.times {
+		if s.times[i].Kind == timex.EventTime && !s.times[i].Since {
+			return &s.times[i]
+		}
+	}
+	return nil
+}
+
+func compatibleDate(a, b *timex.Expr) bool {
+	if a == nil || b == nil {
+		return true
+	}
+	return !a.From.After(b.To.AddDate(0, 0, 1)) && !b.From.After(a.To.AddDate(0, 0, 1))
+}
+
+// samePlace: the same named place, places within 25 km of each other (a neighbourhood of the city
+// already named), or a district or region the other lies in.
+func samePlace(a, b *geoparse.Location) bool {
+	if a == nil || b == nil {
+		return true
+	}
+	if a.Country != b.Country {
+		return false
+	}
+	if a.Name == b.Name || (a.GeonameID != 0 && a.GeonameID == b.GeonameID) {
+		return true
+	}
+	if a.GeoPrecision == 3 || b.GeoPrecision == 3 {
+		return a.Admin1 == b.Admin1
+	}
+	return distanceKm(a.Lat, a.Lon, b.Lat, b.Lon) <= 25
+}
+
+func distanceKm(lat1, lon1, lat2, lon2 float64) float64 {
+	rad := math.Pi / 180
+	dlat, dlon := (lat2-lat1)*rad, (lon2-lon1)*rad
+	h := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
+	return 2 * 6371 * math.Asin(math.Sqrt(h))
+}
+
+// mergeSameEvent folds events of one document that ended up with the same date, place and type (the
+// article returned to the event after talking of another).
+func mergeSameEvent(evs []event.Event) []event.Event {
+	var out []event.Event
+	for _, e := range evs {
+		merged := false
+		for i := range out {
+			o := &out[i]
+			if o.Background == e.Background && o.EventDate == e.EventDate && o.Location == e.Location && o.EventType == e.EventType && o.Country == e.Country {
+				o.Evidence = append(o.Evidence, e.Evidence...)
+				o.Claims = append(o.Claims, e.Claims...)
+				if e.Fatalities > o.Fatalities && o.Fatalities == 0 {
+					o.Fatalities, o.FatalitiesLow, o.FatalitiesHigh = e.Fatalities, e.FatalitiesLow, e.FatalitiesHigh
+				}
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (c *Coder) sentenceText(doc document.Document, s *sentence) string {
+	return doc.Text[s.seg.Start:s.seg.End]
+}
+
+func evidence(doc document.Document, field string, seg segment.Sentence) event.Evidence {
+	return event.Evidence{Field: field, SourceID: doc.ID, Start: seg.Start, End: seg.End, Text: doc.Text[seg.Start:seg.End]}
+}
+
+// sentenceAt returns the sentence of the group containing offset pos.
+func sentenceAt(g *group, pos int) (*sentence, bool) {
+	for _, s := range g.sents {
+		if pos >= s.seg.Start && pos < s.seg.End {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+func joinNonEmpty(parts []string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// sentencePlace returns where a sentence itself places what it reports, or nil. Of several places in a
+// dated sentence, the one written nearest the date is where the dated action happened ("the attack in
+// Bamako … the defeat of Malian troops in Tinzaouaten toward the end of July").
+func (c *Coder) sentencePlace(gdoc *geoparse.Doc, seg segment.Sentence, times []timex.Expr) *geoparse.Location {
+	inside := func(l geoparse.Location) bool { return l.End > l.Start && l.Start >= seg.Start && l.End <= seg.End }
+	var date *timex.Expr
+	for i := range times {
+		if times[i].Kind == timex.EventTime {
+			date = &times[i]
+			break
+		}
+	}
+	if date != nil {
+		var places []geoparse.Mention
+		for _, m := range gdoc.Mentions() {
+			if m.Resolved && m.Kind != "country" && m.Start >= seg.Start && m.End <= seg.End {
+				places = append(places, m)
+			}
+		}
+		if len(places) > 1 {
+			best, bestGap := places[0], -1
+			for _, m := range places {
+				gap := min(abs(m.Start-date.End), abs(date.Start-m.End))
+				if bestGap < 0 || gap < bestGap {
+					best, bestGap = m, gap
+				}
+			}
+			// The span starts a little before the mention so cue words ("near", "3 km from") count.
+			start := max(seg.Start, best.Start-40)
+			if loc, ok := gdoc.Locate(start, best.End); ok && inside(loc) {
+				return &loc
+			}
+		}
+	}
+	if loc, ok := gdoc.Locate(seg.Start, seg.End); ok && inside(loc) {
+		return &loc
+	}
+	return nil
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
