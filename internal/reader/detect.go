@@ -136,27 +136,28 @@ func decodeText(data []byte) ([]byte, error) {
 	return data, nil
 }
 
-// looksBinary: a NUL byte, or many control characters or invalid UTF-8 sequences, in the first
-// sniffLen bytes. Text in a legacy 8-bit encoding has invalid sequences only at its accented letters.
+// looksBinary: a NUL byte, more than one control character in ten bytes, or more than three invalid
+// UTF-8 sequences in ten bytes, in the first sniffLen bytes. Text in a legacy 8-bit encoding has
+// invalid sequences only at its accented letters and punctuation, well under that.
 func looksBinary(data []byte) bool {
 	sample := data[:min(len(data), sniffLen)]
 	if bytes.IndexByte(sample, 0) >= 0 {
 		return true
 	}
-	bad := 0
+	control, invalid := 0, 0
 	for i := 0; i < len(sample); {
 		r, size := utf8.DecodeRune(sample[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			if len(sample)-i >= utf8.UTFMax { // a rune cut by the sample's end is not evidence
-				bad++
+			if len(sample)-i >= utf8.UTFMax || len(sample) == len(data) { // not a rune cut by the sample's end
+				invalid++
 			}
 		case r < 0x20 && r != '\n' && r != '\r' && r != '\t' && r != '\f':
-			bad++
+			control++
 		}
 		i += size
 	}
-	return bad*10 > len(sample) // more than one byte in ten
+	return control*10 > len(sample) || invalid*10 > len(sample)*3
 }
 
 // hasMultiByteUTF8 reports a valid multi-byte UTF-8 sequence: then the input is UTF-8 with some damage,

@@ -20,7 +20,8 @@ import (
 type Func func(n int, doc document.Document, err error) error
 
 // Parse reads a feed and calls fn for each item. It returns an error only when the input is not a
-// feed at all (wrapped, with the parser's reason) or when fn does; an item without a body fails alone.
+// feed at all (wrapped, with the parser's reason), has no items, or when fn does; an item without a
+// body fails alone.
 func Parse(data []byte, fn Func) error {
 	f, err := gofeed.NewParser().Parse(bytes.NewReader(data))
 	if err != nil {
@@ -28,6 +29,9 @@ func Parse(data []byte, fn Func) error {
 			return fmt.Errorf("not an RSS, Atom or JSON feed: %w", err)
 		}
 		return fmt.Errorf("invalid feed: %w", err)
+	}
+	if len(f.Items) == 0 {
+		return errors.New("feed has no items")
 	}
 	outlet := Outlet(f.Title, f.Link)
 	lang := Language(f.Language)

@@ -154,6 +154,7 @@ func TestParseBad(t *testing.T) {
 		{"truncated xml", `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>x</title>`, "invalid feed"},
 		{"other xml", `<?xml version="1.0"?><urlset><url><loc>https://a.example/</loc></url></urlset>`, "not an RSS, Atom or JSON feed"},
 		{"not a feed", `hello`, "not an RSS, Atom or JSON feed"},
+		{"no items", `<rss version="2.0"><channel><title>T</title></channel></rss>`, "feed has no items"},
 		{"bad json feed", `{"version":"https://jsonfeed.org/version/1.1","items":[`, "invalid feed"},
 	}
 	for _, tt := range tests {
