@@ -544,6 +544,17 @@ func rightKind(toks []tok, j int, kl *kindLex) (int, string) {
 		}
 		w := toks[k].w
 		switch {
+		case w == "(":
+			// A parenthesis between the noun and its verb: "four civilians (three men and a
+			// woman) were killed".
+			m := k + 1
+			for m < len(toks) && toks[m].w != ")" && m-k < 15 {
+				m++
+			}
+			if m >= len(toks) {
+				return 0, ""
+			}
+			k = m + 1
 		case w == ",":
 			if k+1 < len(toks) && (toks[k+1].w == "either" || toks[k+1].w == "all" || toks[k+1].w == "both" || toks[k+1].w == "mostly") {
 				k++
@@ -552,7 +563,7 @@ func rightKind(toks []tok, j int, kl *kindLex) (int, string) {
 			return 0, ""
 		case skipRight[w]:
 			k++
-		case (w == "from" || w == "of") && !skippedFrom:
+		case postModifier[w] && !skippedFrom:
 			// Skip "from <up to 5 words>" when a casualty word follows it.
 			skippedFrom = true
 			for m := k + 1; m < len(toks) && m <= k+6; m++ {
@@ -564,7 +575,7 @@ func rightKind(toks []tok, j int, kl *kindLex) (int, string) {
 					break
 				}
 			}
-			if toks[k].w == "from" || toks[k].w == "of" {
+			if postModifier[toks[k].w] {
 				return 0, ""
 			}
 		default:
@@ -585,9 +596,14 @@ func startsObject(toks []tok, k int) bool {
 	if unicode.IsDigit(r) {
 		return true
 	}
-	_, isNum := lex().numbers[w]
+	_, isNum := ParseNumber(w)
 	return isNum
 }
+
+// postModifier words start a phrase that may stand between a figure's noun and its casualty word
+// ("15 fighters from the Wagner group killed", "two children travelling on a cart were killed").
+var postModifier = map[string]bool{"from": true, "of": true, "in": true, "at": true, "travelling": true, "traveling": true,
+	"riding": true, "working": true, "living": true, "aboard": true, "on": true, "belonging": true, "aged": true, "near": true}
 
 // coordinate shares casualty words across coordinated figures and marks subsets.
 func coordinate(toks []tok, figs []figTok) {
@@ -601,10 +617,14 @@ func coordinate(toks []tok, figs []figTok) {
 			switch {
 			case gapPart[gap]:
 				b.f.Part = true
-				if b.kindSide == "" || b.kindSide == "left" {
+				if (b.kindSide == "" || b.kindSide == "left") && a.f.Kind != "" {
 					b.f.Kind, b.kindSide = a.f.Kind, "part"
 				}
-			case gapCoord[gap] || gap == "":
+				// "three civilians including an elder were killed": the verb is the whole phrase's.
+				if a.kindSide == "" && (b.kindSide == "right" || b.kindSide == "coord-right") {
+					a.f.Kind, a.kindSide = b.f.Kind, "coord-right"
+				}
+			case gapCoord[gap]:
 				if b.kindSide == "" && (a.kindSide == "left" || a.kindSide == "coord-left") {
 					b.f.Kind, b.kindSide = a.f.Kind, "coord-left"
 				}

@@ -82,6 +82,22 @@ func Reconcile(reports []Report) Toll {
 		a.vague = a.vague && f.Vague && !f.Negated
 		a.idx = append(a.idx, i)
 	}
+	// Within one statement, people of unknown class listed with known groups are other people
+	// ("fifteen ISGS and five JNIM fighters"): a group of their own, not a competing total.
+	for _, st := range stmts {
+		if a, ok := st["unknown"]; ok && len(st) > 1 {
+			delete(st, "unknown")
+			if o := st["other"]; o != nil {
+				o.sum += a.sum
+				o.low += a.low
+				o.high += a.high
+				o.vague = o.vague && a.vague
+				o.idx = append(o.idx, a.idx...)
+			} else {
+				st["other"] = a
+			}
+		}
+	}
 	// Per group: the precise statements if any, else the vague ones; the lowest is the best.
 	groups := map[string]*tally{}
 	var order []string
