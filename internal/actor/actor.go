@@ -185,7 +185,7 @@ func (d *Dictionary) Find(text string, start, end int) []Mention {
 		} else {
 			m.Generic = mt.form.generic
 			// A nationality word before a generic one says whose forces: "Nigerien soldiers".
-			if nat, i := d.nationalityBefore(toks, mt.i); nat != "" {
+			if nat, i := d.nationalityBefore(toks, mt.i); nat != "" && (len(out) == 0 || toks[i].start >= out[len(out)-1].End) {
 				m.Start = toks[i].start
 				m.Actor.Country = nat
 			}
@@ -214,6 +214,9 @@ func mergeMentions(text string, ms []Mention) []Mention {
 		m := ms[k]
 		for k+1 < len(ms) {
 			n := ms[k+1]
+			if n.Start < m.End {
+				break
+			}
 			gap := text[m.End:n.Start]
 			inBrackets := strings.TrimSpace(gap) == "(" && strings.HasPrefix(strings.TrimLeft(text[n.End:], " "), ")")
 			switch {

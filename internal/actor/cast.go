@@ -39,17 +39,17 @@ var (
 		marches rallied rally sit picketed petition boycott boycotted manifestation manifestations manifestaram demonstrate
 		streets walkout`)
 	riotCues = wordSet(`riot riots rioted rioting rioters mob mobs lynched lynching vandalized vandalised looted burned burnt
-		burning torched barricaded barricades blocked blocking stoned stones pelted unrest ransacked stormed assaulted beat
-		beaten destroyed ablaze clashed fought violent violence threw throwing damaged smashed`)
+		burning torched stoned stones pelted ransacked stormed beat beaten ablaze clashed fought threw throwing damaged smashed
+		destroyed`)
 	resistCues = wordSet(`repelled repulsed responded resisted retaliated fought clashed exchanged counterattacked intervened
 		repel repulse engaged`)
 	interventionCues = wordSet(`dispersed disperse teargas tear arrested arrest fired shot intervened blocked beat beaten repressed`)
 	passiveAux       = wordSet(`was were been being is are got`)
 	harmCues         = wordSet(`lynched lynching killed beat beaten assaulted attacked stabbed injured wounded burned hacked`)
-	hedgeCues        = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}}
+	hedgeCues        = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}, {"from"}, {"members", "of"}, {"suspected", "to", "be"}, {"believed", "to", "be"}}
 	escortCues       = [][]string{{"escorted"}, {"guarded"}, {"protected"}, {"accompanied"}, {"manned"}}
 	assocCues        = [][]string{{"with", "the", "support", "of"}, {"supported", "by"}, {"backed", "by"}, {"alongside"}, {"with", "support", "from"}, {"assisted", "by"}, {"with", "the", "help", "of"}, {"and", "their"}, {"and", "its"}}
-	byCues           = [][]string{{"by"}, {"attributed", "to"}, {"claimed", "by"}, {"blamed", "on"}, {"linked", "to"}, {"belonging", "to"}, {"believed", "to", "be"}, {"suspected", "to", "be"}, {"presumably", "by"}, {"carried", "out", "by"}, {"at", "the", "hands", "of"}, {"believed", "to", "belong", "to"}, {"suspected", "of", "being"}, {"identified", "as"}, {"members", "of"}}
+	byCues           = [][]string{{"by"}, {"attributed", "to"}, {"claimed", "by"}, {"blamed", "on"}, {"linked", "to"}, {"belonging", "to"}, {"believed", "to", "be"}, {"suspected", "to", "be"}, {"presumably", "by"}, {"carried", "out", "by"}, {"at", "the", "hands", "of"}, {"believed", "to", "belong", "to"}, {"suspected", "of", "being"}, {"identified", "as"}}
 )
 
 func wordSet(s string) map[string]bool {
@@ -119,7 +119,19 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 	r.a1 = r.attributed(toks, r.a1)
 	r.a2 = r.attributed(toks, r.a2)
 
+	if r.a2 >= 0 && r.a1 >= 0 && ms[r.a1].armed() && bareEthnic(ms[r.a2], toks) && !(v >= 0 && clashCues[toks[v].norm]) {
+		// "attacked members of the Fulani community": the people, not their militia.
+		ms[r.a2].crowd = true
+	}
 	var out Cast
+	if r.a2 >= 0 && ms[r.a2].Generic == "" && !ms[r.a2].armed() && r.a1 >= 0 && ms[r.a1].armed() {
+		// An armed group's victims named by their party or trade (an APC chieftain, teachers) are
+		// civilians, the group their associate.
+		victim := ms[r.a2]
+		victim.assoc = append(victim.assoc, victim.actor)
+		victim.actor = d.resolveGeneric("civilians", "", "", c.Country, c.Date)
+		ms[r.a2] = victim
+	}
 	if r.a1 >= 0 {
 		out.Actor1, out.Actor1Span = ms[r.a1].actor, ms[r.a1].span()
 	}
@@ -329,7 +341,7 @@ func (r *roles) attributed(toks []token, k int) int {
 	j := r.ms[k].j
 	if at := findPhrase(toks, j, min(j+3, len(toks)), append(byCues, hedgeCues...)); at >= 0 {
 		for idx, m := range r.ms {
-			if m.i >= at && m.i <= at+3 && m.Generic == "" && m.armed() {
+			if m.i >= at && m.i <= at+3 && m.armed() && m.Generic != r.ms[k].Generic {
 				return idx
 			}
 		}
@@ -373,6 +385,19 @@ func (r *roles) fallbacks(toks []token) {
 			}
 		}
 	}
+}
+
+// bareEthnic reports an ethnic militia named by its people alone ("the Fulani community", "Fulani"),
+// which as a target means civilians of that people.
+func bareEthnic(m castMention, toks []token) bool {
+	if m.Generic != "" || !strings.Contains(m.actor.Name, "Ethnic Militia") || m.j == 0 || m.j > len(toks) {
+		return false
+	}
+	switch toks[m.j-1].norm {
+	case "militia", "militias", "militiamen", "herdsmen", "herders", "gunmen", "fighters", "militants", "attackers", "assailants", "vigilantes", "youths":
+		return false
+	}
+	return true
 }
 
 // supporters reports a group named as its followers: "NPP supporters", "supporters of the PDP".

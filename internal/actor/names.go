@@ -120,7 +120,7 @@ func derivedForms(name string, countries map[string]bool) []string {
 			forms := []string{base, x + " militia", x + " militias", x + " militiamen", x + kind}
 			if kind == " Ethnic Militia" {
 				// News names an ethnic militia by its people: "Fulanis attacked", "Fulani herdsmen".
-				for _, w := range []string{"s", " herdsmen", " herders", " gunmen", " fighters", " militants", " attackers", " assailants", " youths", " vigilantes"} {
+				for _, w := range []string{"", "s", " community", " communities", " herdsmen", " herders", " gunmen", " fighters", " militants", " attackers", " assailants", " youths", " vigilantes"} {
 					forms = append(forms, x+w)
 				}
 			}
