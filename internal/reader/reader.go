@@ -44,8 +44,8 @@ type Options struct {
 }
 
 // Item is one document read, or one failure naming its origin (file path, "path#item N", "-").
-// Exactly one of Doc (finished: ID, ContentHash and Origin set) and Err is meaningful; Err's message
-// starts with the origin.
+// Exactly one of Doc (finished: ID, ContentHash and Origin set) and Err is meaningful. Err says why
+// and Origin says where (Err does not repeat it: print "origin: err").
 type Item struct {
 	Doc    document.Document
 	Err    error
@@ -266,10 +266,10 @@ func (r *run) fail(origin string, err error) error {
 	if cerr := r.ctx.Err(); cerr != nil {
 		return cerr
 	}
-	return r.fn(Item{Err: fmt.Errorf("%s: %w", origin, err), Origin: origin})
+	return r.fn(Item{Err: err, Origin: origin})
 }
 
-// reason drops the path from an *fs.PathError, as the Item's message names it already.
+// reason drops the path from an *fs.PathError, as the Item's Origin names it already.
 func reason(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

@@ -46,8 +46,8 @@ func checkItem(t *testing.T, it Item) {
 		t.Errorf("item without origin: %+v", it)
 	}
 	if it.Err != nil {
-		if !strings.HasPrefix(it.Err.Error(), it.Origin+": ") {
-			t.Errorf("error %q does not start with its origin %q", it.Err, it.Origin)
+		if strings.HasPrefix(it.Err.Error(), it.Origin+":") && it.Origin != "-" {
+			t.Errorf("error %q repeats its origin %q", it.Err, it.Origin)
 		}
 		return
 	}
@@ -303,7 +303,7 @@ func TestReadStdin(t *testing.T) {
 		t.Errorf("endless stdin: %+v", items)
 	}
 	items = readAll(t, "-", strings.NewReader(""), testOptions())
-	if len(items) != 1 || items[0].Err == nil || !strings.Contains(items[0].Err.Error(), "-: empty file") {
+	if len(items) != 1 || items[0].Err == nil || !strings.Contains(items[0].Err.Error(), "empty file") || items[0].Origin != "-" {
 		t.Errorf("empty stdin: %+v", items)
 	}
 }
