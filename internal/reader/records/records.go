@@ -60,6 +60,42 @@ type Func func(n int, doc document.Document, err error) error
 // calling fn for each. A record that fails to parse fails alone, naming its line; a syntax error inside
 // an array ends the array, as nothing after it can be trusted. Parse returns only fn's errors.
 func Parse(data []byte, fn Func) error {
+	// Results are held back until the input is read, so that a file of other JSON records (events,
+	// configuration) is reported once rather than once a line.
+	type result struct {
+		n   int
+		doc document.Document
+		err error
+	}
+	var results []result
+	err := parse(data, func(n int, doc document.Document, err error) error {
+		results = append(results, result{n, doc, err})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	noText := 0
+	for _, r := range results {
+		if errors.Is(r.err, errNoText) {
+			noText++
+		}
+	}
+	if noText > 1 && noText == len(results) {
+		return fn(1, document.Document{}, fmt.Errorf("not article records: none of the %d records has a text or html field", noText))
+	}
+	for _, r := range results {
+		if err := fn(r.n, r.doc, r.err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// errNoText marks a record without text, which is not an article.
+var errNoText = errors.New("record has no text or html")
+
+func parse(data []byte, fn Func) error {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	switch {
@@ -248,7 +284,7 @@ func (r Record) Document() (document.Document, error) {
 	case strings.TrimSpace(r.HTML) != "":
 		doc.Text = document.CleanHTML(r.HTML)
 	default:
-		return document.Document{}, errors.New("record has no text or html")
+		return document.Document{}, errNoText
 	}
 	if doc.Text == "" {
 		return document.Document{}, errors.New("record text is empty after cleaning")

@@ -105,6 +105,7 @@ func TestParseForms(t *testing.T) {
 		{"record of furniture only", `{"id":"a","text":"Add Comment"}`, []string{"error: empty after cleaning"}},
 		{"not an object", `{"id":"a","text":"A."}` + "\n[1,2]\n", []string{"a", "error: line 2: not a JSON object"}},
 		{"wrong type", `{"id":"a","text":42}`, []string{`error: field "text": expected string`}},
+		{"not article records at all", `{"event":"x"}` + "\n" + `{"event":"y"}`, []string{"error: not article records: none of the 2 records"}},
 		{"numeric id", `{"id":17,"text":"Seventeen."}`, []string{"17"}},
 		{"nulls", `{"id":"n","url":null,"outlet":null,"title":null,"text":"Text."}`, []string{"n"}},
 		{"bad date", `{"id":"a","published":"yesterday","text":"A."}`, []string{`error: line 1: published: cannot read date "yesterday"`}},
