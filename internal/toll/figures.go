@@ -194,13 +194,19 @@ func Figures(text string, s segment.Sentence) []Figure {
 		if ft.kindSide == "" {
 			if n, k := matchEnding(toks, ft.qs, kl.left, kl.maxLen); n > 0 {
 				ft.f.Kind, ft.kindSide = k, "left"
-				if k == "killed" && (toks[ft.qs-1].w == "lost" || toks[ft.qs-1].w == "losing" || toks[ft.qs-1].w == "leaving") && !ft.nounFound {
-					ft.f.Kind, ft.kindSide = "", "" // "lost 5 vehicles", "leaving 3 days"
+				if k == "killed" && (toks[ft.qs-1].w == "lost" || toks[ft.qs-1].w == "losing") && !ft.nounFound {
+					ft.f.Kind, ft.kindSide = "", "" // "lost 5 vehicles"
+				}
+				if ft.single && strings.HasPrefix(toks[ft.qs-1].w, "neutrali") && lex().victims[strings.ToLower(ft.f.Victim)] == "" {
+					ft.f.Kind, ft.kindSide = "", "" // "neutralised an IED"
 				}
 			}
 		}
 		if ft.single && lex().victims[strings.ToLower(ft.f.Victim)] == "" && ft.f.Kind != "killed" && ft.f.Kind != "wounded" && ft.f.Kind != "abducted" {
 			continue // "captured the city", "burned the house": not people
+		}
+		if ft.f.VictimClass == "animal" {
+			continue // "killed three cows"
 		}
 		if ft.kindSide == "" && (!ft.nounFound || (ft.single && VictimClass(ft.f.Victim) == "unknown" && lex().victims[strings.ToLower(ft.f.Victim)] == "")) {
 			continue // nothing to share a casualty word with
