@@ -235,3 +235,16 @@ func FuzzCleanHTML(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkCleanHTML(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "clean", "page.html"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// About a long article's worth of markup.
+	page := strings.Repeat(string(raw), 20)
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		CleanHTML(page)
+	}
+}

@@ -418,3 +418,13 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkReadSeedFeed(b *testing.B) {
+	path := fixtures.Path(b, "fixtures", "seeds", "defensepost-mali.rss")
+	opts := testOptions()
+	for b.Loop() {
+		if err := Read(context.Background(), path, nil, opts, func(Item) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
