@@ -156,3 +156,41 @@ func TestEvalCodesSeeds(t *testing.T) {
 		t.Errorf("scoring the written predictions differs:\n%s\nvs\n%s", again, out)
 	}
 }
+
+// TestEvalCodesACLEDSubset codes only the documents of the rows kept by --countries and --limit.
+func TestEvalCodesACLEDSubset(t *testing.T) {
+	csvPath := fixtures.Path(t, "eval", "acled-dev.csv")
+	docs := fixtures.Path(t, "eval", "acled-dev-docs.jsonl")
+	f, err := os.Open(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := evaluate.ReadACLED(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	countries := []string{"Ivory Coast", "Togo", "Gabon"}
+	kept := evaluate.FilterCountries(rows, countries)
+	if len(kept) < 6 {
+		t.Fatalf("only %d rows of %v", len(kept), countries)
+	}
+	code, out, stderr := runEval(t, "eval", "acled", "--csv", csvPath, "--docs", docs,
+		"--countries", strings.Join(countries, ","), "--limit", "5", "--json", "--check")
+	var r evaluate.ACLEDReport
+	if err := json.Unmarshal([]byte(out), &r); code != 0 || err != nil {
+		t.Fatalf("exit %d, %v\n%s", code, err, stderr)
+	}
+	detected := 0
+	for i, res := range r.Results {
+		if res.ID != kept[i].EventIDCnty {
+			t.Errorf("result %d is %s, want %s", i, res.ID, kept[i].EventIDCnty)
+		}
+		if res.PredType != evaluate.NotDetected {
+			detected++
+		}
+	}
+	if r.Summary.Rows != 5 || detected == 0 {
+		t.Errorf("%d rows (want 5), %d detected", r.Summary.Rows, detected)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sitrep-dev/sitrep/internal/event"
 	"golang.org/x/text/unicode/norm"
@@ -17,28 +18,58 @@ import (
 
 var (
 	eraSuffix = regexp.MustCompile(`\(\p{Nd}{4}-(\p{Nd}{4})?\)`)
-	nonAlnum  = regexp.MustCompile(`[^a-z0-9]+`)
 )
 
 // normName folds a name for comparison as score.py's norm does: compatibility decomposition without
 // combining marks, lower case, ACLED's '(2021-)' era suffixes removed, every run of characters other
 // than a-z and 0-9 made one space.
 func normName(s string) string {
-	if s == "" {
-		return ""
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
 	}
-	var b strings.Builder
-	for _, r := range norm.NFKD.String(s) {
-		// unicodedata.combining is the canonical combining class, not the Mn category.
-		if r >= 0x300 && norm.NFKD.PropertiesString(string(r)).CCC() != 0 {
+	if !ascii {
+		d := norm.NFKD.String(s)
+		var b strings.Builder
+		b.Grow(len(d))
+		for i := 0; i < len(d); {
+			p := norm.NFKD.PropertiesString(d[i:])
+			n := max(p.Size(), 1)
+			// unicodedata.combining is the canonical combining class, not the Mn category.
+			if p.CCC() == 0 {
+				b.WriteString(d[i:min(i+n, len(d))])
+			}
+			i += n
+		}
+		s = b.String()
+	}
+	if strings.IndexByte(s, '(') >= 0 {
+		s = eraSuffix.ReplaceAllString(s, "")
+	}
+	// Lower-case ASCII and make every other run one space. No character left by the decomposition
+	// lower-cases into ASCII, and every byte of a multi-byte character is >= 0x80, so working on bytes
+	// gives what Python's lower() and [^a-z0-9]+ give on characters.
+	out := make([]byte, 0, len(s))
+	gap := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') {
+			if gap && len(out) > 0 {
+				out = append(out, ' ')
+			}
+			gap = false
+			out = append(out, c)
 			continue
 		}
-		b.WriteRune(r)
+		gap = true
 	}
-	t := strings.ToLower(b.String())
-	t = eraSuffix.ReplaceAllString(t, "")
-	t = nonAlnum.ReplaceAllString(t, " ")
-	return strings.TrimSpace(t)
+	return string(out)
 }
 
 // normSet folds every name of a list.
