@@ -186,6 +186,14 @@ func (d *Dictionary) Find(text string, start, end int) []Mention {
 			m.Generic = mt.form.generic
 			// A nationality word before a generic one says whose forces: "Nigerien soldiers".
 			if nat, i := d.nationalityBefore(toks, mt.i); nat != "" && (len(out) == 0 || toks[i].start >= out[len(out)-1].End) {
+				// "Nigerian and Cameroonian forces": the first nationality is a party of its own.
+				if i >= 2 && (toks[i-1].norm == "and" || toks[i-1].norm == "et") && (len(out) == 0 || toks[i-2].start >= out[len(out)-1].End) {
+					if nat0, i0 := d.nationalityBefore(toks, i-1); nat0 != "" && (len(out) == 0 || toks[i0].start >= out[len(out)-1].End) {
+						first := Mention{Start: toks[i0].start, End: toks[i-2].end, Generic: m.Generic, Actor: Actor{Country: nat0}}
+						first.Text = text[first.Start:first.End]
+						out = append(out, first)
+					}
+				}
 				m.Start = toks[i].start
 				m.Actor.Country = nat
 			}

@@ -33,18 +33,22 @@ var (
 		injured wounded hacked stabbed occupied overtook surrounded besieged vandalized vandalised razed rustled
 		airstrike airstrikes bombarded targeting incursion offensive battle battled confrontation confronted rounded
 		assaulting mutilated lynching burning dispersed teargas operation operations dismantled encountered neutralised
-		gunfire exchanged fight fights brawl`)
+		gunfire exchanged fight fights brawl destroy destroys kills abducts kidnaps raids storms invade invades ambushes
+		loots burn burns torch torches shoot shoots execute executes behead beheads overrun overruns seize seizes rape
+		rapes stab stabs hack assaults clash shelled engage engages repel repels arrests detain detains abduct`)
 	clashCues   = wordSet(`clashed clash clashes clashing fought fighting battle battled confrontation confronted exchanged skirmish skirmishes`)
 	protestCues = wordSet(`protest protested protests protesting demonstrated demonstration demonstrations demonstrating marched 
 		marches rallied rally sit picketed petition boycott boycotted manifestation manifestations manifestaram demonstrate
 		streets walkout`)
 	riotCues = wordSet(`riot riots rioted rioting rioters mob mobs lynched lynching vandalized vandalised looted burned burnt
-		burning torched stoned stones pelted ransacked stormed beat beaten ablaze clashed fought threw throwing damaged smashed
-		destroyed`)
+		burning torched stoned stones pelted ransacked stormed beat beaten ablaze alight clashed fought threw throwing damaged
+		smashed destroyed jeered swarmed`)
 	resistCues = wordSet(`repelled repulsed responded resisted retaliated fought clashed exchanged counterattacked intervened
 		repel repulse engaged`)
 	interventionCues = wordSet(`dispersed disperse teargas tear arrested arrest fired shot intervened blocked beat beaten repressed`)
 	passiveAux       = wordSet(`was were been being is are got`)
+	conflictCues     = wordSet(`clashes clash clashed violence fighting fights fight fought conflict conflicts confrontation confrontations battle battles hostilities skirmishes feud tensions dispute disputes war shootout gunfight`)
+	mobCues          = wordSet(`lynched lynching lynch mob mobs`)
 	harmCues         = wordSet(`lynched lynching killed beat beaten assaulted attacked stabbed injured wounded burned hacked`)
 	hedgeCues        = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}, {"from"}, {"members", "of"}, {"suspected", "to", "be"}, {"believed", "to", "be"}}
 	escortCues       = [][]string{{"escorted"}, {"guarded"}, {"protected"}, {"accompanied"}, {"manned"}}
@@ -114,12 +118,31 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 
 	r := roles{ms: ms, a1: -1, a2: -1}
 	v, s1 := r.mainClause(toks, sents)
+	between := r.between(toks)
+	if between {
+		// Two peoples or camps fighting each other are their militias, not civilians.
+		for _, k := range []int{r.a1, r.a2} {
+			if ms[k].Generic == "civilians" {
+				ms[k].actor = d.resolveGeneric("militia", "", "", c.Country, c.Date)
+				ms[k].Generic = "militia"
+			}
+		}
+	}
 	r.resistance(toks, sents)
 	r.fallbacks(toks)
 	r.a1 = r.attributed(toks, r.a1)
 	r.a2 = r.attributed(toks, r.a2)
+	if r.a2 >= 0 && (ms[r.a2].Generic == "unidentified" || ms[r.a2].Generic == "jihadists") {
+		// "destroyed a Boko Haram camp, killing a militant": the named group is the adversary.
+		for idx, m := range ms {
+			if m.Generic == "" && m.armed() && idx != r.a1 && (r.a1 < 0 || m.actor.Name != ms[r.a1].actor.Name) {
+				r.a2 = idx
+				break
+			}
+		}
+	}
 
-	if r.a2 >= 0 && r.a1 >= 0 && ms[r.a1].armed() && bareEthnic(ms[r.a2], toks) && !(v >= 0 && clashCues[toks[v].norm]) {
+	if r.a2 >= 0 && r.a1 >= 0 && ms[r.a1].armed() && bareEthnic(ms[r.a2], toks) && !(v >= 0 && clashCues[toks[v].norm]) && !between && !hasCue(toks, resistCues) {
 		// "attacked members of the Fulani community": the people, not their militia.
 		ms[r.a2].crowd = true
 	}
@@ -231,11 +254,20 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 	}
 	clash := clashCues[toks[v].norm]
 	if passive || (byAt >= 0 && !anyArmed(ms, before)) {
-		// "Y were attacked by X": the agent follows "by".
+		// "Y were attacked by X": the agent follows "by" (a crowd when no armed party does: "attacked
+		// by angry voters").
 		for _, idx := range after {
 			if byAt >= 0 && ms[idx].i >= byAt && ms[idx].armed() {
 				r.a1 = idx
 				break
+			}
+		}
+		if r.a1 < 0 && byAt >= 0 {
+			for _, idx := range after {
+				if g := ms[idx].Generic; ms[idx].i >= byAt && ms[idx].i <= byAt+3 && (g == "civilians" || g == "rioters" || g == "protesters" || ms[idx].crowd) {
+					r.a1 = idx
+					break
+				}
 			}
 		}
 		for _, idx := range before {
@@ -305,6 +337,36 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 func insideMention(ms []castMention, k int) bool {
 	for _, m := range ms {
 		if k >= m.i && k < m.j {
+			return true
+		}
+	}
+	return false
+}
+
+// between reads "clashes between X and Y", "violence between the Dadjo and Mouro communities": the
+// two parties are the sides, whatever the clause's verb. It reports whether it set them.
+func (r *roles) between(toks []token) bool {
+	for k, t := range toks {
+		if t.norm != "between" || firstCue(toks, max(0, k-4), k, conflictCues) < 0 {
+			continue
+		}
+		var first, second = -1, -1
+		for idx, m := range r.ms {
+			switch {
+			case first < 0 && m.i > k && m.i <= k+3:
+				first = idx
+			case first >= 0 && second < 0 && m.i > r.ms[first].j && m.i <= r.ms[first].j+3:
+				gap := toks[r.ms[first].j:m.i]
+				for _, g := range gap {
+					if g.norm == "and" || g.norm == "et" || g.norm == "e" {
+						second = idx
+					}
+				}
+			}
+		}
+		if first >= 0 && second >= 0 {
+			r.a1, r.a2 = first, second
+			r.assoc1, r.assoc2 = nil, nil
 			return true
 		}
 	}
@@ -476,6 +538,9 @@ func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c
 		case (crowdSubject || crowdWord) && protest:
 			t = "Protests"
 		case crowdSubject && violent:
+			t = "Riots"
+		case hasCue(toks, mobCues):
+			// A lynching with no armed group named is mob violence.
 			t = "Riots"
 		case protest && !violent:
 			t = "Protests"
