@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -366,4 +367,18 @@ func NormalizeURL(raw string) string {
 	}
 	u.ForceQuery = false
 	return u.String()
+}
+
+// NormalizeTime gives a publication time one representation whatever its source: the same instant
+// with its UTC offset kept — an article's local day is what "on Sunday" counts from — as a fixed
+// offset, or UTC when the offset is zero.
+func NormalizeTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	_, off := t.Zone()
+	if off == 0 {
+		return t.UTC()
+	}
+	return t.In(time.FixedZone("", off))
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
@@ -246,5 +247,24 @@ func BenchmarkCleanHTML(b *testing.B) {
 	b.SetBytes(int64(len(page)))
 	for b.Loop() {
 		CleanHTML(page)
+	}
+}
+
+func TestNormalizeTime(t *testing.T) {
+	wat := time.FixedZone("WAT", 3600)
+	local := time.Date(2024, 9, 17, 0, 30, 0, 0, wat)
+	got := NormalizeTime(local)
+	if !got.Equal(local) || got.Day() != 17 {
+		t.Errorf("NormalizeTime(%v) = %v: instant or local day lost", local, got)
+	}
+	if _, off := got.Zone(); off != 3600 {
+		t.Errorf("offset %d, want 3600", off)
+	}
+	zero := time.Date(2024, 9, 17, 5, 0, 0, 0, time.FixedZone("", 0))
+	if got := NormalizeTime(zero); got.Location() != time.UTC || !got.Equal(zero) {
+		t.Errorf("zero offset gives %v in %v, want UTC", got, got.Location())
+	}
+	if !NormalizeTime(time.Time{}).IsZero() {
+		t.Error("zero time changed")
 	}
 }

@@ -227,7 +227,7 @@ func (r *run) parse(origin string, data []byte, src source) error {
 	default:
 		doc, perr := plaintext.Parse(data)
 		if perr == nil {
-			doc.Published, doc.PublishedApprox = r.opts.Published, false
+			doc.Published, doc.PublishedApprox = document.NormalizeTime(r.opts.Published), false
 			if doc.Published.IsZero() {
 				doc.Published, doc.PublishedApprox = src.mtime, true
 				if src.stdin || src.mtime.IsZero() {

@@ -57,9 +57,9 @@ func itemDocument(it *gofeed.Item, outlet, lang string) (document.Document, erro
 	}
 	switch {
 	case it.PublishedParsed != nil:
-		doc.Published = it.PublishedParsed.UTC()
+		doc.Published = document.NormalizeTime(*it.PublishedParsed)
 	case it.UpdatedParsed != nil:
-		doc.Published = it.UpdatedParsed.UTC()
+		doc.Published = document.NormalizeTime(*it.UpdatedParsed)
 	}
 	// The full body (content:encoded, Atom content, JSON Feed content_html) when present: the
 	// description is often only a teaser.

@@ -107,6 +107,9 @@ func TestParseAtom(t *testing.T) {
 	if d.Outlet != "Example Monitor" || d.Language != "fr" {
 		t.Errorf("outlet %q language %q", d.Outlet, d.Language)
 	}
+	if _, off := d.Published.Zone(); off != 3600 {
+		t.Errorf("published %v: the feed's +01:00 offset is lost", d.Published)
+	}
 	if want := time.Date(2025, 3, 4, 6, 15, 0, 0, time.UTC); !d.Published.Equal(want) {
 		t.Errorf("published %v, want %v (published, not updated)", d.Published, want)
 	}

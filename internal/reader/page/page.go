@@ -77,7 +77,7 @@ func Parse(data []byte, pageURL string) (document.Document, error) {
 		doc.URL = document.NormalizeURL(canonicalURL(root))
 	}
 	if !date.IsZero() {
-		doc.Published = date.DateTime.UTC()
+		doc.Published = document.NormalizeTime(date.DateTime)
 		doc.PublishedApprox = !date.HasTime
 	}
 	if doc.Text == "" {

@@ -317,13 +317,14 @@ var timeLayouts = []string{
 	"Mon, 2 Jan 2006 15:04:05 MST",
 }
 
-// ParseTime reads a publication time. A time without zone is taken as UTC; a bare date ("2024-09-17")
-// is noon UTC of that day with dayOnly set, as the hour is unknown.
+// ParseTime reads a publication time, keeping its UTC offset (see document.NormalizeTime). A time
+// without zone is taken as UTC; a bare date ("2024-09-17") is noon UTC of that day with dayOnly set,
+// as the hour is unknown.
 func ParseTime(s string) (t time.Time, dayOnly bool, err error) {
 	s = strings.TrimSpace(s)
 	for _, layout := range timeLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), false, nil
+			return document.NormalizeTime(t), false, nil
 		}
 	}
 	if t, err := time.Parse("2006-01-02", s); err == nil {

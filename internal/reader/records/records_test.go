@@ -187,6 +187,10 @@ func TestParseTime(t *testing.T) {
 			t.Errorf("ParseTime(%q) = %v, %v, %v; want %v, %v", tt.in, got, dayOnly, err, tt.want, tt.dayOnly)
 		}
 	}
+	// The local day survives: 00:30 in Bamako's neighbour is still the 25th there.
+	if got, _, _ := ParseTime("2024-09-25T00:30:00+01:00"); got.Day() != 25 {
+		t.Errorf("offset lost: %v", got)
+	}
 	if _, _, err := ParseTime("24/09/2024"); err == nil {
 		t.Error("ambiguous date accepted")
 	}
