@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -154,6 +156,28 @@ func TestEvalCodesSeeds(t *testing.T) {
 	_, again, _ := runEval(t, "eval", "seeds", "--gold", gold, "--articles", arts, "--pred", pred)
 	if again != out {
 		t.Errorf("scoring the written predictions differs:\n%s\nvs\n%s", again, out)
+	}
+
+	// The team's independent scorer gives the same figures on the same events.
+	_, js, _ := runEval(t, "eval", "seeds", "--gold", gold, "--articles", arts, "--pred", pred, "--json")
+	var ours struct {
+		Summary map[string]any `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(js), &ours); err != nil {
+		t.Fatal(err)
+	}
+	py, err := exec.Command("python3", fixtures.Path(t, "tools", "score.py"), "seeds", "--gold", gold,
+		"--articles", arts, "--pred", pred).Output()
+	if err != nil {
+		t.Fatalf("score.py: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(py)), "\n")
+	var theirs map[string]any
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &theirs); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ours.Summary, theirs) {
+		t.Errorf("sitrep eval and score.py disagree:\n%v\n%v", ours.Summary, theirs)
 	}
 }
 

@@ -409,3 +409,65 @@ func perturbACLED(rng *rand.Rand, rows []ACLEDRow) []event.Event {
 	}
 	return out
 }
+
+// TestNormAgreesOnRealNames folds every actor, place and type name of acled-dev and the seed gold
+// both ways, and reads every ACLED date both ways.
+func TestNormAgreesOnRealNames(t *testing.T) {
+	tools := filepath.Dir(fixtures.Path(t, "tools", "score.py"))
+	rows := readBack(t, fixtures.Path(t, "eval", "acled-dev.csv"), ReadACLED)
+	gold := readBack(t, fixtures.Path(t, "fixtures", "seeds", "gold-events.jsonl"), ReadGold)
+	seen := map[string]bool{}
+	var names, dates []string
+	add := func(ss ...string) {
+		for _, s := range ss {
+			if !seen[s] {
+				seen[s] = true
+				names = append(names, s)
+			}
+		}
+	}
+	for _, r := range rows {
+		add(r.Actor1, r.Actor2, r.Country, r.Admin1, r.Location, r.EventType, r.SubEventType)
+		dates = append(dates, r.EventDate)
+	}
+	for _, g := range gold {
+		add(g.Actor1...)
+		add(g.Actor2...)
+		add(g.Location...)
+		add(g.Country, g.Admin1)
+	}
+	script := `import sys, json
+sys.path.insert(0, sys.argv[1])
+import score
+inp = json.load(sys.stdin)
+print(json.dumps({"norm": [score.norm(s) for s in inp["names"]],
+  "dates": [d.isoformat() if d else None for d in map(score.acled_day, inp["dates"])]}))`
+	stdin, _ := json.Marshal(map[string][]string{"names": names, "dates": dates})
+	want := python(t, stdin, "-c", script, tools).(map[string]any)
+	wn, wd := want["norm"].([]any), want["dates"].([]any)
+	bad := 0
+	for i, s := range names {
+		if got := normName(s); got != wn[i] {
+			bad++
+			if bad <= 10 {
+				t.Errorf("normName(%q) = %q, score.py %q", s, got, wn[i])
+			}
+		}
+	}
+	for i, s := range dates {
+		var got any
+		if d, ok := parseACLEDDay(s); ok {
+			got = d.Format(time.DateOnly)
+		}
+		if got != wd[i] {
+			bad++
+			if bad <= 10 {
+				t.Errorf("parseACLEDDay(%q) = %v, score.py %v", s, got, wd[i])
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d names and dates disagree", bad, len(names)+len(dates))
+	}
+	t.Logf("%d names, %d dates agree", len(names), len(dates))
+}
