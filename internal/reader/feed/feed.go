@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 
@@ -57,9 +58,9 @@ func itemDocument(it *gofeed.Item, outlet, lang string) (document.Document, erro
 	}
 	switch {
 	case it.PublishedParsed != nil:
-		doc.Published = document.NormalizeTime(*it.PublishedParsed)
+		doc.Published = itemTime(it.Published, *it.PublishedParsed)
 	case it.UpdatedParsed != nil:
-		doc.Published = document.NormalizeTime(*it.UpdatedParsed)
+		doc.Published = itemTime(it.Updated, *it.UpdatedParsed)
 	}
 	// The full body (content:encoded, Atom content, JSON Feed content_html) when present: the
 	// description is often only a teaser.
@@ -76,6 +77,18 @@ func itemDocument(it *gofeed.Item, outlet, lang string) (document.Document, erro
 		return document.Document{}, fmt.Errorf("feed item %q has no text", name)
 	}
 	return doc, nil
+}
+
+// itemTime takes the time as the feed wrote it where it reads as the same instant that gofeed parsed:
+// gofeed turns Atom times into UTC, which loses the article's local day.
+func itemTime(raw string, parsed time.Time) time.Time {
+	raw = strings.TrimSpace(raw)
+	for _, layout := range []string{time.RFC3339, time.RFC1123Z, "Mon, 2 Jan 2006 15:04:05 -0700"} {
+		if t, err := time.Parse(layout, raw); err == nil && t.Equal(parsed) {
+			return document.NormalizeTime(t)
+		}
+	}
+	return document.NormalizeTime(parsed)
 }
 
 func itemLink(it *gofeed.Item) string {
