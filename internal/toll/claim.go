@@ -33,6 +33,7 @@ var (
 	// Negated or passive clauses are not claimants ("this figure has not been confirmed").
 	notSubjectRE = regexp.MustCompile(`(?i)\b(?:not|nor|never|been|figure|number|toll|claims?)\b|^(?:known|described|seen|considered|believed|based|led|linked|speaking|citing)\b`)
 	participleRE = regexp.MustCompile(`^(?:known|described|seen|considered|believed|based|led|linked|speaking|citing|quoted)\b`)
+	verbObjectRE = regexp.MustCompile(`(?i)^\s+(?:that|to|responsibility|it|they|he|she|the|a|an|its|their|his|her|\d)`)
 	leadCutRE    = regexp.MustCompile(`(?i)^(?:.*\b(?:but|and|while|as|because|although|though|after|when|that|where)\s+)`)
 )
 
@@ -65,6 +66,10 @@ func Attribute(text string, s segment.Sentence) (Claimant, bool) {
 	}
 	for _, m := range verbRE.FindAllStringIndex(sub, -1) {
 		if strings.EqualFold(sub[m[0]:m[1]], "according") || nounUseRE.MatchString(sub[:m[0]]) {
+			continue
+		}
+		// "claims", "reports" are verbs only before what is claimed ("witchcraft claims" is a noun).
+		if v := strings.ToLower(sub[m[0]:m[1]]); (v == "claims" || v == "reports" || v == "claim") && !verbObjectRE.MatchString(sub[m[1]:]) {
 			continue
 		}
 		a, b := subjectBefore(sub, m[0])

@@ -109,7 +109,7 @@ var skipRight = map[string]bool{
 	"were": true, "was": true, "have": true, "has": true, "had": true, "been": true, "being": true, "are": true,
 	"is": true, "be": true, "reportedly": true, "allegedly": true, "also": true, "all": true, "later": true,
 	"reported": true, "confirmed": true, "believed": true, "thought": true, "feared": true, "to": true,
-	"of": true, "them": true, "whom": true, "who": true, "subsequently": true, "eventually": true,
+	"them": true, "whom": true, "who": true, "subsequently": true, "eventually": true,
 	"both": true, "each": true, "presumed": true, "presumably": true, "either": true, ",": true,
 	"initially": true, "officially": true, "now": true, "apparently": true, "likely": true, "possibly": true,
 	"probably": true, "since": false, "said": true, "says": true, "say": true, "then": true,
@@ -167,7 +167,7 @@ func Figures(text string, s segment.Sentence) []Figure {
 		if ft.pronoun {
 			w := toks[i].w
 			if w == "he" || w == "she" {
-				if n, k := rightKind(toks, ft.ne, kl); n > 0 {
+				if n, k := rightKind(toks, ft.ne, kl, false); n > 0 {
 					ft.f.Kind, ft.kindSide, ft.ne = k, "right", ft.ne+n
 					figs = append(figs, ft)
 				}
@@ -185,7 +185,9 @@ func Figures(text string, s segment.Sentence) []Figure {
 		if k, ok := kl.noun[strings.ToLower(ft.f.Victim)]; ok {
 			ft.f.Kind, ft.kindSide = k, "noun"
 		}
-		if n, k := rightKind(toks, ft.ne, kl); n > 0 {
+		// A head outside the lexicon after an article ("the vehicle") must meet its verb directly.
+		guess := ft.single && lex().victims[strings.ToLower(ft.f.Victim)] == ""
+		if n, k := rightKind(toks, ft.ne, kl, !guess); n > 0 {
 			if ft.kindSide == "" || k == "casualties" || ft.f.Kind == "casualties" {
 				ft.f.Kind, ft.kindSide = k, "right"
 			}
@@ -402,6 +404,9 @@ func looksLikeYearOrTime(toks []tok, j int) bool {
 	if len(w) == 4 && (strings.HasPrefix(w, "19") || strings.HasPrefix(w, "20")) {
 		return true
 	}
+	if j+1 < len(toks) && strings.HasPrefix(toks[j+1].w, "year") {
+		return true // "60 year-old woman", "12 years"
+	}
 	if j+1 < len(toks) {
 		switch toks[j+1].w {
 		case ":", "am", "pm", "a.m", "p.m", "km", "kilometres", "kilometers", "miles", "kms", "percent", "%", "per", "years", "year",
@@ -464,8 +469,8 @@ func nounPhrase(toks []tok, ft *figTok) {
 			break // "seven soldiers hostage": the casualty word after the head
 		}
 		if c, ok := l.victims[t.w]; ok && !(headIdx >= 0 && headIdx < k-1) {
-			if head != "" && headIdx == k-1 && modClass == "" {
-				modClass = l.victims[strings.ToLower(head)]
+			if mc := l.victims[strings.ToLower(head)]; head != "" && headIdx == k-1 && modClass == "" && (mc == "police" || mc == "military" || mc == "civilian" || mc == "militant") {
+				modClass = mc
 			}
 			head, headIdx = t.raw, k
 			if (c == "police" || c == "military" || c == "civilian") && modClass == "" {
@@ -498,8 +503,12 @@ func nounPhrase(toks []tok, ft *figTok) {
 			break
 		}
 		r, _ := utf8.DecodeRuneInString(t.w)
-		if unicode.IsDigit(r) {
-			break
+		if unicode.IsDigit(r) && !strings.Contains(t.w, "-") {
+			break // another number; "12-year-old" is a modifier
+		}
+		if len(t.w) > 4 && (strings.HasSuffix(t.w, "ed") || strings.HasSuffix(t.w, "ing")) &&
+			(k+1 >= len(toks) || toks[k+1].punct || stopNP[toks[k+1].w]) {
+			break // a verb ends the phrase: "the clash resulted in", "a bomb detonated on"
 		}
 		last = k
 	}
@@ -533,7 +542,7 @@ func nounPhrase(toks []tok, ft *figTok) {
 
 // rightKind finds a casualty word after the noun phrase, across auxiliaries ("were reportedly
 // killed") and a short "from ..." phrase ("15 fighters from the Wagner group killed or arrested").
-func rightKind(toks []tok, j int, kl *kindLex) (int, string) {
+func rightKind(toks []tok, j int, kl *kindLex, allowSkip bool) (int, string) {
 	if j < 0 || j >= len(toks) {
 		return 0, ""
 	}
@@ -566,15 +575,27 @@ func rightKind(toks []tok, j int, kl *kindLex) (int, string) {
 				k++
 				continue
 			}
+			// ", including a student and a driver, were killed": skip the inserted phrase.
+			if k+1 < len(toks) && (toks[k+1].w == "including" || toks[k+1].w == "among" || toks[k+1].w == "mostly" || toks[k+1].w == "most") {
+				m := k + 1
+				for m < len(toks) && toks[m].w != "," && m-k < 12 {
+					m++
+				}
+				if m >= len(toks) {
+					return 0, ""
+				}
+				k = m + 1
+				continue
+			}
 			return 0, ""
 		case skipRight[w]:
 			k++
 		case postModifier[w] && !skippedFrom:
 			// Skip "from <up to 5 words>" when a casualty word follows it.
 			skippedFrom = true
-			for m := k + 1; m < len(toks) && m <= k+6; m++ {
-				if toks[m].punct {
-					break
+			for m := k + 1; m < len(toks) && m <= k+6 && allowSkip; m++ {
+				if toks[m].punct || startsObject(toks, m) && toks[m].w != "the" && toks[m].w != "his" && toks[m].w != "her" && toks[m].w != "their" && toks[m].w != "its" {
+					break // another figure: its casualty word is its own
 				}
 				if n, _ := matchAt(toks, m, kl.right, kl.maxLen); n > 0 {
 					k = m
