@@ -16,7 +16,8 @@ const eventCols = `event_id_cnty, event_date, year, time_precision, disorder_typ
 	sub_event_type, actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2, interaction,
 	civilian_targeting, iso, region, country, admin1, admin2, admin3, location, latitude, longitude,
 	geo_precision, source, source_scale, notes, fatalities, tags, timestamp,
-	date_start, date_end, fatalities_low, fatalities_high, geonameid, confidence, status, background`
+	date_start, date_end, fatalities_low, fatalities_high, geonameid, confidence, status, background,
+	fatalities_vague`
 
 func eventArgs(e *event.Event) []any {
 	return []any{
@@ -25,6 +26,7 @@ func eventArgs(e *event.Event) []any {
 		e.CivilianTargeting, e.ISO, e.Region, e.Country, e.Admin1, e.Admin2, e.Admin3, e.Location, e.Latitude, e.Longitude,
 		e.GeoPrecision, e.Source, e.SourceScale, e.Notes, e.Fatalities, e.Tags, e.Timestamp,
 		e.DateStart, e.DateEnd, e.FatalitiesLow, e.FatalitiesHigh, e.GeonameID, e.Confidence, e.Status, e.Background,
+		e.FatalitiesVague,
 	}
 }
 
@@ -35,6 +37,7 @@ func eventDest(e *event.Event) []any {
 		&e.CivilianTargeting, &e.ISO, &e.Region, &e.Country, &e.Admin1, &e.Admin2, &e.Admin3, &e.Location, &e.Latitude, &e.Longitude,
 		&e.GeoPrecision, &e.Source, &e.SourceScale, &e.Notes, &e.Fatalities, &e.Tags, &e.Timestamp,
 		&e.DateStart, &e.DateEnd, &e.FatalitiesLow, &e.FatalitiesHigh, &e.GeonameID, &e.Confidence, &e.Status, &e.Background,
+		&e.FatalitiesVague,
 	}
 }
 

@@ -94,5 +94,6 @@ func (s *Store) Event(ctx context.Context, id string) (event.Event, error) {
 
 // Document returns a stored document by id, for the API and evidence display.
 func (s *Store) Document(ctx context.Context, id string) (document.Document, error) {
-	return documentByID(ctx, s.r, id)
+	row := s.r.QueryRowContext(ctx, `SELECT `+documentCols+` FROM documents WHERE id = ?`, id)
+	return scanDocument(row, id)
 }

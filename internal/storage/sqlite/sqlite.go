@@ -37,8 +37,9 @@ const busyTimeout = 10 * time.Second
 // Store is an open SQLite store. It is safe for concurrent use: writes go through one connection (one
 // Update at a time), reads use a separate pool and see the last committed state (WAL).
 type Store struct {
-	w *sql.DB // exactly one connection; BEGIN IMMEDIATE so a write transaction never upgrades late
-	r *sql.DB // readers; the same pool as w for ":memory:"
+	w  *sql.DB // exactly one connection; BEGIN IMMEDIATE so a write transaction never upgrades late
+	r  *sql.DB // readers; the same pool as w for ":memory:"
+	st *stmts  // prepared on w
 }
 
 var _ pipeline.Store = (*Store)(nil)
@@ -64,9 +65,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
+	if s.st, err = prepare(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
 	if !memory {
 		r, err := sql.Open("sqlite", dsn(path, false))
 		if err != nil {
+			s.st.close()
 			w.Close()
 			return nil, fmt.Errorf("sqlite: open %s for reading: %w", path, err)
 		}
@@ -119,7 +125,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 
 // Close closes the store's connections.
 func (s *Store) Close() error {
-	err := s.w.Close()
+	err := errors.Join(s.st.close(), s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}
@@ -139,7 +145,7 @@ func (s *Store) Update(ctx context.Context, fn func(pipeline.Tx) error) error {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err := fn(&tx{tx: sqlTx}); err != nil {
+	if err := fn(&tx{tx: sqlTx, st: s.st}); err != nil {
 		return err
 	}
 	done = true

@@ -17,21 +17,28 @@ import (
 // tx is one write transaction (pipeline.Tx).
 type tx struct {
 	tx *sql.Tx
+	st *stmts
 }
+
+// use binds a prepared statement to the transaction (reusing its preparation on the writer
+// connection).
+func (t *tx) use(ctx context.Context, st *sql.Stmt) *sql.Stmt { return t.tx.StmtContext(ctx, st) }
 
 var _ pipeline.Tx = (*tx)(nil)
 
 // KnownDocument looks the keys up one at a time so each query uses its partial unique index (the
 // planner only picks a partial index when the query repeats the index's not-empty condition).
 func (t *tx) KnownDocument(ctx context.Context, d document.Document) (string, bool, error) {
-	keys := []struct{ col, val string }{{"url", d.URL}, {"guid", d.GUID}, {"content_hash", d.ContentHash}}
+	keys := []struct {
+		col, val string
+		st       *sql.Stmt
+	}{{"url", d.URL, t.st.knownByURL}, {"guid", d.GUID, t.st.knownByGUID}, {"content_hash", d.ContentHash, t.st.knownByHash}}
 	for _, k := range keys {
 		if k.val == "" {
 			continue
 		}
 		var id string
-		q := `SELECT id FROM documents WHERE ` + k.col + ` = ? AND ` + k.col + ` <> ''`
-		err := t.tx.QueryRowContext(ctx, q, k.val).Scan(&id)
+		err := t.use(ctx, k.st).QueryRowContext(ctx, k.val).Scan(&id)
 		switch {
 		case err == nil:
 			return id, true, nil
@@ -46,9 +53,7 @@ func (t *tx) PutDocument(ctx context.Context, d document.Document) error {
 	if d.ID == "" {
 		return errors.New("sqlite: put document: empty id")
 	}
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO documents (id, url, guid, outlet, title, language,
-		published, published_approx, fetched_at, content_hash, text, origin)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.use(ctx, t.st.putDocument).ExecContext(ctx,
 		d.ID, d.URL, d.GUID, d.Outlet, d.Title, d.Language, formatTime(d.Published), d.PublishedApprox,
 		formatTime(d.FetchedAt), d.ContentHash, d.Text, d.Origin)
 	if err != nil {
@@ -58,20 +63,13 @@ func (t *tx) PutDocument(ctx context.Context, d document.Document) error {
 }
 
 func (t *tx) Document(ctx context.Context, id string) (document.Document, error) {
-	return documentByID(ctx, t.tx, id)
+	return scanDocument(t.use(ctx, t.st.document).QueryRowContext(ctx, id), id)
 }
 
-// queryer is what reads need from *sql.DB and *sql.Tx alike.
-type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func documentByID(ctx context.Context, q queryer, id string) (document.Document, error) {
+func scanDocument(row *sql.Row, id string) (document.Document, error) {
 	var d document.Document
 	var published, fetched string
-	err := q.QueryRowContext(ctx, `SELECT id, url, guid, outlet, title, language, published,
-		published_approx, fetched_at, content_hash, text, origin FROM documents WHERE id = ?`, id).Scan(
+	err := row.Scan(
 		&d.ID, &d.URL, &d.GUID, &d.Outlet, &d.Title, &d.Language, &published, &d.PublishedApprox,
 		&fetched, &d.ContentHash, &d.Text, &d.Origin)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -109,14 +107,11 @@ func (t *tx) NearbyEvents(ctx context.Context, cells []int64, from, to string) (
 	if len(cells) == 0 {
 		return nil, nil
 	}
-	args := make([]any, 0, len(cells)+2)
-	for _, c := range cells {
-		args = append(args, c)
+	js, err := json.Marshal(cells)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: nearby events: %w", err)
 	}
-	args = append(args, from, to)
-	q := selectEvents(true) + `WHERE e.cell IN (?` + strings.Repeat(", ?", len(cells)-1) + `)
-		AND e.span_end >= ? AND e.span_start <= ? ORDER BY e.span_start, e.event_id_cnty`
-	rows, err := t.tx.QueryContext(ctx, q, args...)
+	rows, err := t.use(ctx, t.st.nearby).QueryContext(ctx, string(js), from, to)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: nearby events: %w", err)
 	}
@@ -144,15 +139,13 @@ func (t *tx) NewEventID(ctx context.Context, iso3 string) (string, error) {
 	// by SaveEvent, so this loop normally runs once).
 	for {
 		var n int64
-		err := t.tx.QueryRowContext(ctx, `INSERT INTO id_counters (iso3, last) VALUES (?, 1)
-			ON CONFLICT (iso3) DO UPDATE SET last = last + 1 RETURNING last`, iso3).Scan(&n)
+		err := t.use(ctx, t.st.nextID).QueryRowContext(ctx, iso3).Scan(&n)
 		if err != nil {
 			return "", fmt.Errorf("sqlite: new event id for %s: %w", iso3, err)
 		}
 		id := iso3 + strconv.FormatInt(n, 10)
 		var used bool
-		err = t.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE event_id_cnty = ?1)
-			OR EXISTS (SELECT 1 FROM event_aliases WHERE id = ?1)`, id).Scan(&used)
+		err = t.use(ctx, t.st.idUsed).QueryRowContext(ctx, id).Scan(&used)
 		if err != nil {
 			return "", fmt.Errorf("sqlite: new event id for %s: %w", iso3, err)
 		}
@@ -200,81 +193,61 @@ func (t *tx) SaveEvent(ctx context.Context, s pipeline.Stored, cell int64) error
 	}
 	spanStart, spanEnd := span(e.EventDate, e.DateStart, e.DateEnd)
 	args := append(eventArgs(e), strings.ToLower(e.Country), cell, spanStart, spanEnd)
-	q := `INSERT INTO events (` + eventCols + `, country_key, cell, span_start, span_end)
-		VALUES (?` + strings.Repeat(", ?", len(args)-1) + `)
-		ON CONFLICT (event_id_cnty) DO UPDATE SET ` + updateSet() + `, country_key = excluded.country_key,
-		cell = excluded.cell, span_start = excluded.span_start, span_end = excluded.span_end`
-	if _, err := t.tx.ExecContext(ctx, q, args...); err != nil {
+	if _, err := t.use(ctx, t.st.upsertEvent).ExecContext(ctx, args...); err != nil {
 		return fmt.Errorf("sqlite: save event %s: %w", id, err)
 	}
-	for _, table := range []string{"event_sources", "claims", "evidence", "event_mentions"} {
-		if _, err := t.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE event_id = ?`, id); err != nil {
-			return fmt.Errorf("sqlite: save event %s: clear %s: %w", id, table, err)
+	for _, st := range []*sql.Stmt{t.st.clearSources, t.st.clearClaims, t.st.clearEvidence, t.st.clearMentions} {
+		if _, err := t.use(ctx, st).ExecContext(ctx, id); err != nil {
+			return fmt.Errorf("sqlite: save event %s: clear child rows: %w", id, err)
 		}
 	}
-	for i, src := range e.Sources {
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO event_sources (event_id, idx, source_id, url, outlet,
-			title, published, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, i, src.ID, src.URL, src.Outlet, src.Title, src.Published, src.Language); err != nil {
-			return fmt.Errorf("sqlite: save event %s: source %d: %w", id, i, err)
+	if len(e.Sources) > 0 {
+		st := t.use(ctx, t.st.putSource)
+		for i, src := range e.Sources {
+			if _, err := st.ExecContext(ctx, id, i, src.ID, src.URL, src.Outlet, src.Title, src.Published, src.Language); err != nil {
+				return fmt.Errorf("sqlite: save event %s: source %d: %w", id, i, err)
+			}
 		}
 	}
-	for i, c := range e.Claims {
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO claims (event_id, idx, by_party, figure, kind, of_whom,
-			text, source_id, start_off, end_off) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, i, c.By, c.Figure, c.Kind, c.Of, c.Text, c.Source, c.Start, c.End); err != nil {
-			return fmt.Errorf("sqlite: save event %s: claim %d: %w", id, i, err)
+	if len(e.Claims) > 0 {
+		st := t.use(ctx, t.st.putClaim)
+		for i, c := range e.Claims {
+			if _, err := st.ExecContext(ctx, id, i, c.By, c.Figure, c.Kind, c.Of, c.Text, c.Source, c.Start, c.End); err != nil {
+				return fmt.Errorf("sqlite: save event %s: claim %d: %w", id, i, err)
+			}
 		}
 	}
-	for i, ev := range e.Evidence {
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO evidence (event_id, idx, field, source_id, start_off,
-			end_off, text) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			id, i, ev.Field, ev.SourceID, ev.Start, ev.End, ev.Text); err != nil {
-			return fmt.Errorf("sqlite: save event %s: evidence %d: %w", id, i, err)
+	if len(e.Evidence) > 0 {
+		st := t.use(ctx, t.st.putEvidence)
+		for i, ev := range e.Evidence {
+			if _, err := st.ExecContext(ctx, id, i, ev.Field, ev.SourceID, ev.Start, ev.End, ev.Text); err != nil {
+				return fmt.Errorf("sqlite: save event %s: evidence %d: %w", id, i, err)
+			}
 		}
 	}
-	// A mention belongs to one event: saving it here takes it from whichever event held it before
-	// (the usual order when merging is SaveEvent(survivor) then MergeAway(loser)).
-	for i, m := range s.Mentions {
-		js, err := json.Marshal(m.Event)
-		if err != nil {
-			return fmt.Errorf("sqlite: save event %s: mention %d: %w", id, i, err)
-		}
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO event_mentions (document_id, idx, event_id, ord,
-			event_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT (document_id, idx) DO UPDATE SET
-			event_id = excluded.event_id, ord = excluded.ord, event_json = excluded.event_json`,
-			m.DocumentID, m.Index, id, i, string(js)); err != nil {
-			return fmt.Errorf("sqlite: save event %s: mention %d: %w", id, i, err)
+	if len(s.Mentions) > 0 {
+		st := t.use(ctx, t.st.putMention)
+		for i, m := range s.Mentions {
+			js, err := json.Marshal(m.Event)
+			if err != nil {
+				return fmt.Errorf("sqlite: save event %s: mention %d: %w", id, i, err)
+			}
+			if _, err := st.ExecContext(ctx, m.DocumentID, m.Index, id, i, string(js)); err != nil {
+				return fmt.Errorf("sqlite: save event %s: mention %d: %w", id, i, err)
+			}
 		}
 	}
 	// A live event is never also an alias.
-	if _, err := t.tx.ExecContext(ctx, `DELETE FROM event_aliases WHERE id = ?`, id); err != nil {
+	if _, err := t.use(ctx, t.st.dropAlias).ExecContext(ctx, id); err != nil {
 		return fmt.Errorf("sqlite: save event %s: %w", id, err)
 	}
 	// Keep the counter ahead of ids that did not come from NewEventID (imports, other tools).
 	if prefix, n, ok := splitEventID(id); ok {
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO id_counters (iso3, last) VALUES (?, ?)
-			ON CONFLICT (iso3) DO UPDATE SET last = max(last, excluded.last)`, prefix, n); err != nil {
+		if _, err := t.use(ctx, t.st.bumpCounter).ExecContext(ctx, prefix, n); err != nil {
 			return fmt.Errorf("sqlite: save event %s: counter: %w", id, err)
 		}
 	}
 	return nil
-}
-
-// updateSet is the SET list that overwrites every event column from the excluded row.
-func updateSet() string {
-	var b strings.Builder
-	for i, c := range strings.Split(eventCols, ",") {
-		c = strings.TrimSpace(c)
-		if c == "event_id_cnty" {
-			continue
-		}
-		if i > 1 {
-			b.WriteString(", ")
-		}
-		b.WriteString(c + " = excluded." + c)
-	}
-	return b.String()
 }
 
 // span is the [start, end] an event covers for NearbyEvents: the stated span, else its date.
@@ -299,7 +272,7 @@ func (t *tx) MergeAway(ctx context.Context, id, survivor string) error {
 		return errors.New("sqlite: merge away: empty id")
 	}
 	var resolved string
-	err := t.tx.QueryRowContext(ctx, `SELECT survivor FROM event_aliases WHERE id = ?`, survivor).Scan(&resolved)
+	err := t.use(ctx, t.st.aliasOf).QueryRowContext(ctx, survivor).Scan(&resolved)
 	switch {
 	case err == nil:
 		survivor = resolved
@@ -309,7 +282,7 @@ func (t *tx) MergeAway(ctx context.Context, id, survivor string) error {
 	if survivor == id {
 		return fmt.Errorf("sqlite: merge away %s into itself", id)
 	}
-	res, err := t.tx.ExecContext(ctx, `DELETE FROM events WHERE event_id_cnty = ?`, id)
+	res, err := t.use(ctx, t.st.deleteEvent).ExecContext(ctx, id)
 	if err != nil {
 		return fmt.Errorf("sqlite: merge away %s: %w", id, err)
 	}
@@ -318,21 +291,18 @@ func (t *tx) MergeAway(ctx context.Context, id, survivor string) error {
 	} else if n == 0 {
 		return notFound("event", id)
 	}
-	if _, err := t.tx.ExecContext(ctx, `INSERT INTO event_aliases (id, survivor) VALUES (?, ?)
-		ON CONFLICT (id) DO UPDATE SET survivor = excluded.survivor`, id, survivor); err != nil {
+	if _, err := t.use(ctx, t.st.putAlias).ExecContext(ctx, id, survivor); err != nil {
 		return fmt.Errorf("sqlite: merge away %s: %w", id, err)
 	}
 	// Ids merged into id earlier now resolve straight to the new survivor: aliases stay one hop.
-	if _, err := t.tx.ExecContext(ctx, `UPDATE event_aliases SET survivor = ? WHERE survivor = ?`,
-		survivor, id); err != nil {
+	if _, err := t.use(ctx, t.st.repointAliases).ExecContext(ctx, survivor, id); err != nil {
 		return fmt.Errorf("sqlite: merge away %s: %w", id, err)
 	}
 	return nil
 }
 
 func (t *tx) MentionsOf(ctx context.Context, documentID string) ([]pipeline.Mention, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT idx, event_json FROM event_mentions WHERE document_id = ?
-		ORDER BY idx`, documentID)
+	rows, err := t.use(ctx, t.st.mentionsOf).QueryContext(ctx, documentID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: mentions of %s: %w", documentID, err)
 	}

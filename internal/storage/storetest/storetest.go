@@ -304,8 +304,9 @@ func sampleEvent(id, date, country string) event.Event {
 		DateEnd:           date,
 		FatalitiesLow:     10,
 		FatalitiesHigh:    15,
+		FatalitiesVague:   true,
 		Claims: []event.Claim{
-			{By: "local official", Figure: 12, Kind: "killed", Of: "villagers", Text: "Gunmen killed 12 villagers, a local official said.", Source: "doc-1", Start: 0, End: 51},
+			{By: "local official", Figure: 12, Kind: "killed", Of: "villagers", Text: "Gunmen killed 12 villagers, a local official said.", Source: "doc-1", Start: 14, End: 65},
 			{By: "Military Forces of Mali (2021-)", Figure: 10, Kind: "killed", Text: "The army said at least 10 died.", Source: "doc-2", Start: 120, End: 151},
 			{By: "JNIM: Group for Support of Islam and Muslims", Figure: 3, Kind: "abducted", Of: "traders", Text: "Three traders were taken.", Source: "doc-2", Start: 160, End: 185},
 		},
@@ -314,7 +315,7 @@ func sampleEvent(id, date, country string) event.Event {
 			{ID: "doc-2", URL: "https://example.fr/b", Outlet: "Radio Kayira", Title: "Attaque à Dounzara", Published: "2025-03-04", Language: "fr"},
 		},
 		Evidence: []event.Evidence{
-			{Field: "event_date", SourceID: "doc-1", Start: 0, End: 51, Text: "Gunmen killed 12 villagers on Sunday."},
+			{Field: "event_date", SourceID: "doc-1", Start: 14, End: 51, Text: "Gunmen killed 12 villagers on Sunday."},
 			{Field: "location", SourceID: "doc-1", Start: 52, End: 90, Text: "near Dounzara, 30 km from Niono"},
 			{Field: "fatalities", SourceID: "doc-2", Start: 120, End: 151, Text: "The army said at least 10 died."},
 		},
@@ -366,10 +367,12 @@ func testEventRoundTrip(t *testing.T, s Store) {
 	ctx := t.Context()
 	want := sampleEvent("MLI41", "2025-03-02", "Mali")
 	// The sample must set every field, so that a field added to event.Event but not stored fails here.
-	v := reflect.ValueOf(want)
-	for i := range v.NumField() {
-		if v.Field(i).IsZero() {
-			t.Fatalf("sampleEvent leaves %s unset: extend it", v.Type().Field(i).Name)
+	for _, v := range []any{want, want.Claims[0], want.Sources[0], want.Evidence[0]} {
+		rv := reflect.ValueOf(v)
+		for i := range rv.NumField() {
+			if rv.Field(i).IsZero() {
+				t.Fatalf("sampleEvent leaves %s.%s unset: extend it", rv.Type().Name(), rv.Type().Field(i).Name)
+			}
 		}
 	}
 	mention := want
