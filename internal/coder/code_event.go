@@ -192,6 +192,7 @@ func (c *Coder) codeGroup(doc document.Document, ref timex.Ref, gdoc *geoparse.D
 	}
 	ev.Confidence = float64(int(conf*1000+0.5)) / 1000
 	ev.Notes = event.Notes(ev)
+	ev.FillEmpty()
 	return ev, true
 }
 
@@ -221,11 +222,13 @@ func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc g
 		byPerp := false
 		if hasClaimant {
 			by = strings.TrimSpace(claimant.Text)
-			if ms := c.actors.Find(doc.Text, claimant.Start, claimant.End); len(ms) > 0 {
+			if ms := c.actors.Find(doc.Text, claimant.Start, claimant.End); len(ms) > 0 && speaksFor(ms[0]) {
 				a := c.actors.Resolve(ms[0], loc.Country, day)
 				if a.Name != "" {
 					by = a.Name
-					byPerp = cast.Actor1.Name != "" && actorKey(a.Name) == actorKey(cast.Actor1.Name)
+					// A party to the violence counting its enemy's dead claims, it does not report.
+					byPerp = (cast.Actor1.Name != "" && actorKey(a.Name) == actorKey(cast.Actor1.Name)) ||
+						(cast.Actor2.Name != "" && actorKey(a.Name) == actorKey(cast.Actor2.Name) && cast.Actor2.Inter != 7)
 				}
 			}
 		}
@@ -233,14 +236,17 @@ func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc g
 			if f.Aggregate {
 				continue
 			}
-			reports = append(reports, toll.Report{Figure: f, By: by, ByPerpetrator: byPerp, Group: f.VictimClass})
+			of := c.victimActor(doc, f, loc.Country, day)
+			// Its own losses, a party reports (the army admitting deaths, rebels naming their dead).
+			perp := byPerp && actorKey(of) != actorKey(by)
+			reports = append(reports, toll.Report{Figure: f, By: by, ByPerpetrator: perp, Group: f.VictimClass})
 			reportSents = append(reportSents, s)
 			claimBy := by
 			if claimBy == "" {
 				claimBy = doc.Outlet
 			}
 			ev.Claims = append(ev.Claims, event.Claim{
-				By: claimBy, Figure: f.Value, Kind: f.Kind, Of: c.victimActor(doc, f, loc.Country, day),
+				By: claimBy, Figure: f.Value, Kind: f.Kind, Of: of,
 				Text: doc.Text[s.seg.Start:s.seg.End], Source: doc.ID, Start: s.seg.Start, End: s.seg.End,
 			})
 		}
@@ -262,6 +268,12 @@ func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc g
 		seen[reportSents[i].seg.Start] = true
 		ev.Evidence = append(ev.Evidence, evidence(doc, "fatalities", reportSents[i].seg))
 	}
+}
+
+// speaksFor reports whether a claimant mention speaks for a party: a named group or state forces, not
+// "a local official" or "residents", whose own words say more than a generic actor name.
+func speaksFor(m actor.Mention) bool {
+	return m.Generic == "" || m.Generic == "military" || m.Generic == "police" || m.Generic == "gendarmes"
 }
 
 // victimActor names whom a figure counts: an actor named in the figure's words, else the class of its
@@ -349,6 +361,20 @@ func (c *Coder) nameUnidentified(g *group, cast *actor.Cast, country string, day
 		return
 	}
 	other := func(x actor.Actor) bool { return actorKey(x.Name) != actorKey(best) }
+	if strings.HasPrefix(cast.Actor1.Name, "Unidentified Armed Group") && !other(cast.Actor2) {
+		// "JNIM claims an attack on the army base" cast backwards: the named group is the initiator,
+		// the state forces the story mentions its target.
+		cast.Actor1, cast.Actor2 = byName[best], actor.Actor{}
+		for _, s := range g.sents {
+			for _, m := range s.actors {
+				if m.Generic == "military" || (m.Actor.Inter == 1 && m.Generic == "") {
+					cast.Actor2 = c.actors.Resolve(m, country, day)
+					return
+				}
+			}
+		}
+		return
+	}
 	switch {
 	case strings.HasPrefix(cast.Actor1.Name, "Unidentified Armed Group") && other(cast.Actor2):
 		cast.Actor1 = byName[best]

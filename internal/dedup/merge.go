@@ -68,9 +68,23 @@ func Merge(reports []event.Event) event.Event {
 	out.DisorderType = event.DisorderType(out.EventType)
 
 	// Actors: the report that names them most specifically.
-	// Named groups beat generic ones whatever the report's type; among equals, a report of the chosen type.
+	// Actors: the report whose named groups most reports agree on (five outlets naming the CSP-DPA
+	// outweigh one analysis naming JNIM); among equals one of the chosen type, then one with a target.
+	named := map[string]int{}
+	for _, r := range rs {
+		for n := range namedActors(r) {
+			named[n]++
+		}
+	}
+	support := func(r event.Event) int {
+		n := 0
+		for k := range namedActors(r) {
+			n += named[k]
+		}
+		return n
+	}
 	act := slices.MaxFunc(rs, func(a, b event.Event) int {
-		return cmp.Or(cmp.Compare(len(namedActors(a)), len(namedActors(b))),
+		return cmp.Or(cmp.Compare(support(a), support(b)),
 			cmp.Compare(boolInt(a.EventType == out.EventType), boolInt(b.EventType == out.EventType)),
 			cmp.Compare(boolInt(a.Actor2 != ""), boolInt(b.Actor2 != "")))
 	})
@@ -143,6 +157,7 @@ func Merge(reports []event.Event) event.Event {
 	out.Confidence = float64(int((1-notBackground)*1000+0.5)) / 1000
 	out.Background = rs[0].Background
 	out.Notes = event.Notes(out)
+	out.FillEmpty()
 	return out
 }
 

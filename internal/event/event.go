@@ -116,3 +116,16 @@ func Interaction(inter1, inter2 int) int {
 	}
 	return inter1*10 + inter2
 }
+
+// FillEmpty makes the list fields empty lists rather than null, as JSON consumers expect.
+func (e *Event) FillEmpty() {
+	if e.Claims == nil {
+		e.Claims = []Claim{}
+	}
+	if e.Sources == nil {
+		e.Sources = []Source{}
+	}
+	if e.Evidence == nil {
+		e.Evidence = []Evidence{}
+	}
+}
