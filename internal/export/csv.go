@@ -13,8 +13,8 @@ import (
 // ExtensionColumns are the sitrep columns CSV adds after event.Columns when Options.Extensions is set.
 // claims, sources and evidence hold JSON arrays.
 var ExtensionColumns = []string{
-	"date_start", "date_end", "fatalities_low", "fatalities_high", "geonameid", "confidence", "status",
-	"background", "claims", "sources", "evidence",
+	"date_start", "date_end", "fatalities_low", "fatalities_high", "fatalities_vague", "geonameid",
+	"confidence", "status", "background", "claims", "sources", "evidence",
 }
 
 // CSVWriter writes ACLED-style CSV: the header is event.Columns in ACLED's order, coordinates have at
@@ -104,7 +104,8 @@ func (c *CSVWriter) format(e event.Event) ([]string, error) {
 		return nil, fmt.Errorf("export: evidence of %s: %w", e.EventIDCnty, err)
 	}
 	return append(row,
-		e.DateStart, e.DateEnd, itoa(e.FatalitiesLow), itoa(e.FatalitiesHigh), geonameid,
+		e.DateStart, e.DateEnd, itoa(e.FatalitiesLow), itoa(e.FatalitiesHigh),
+		strconv.FormatBool(e.FatalitiesVague), geonameid,
 		formatCoord(e.Confidence), e.Status, strconv.FormatBool(e.Background),
 		string(claims), string(sources), string(evidence),
 	), nil

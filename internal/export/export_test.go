@@ -60,9 +60,9 @@ func events() []event.Event {
 			ISO: 508, Region: "Eastern Africa", Country: "Mozambique", Admin1: "Cabo Delgado", Admin2: "Macomia",
 			Location: "Chai", Latitude: -11.9, Longitude: 40.2, GeoPrecision: 2,
 			Source: "Cabo Ligado", SourceScale: "Subnational",
-			Notes:      "Between 25 and 27 July 2024, insurgents clashed with Mozambican and Rwandan forces near Chai (Macomia, Cabo Delgado). Islamic State claimed 20 soldiers killed.",
-			Fatalities: 0, Timestamp: 1722124800,
-			DateStart: "2024-07-25", DateEnd: "2024-07-27", FatalitiesLow: 0, FatalitiesHigh: 20,
+			Notes:      "Between 25 and 27 July 2024, insurgents clashed with Mozambican and Rwandan forces near Chai (Macomia, Cabo Delgado). Dozens were killed; Islamic State claimed 20 soldiers killed.",
+			Fatalities: 12, FatalitiesVague: true, Timestamp: 1722124800,
+			DateStart: "2024-07-25", DateEnd: "2024-07-27", FatalitiesLow: 12, FatalitiesHigh: 20,
 			Claims: []event.Claim{
 				{By: "Islamic State (Mozambique)", Figure: 20, Kind: "killed", Of: "soldiers", Text: "IS claimed it killed 20 soldiers.", Source: "doc-7", Start: 300, End: 333},
 			},
@@ -75,7 +75,8 @@ func events() []event.Event {
 			Actor1: "Police Forces of Niger (2023-)", Inter1: 1, Interaction: 10,
 			ISO: 562, Region: "Western Africa", Country: "Niger",
 			Source: "Actu Niger", SourceScale: "National",
-			Notes:  "In mid-January 2025, police arrested a journalist, somewhere in Niger.",
+			Notes:      "In mid-January 2025, police arrested dozens of people, somewhere in Niger.",
+			Fatalities: 0, FatalitiesVague: false,
 			Status: event.StatusAuto, Confidence: 0.3,
 		},
 		{
