@@ -103,17 +103,24 @@ func strptime(pattern, order string) dateFormat {
 }
 
 var (
-	fmtISO      = strptime(reY+`-`+reM+`-`+reD, "ymd")         // %Y-%m-%d
-	fmtDayMonth = strptime(reD+reWS+reB+reWS+reY, "dby")       // %d %B %Y
-	fmtDashed   = strptime(reD+`-`+reB+`-`+reY, "dby")         // %d-%B-%Y
-	fmtSlashDMY = strptime(reD+`/`+reM+`/`+reY, "dmy")         // %d/%m/%Y
-	fmtSlashMDY = strptime(reM+`/`+reD+`/`+reY, "mdy")         // %m/%d/%Y
-	fmtShort    = strptime(reD+`-`+reBb+`-`+reY2, "dbY")       // %d-%b-%y
-	dayFormats  = []dateFormat{fmtISO, fmtDayMonth, fmtDashed} // score.py day()
-	acledFmts   = []dateFormat{fmtISO, fmtDayMonth, fmtDashed, fmtSlashDMY, fmtSlashMDY, fmtShort}
+	fmtISO      = strptime(reY+`-`+reM+`-`+reD, "ymd")   // %Y-%m-%d
+	fmtDayMonth = strptime(reD+reWS+reB+reWS+reY, "dby") // %d %B %Y
+	fmtDashed   = strptime(reD+`-`+reB+`-`+reY, "dby")   // %d-%B-%Y
+	fmtSlashDMY = strptime(reD+`/`+reM+`/`+reY, "dmy")   // %d/%m/%Y
+	fmtSlashMDY = strptime(reM+`/`+reD+`/`+reY, "mdy")   // %m/%d/%Y
+	fmtShort    = strptime(reD+`-`+reBb+`-`+reY2, "dbY") // %d-%b-%y
 )
 
-var monthNames = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+// dayFormats are score.py day()'s formats, in its order.
+func dayFormats() []dateFormat { return []dateFormat{fmtISO, fmtDayMonth, fmtDashed} }
+
+// acledFormats are score.py acled_day()'s formats, in its order.
+func acledFormats() []dateFormat {
+	return []dateFormat{fmtISO, fmtDayMonth, fmtDashed, fmtSlashDMY, fmtSlashMDY, fmtShort}
+}
+
+// months are the English month abbreviations, three letters each.
+const months = "janfebmaraprmayjunjulaugsepoctnovdec"
 
 // parse returns the date or false when the text does not fit the format or names no real day.
 func (f dateFormat) parse(s string) (time.Time, bool) {
@@ -152,11 +159,12 @@ func (f dateFormat) parse(s string) (time.Time, bool) {
 	return t, true
 }
 
+// monthIndex is the month a full or abbreviated English name names (the pattern matched a real one).
 func monthIndex(name string) int {
 	name = strings.ToLower(name)
-	for i, m := range monthNames {
-		if strings.HasPrefix(name, m) {
-			return i + 1
+	for i := 0; i < len(months); i += 3 {
+		if strings.HasPrefix(name, months[i:i+3]) {
+			return i/3 + 1
 		}
 	}
 	return 0
@@ -171,7 +179,7 @@ func parseDay(s string) (time.Time, bool) {
 	if r := []rune(s); len(r) > 10 {
 		s = string(r[:10])
 	}
-	for _, f := range dayFormats {
+	for _, f := range dayFormats() {
 		if t, ok := f.parse(s); ok {
 			return t, true
 		}
@@ -182,7 +190,7 @@ func parseDay(s string) (time.Time, bool) {
 // parseACLEDDay reads an ACLED event_date as score.py's acled_day.
 func parseACLEDDay(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
-	for _, f := range acledFmts {
+	for _, f := range acledFormats() {
 		if t, ok := f.parse(s); ok {
 			return t, true
 		}
