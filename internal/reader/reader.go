@@ -84,6 +84,11 @@ func Read(ctx context.Context, path string, stdin io.Reader, opts Options, fn fu
 		return r.fail(path, reason(err))
 	}
 	if st.IsDir() {
+		if lst, err := os.Lstat(path); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+			// WalkDir does not follow a link even at its root; with a trailing separator the
+			// system does.
+			path += string(filepath.Separator)
+		}
 		return r.walk(path)
 	}
 	return r.file(path, st, true)

@@ -262,6 +262,20 @@ func TestReadUnreadable(t *testing.T) {
 	if docs != 1 || len(wantErrs) != 0 {
 		t.Errorf("got %d documents (want 1); failures not reported: %v", docs, wantErrs)
 	}
+	// A directory named through a symbolic link is read (links inside a tree are not followed).
+	link := filepath.Join(t.TempDir(), "linked")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	var viaLink []string
+	for _, it := range readAll(t, link, nil, testOptions()) {
+		if it.Err == nil {
+			viaLink = append(viaLink, it.Origin)
+		}
+	}
+	if len(viaLink) != 1 || viaLink[0] != filepath.Join(link, "ok.txt") {
+		t.Errorf("directory through a link gave %v", viaLink)
+	}
 	// The same failures when named directly.
 	if err := Read(context.Background(), loop, nil, testOptions(), func(it Item) error {
 		if it.Err == nil || it.Origin != loop {
