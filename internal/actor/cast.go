@@ -35,7 +35,8 @@ var (
 		assaulting mutilated lynching burning dispersed teargas operation operations dismantled encountered neutralised
 		gunfire exchanged fight fights brawl destroy destroys kills abducts kidnaps raids storms invade invades ambushes
 		loots burn burns torch torches shoot shoots execute executes behead beheads overrun overruns seize seizes rape
-		rapes stab stabs hack assaults clash shelled engage engages repel repels arrests detain detains abduct`)
+		rapes stab stabs hack assaults clash shelled engage engages repel repels arrests detain detains abduct injuring
+		wounding beating raiding torching`)
 	clashCues   = wordSet(`clashed clash clashes clashing fought fighting battle battled confrontation confronted exchanged skirmish skirmishes`)
 	protestCues = wordSet(`protest protested protests protesting demonstrated demonstration demonstrations demonstrating marched 
 		marches rallied rally sit picketed petition boycott boycotted manifestation manifestations manifestaram demonstrate
@@ -48,6 +49,8 @@ var (
 	interventionCues = wordSet(`dispersed disperse teargas tear arrested arrest fired shot intervened blocked beat beaten repressed`)
 	passiveAux       = wordSet(`was were been being is are got`)
 	conflictCues     = wordSet(`clashes clash clashed violence fighting fights fight fought conflict conflicts confrontation confrontations battle battles hostilities skirmishes feud tensions dispute disputes war shootout gunfight`)
+	riotStrongCues   = wordSet(`riot riots rioting rioted rioters forcibly overran overpowered breach breached stones stoning`)
+	harmVerbCues     = wordSet(`killed shot executed murdered tortured raped abducted injured wounded`)
 	mobCues          = wordSet(`lynched lynching lynch mob mobs`)
 	harmCues         = wordSet(`lynched lynching killed beat beaten assaulted attacked stabbed injured wounded burned hacked`)
 	hedgeCues        = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}, {"from"}, {"members", "of"}, {"suspected", "to", "be"}, {"believed", "to", "be"}}
@@ -510,7 +513,7 @@ func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c
 	t := c.EventType
 	violent := verb == "violence"
 	armed1 := isArmed(out.Actor1) && !crowdSubject
-	protest, riot := hasCue(toks, protestCues), hasCue(toks, riotCues)
+	protest, riot := hasCue(toks, protestCues), hasCue(toks, riotCues) || violentProtest(toks) || hasCue(toks, riotStrongCues)
 	crowdWord := false
 	for _, m := range ms {
 		if m.Generic == "protesters" || m.Generic == "rioters" {
@@ -524,7 +527,15 @@ func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c
 			t = "Riots"
 		}
 	}
-	if t == "" && out.Actor1.Inter == 1 && (protest || crowdWord) && hasCue(toks, interventionCues) {
+	if t == "" && out.Actor1.Inter == 1 && (hasCue(toks, riotStrongCues) || violentProtest(toks) ||
+		(out.Actor2.Inter == 7 && hasCue(toks, clashCues) && !hasCue(toks, harmVerbCues))) {
+		// "Police clashed with rioting fans", "clashes between vendors and police": a riot with
+		// the police as the other side.
+		t = "Riots"
+		out.Actor1, out.Actor2 = out.Actor2, out.Actor1
+		out.Actor1Span, out.Actor2Span = out.Actor2Span, out.Actor1Span
+	}
+	if t == "" && out.Actor1.Inter == 1 && (protest || crowdWord) && hasCue(toks, interventionCues) && !hasCue(toks, harmVerbCues) {
 		// "Police used teargas to disperse the crowd": the crowd is actor1, the police actor2.
 		t = "Protests"
 		if riot || riotOnly(toks) {
@@ -626,6 +637,16 @@ func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c
 		// An armed group's violence with no other party named falls on civilians.
 		out.Actor2, out.Actor2Span = crowd("civilians"), civilianSpan(ms)
 	}
+}
+
+// violentProtest reports "violent protest(s)/demonstration(s)/clashes".
+func violentProtest(toks []token) bool {
+	for k := 0; k+1 < len(toks); k++ {
+		if (toks[k].norm == "violent" || toks[k].norm == "violently") && (protestCue(toks[k+1]) || clashCues[toks[k+1].norm]) {
+			return true
+		}
+	}
+	return false
 }
 
 // riotOnly reports text whose crowd words are of a mob, not a protest.
