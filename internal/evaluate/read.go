@@ -167,19 +167,65 @@ func ReadArticles(r io.Reader) ([]ArticleRef, error) {
 }
 
 // ReadEvents reads predictions: one event record a line, as `sitrep extract` and `sitrep export
-// --format jsonl` write them.
+// --format jsonl` write them. Like score.py it also takes sources written as plain ids, the keys
+// document_id and link in a source, and document_id or source_id on the event itself.
 func ReadEvents(r io.Reader) ([]event.Event, error) {
 	var out []event.Event
 	err := eachLine(r, func(n int, line []byte) error {
-		var e event.Event
-		if err := json.Unmarshal(line, &e); err != nil {
+		var in struct {
+			event.Event
+			Sources    []json.RawMessage `json:"sources"` // shadows Event.Sources
+			DocumentID string            `json:"document_id"`
+			SourceID   string            `json:"source_id"`
+		}
+		if err := json.Unmarshal(line, &in); err != nil {
 			return fmt.Errorf("event: %w", err)
+		}
+		e := in.Event
+		for _, raw := range in.Sources {
+			srcs, err := decodeSource(raw)
+			if err != nil {
+				return fmt.Errorf("event source: %w", err)
+			}
+			e.Sources = append(e.Sources, srcs...)
+		}
+		for _, id := range []string{in.DocumentID, in.SourceID} {
+			if id != "" {
+				e.Sources = append(e.Sources, event.Source{ID: id})
+			}
 		}
 		out = append(out, e)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
+	}
+	return out, nil
+}
+
+// decodeSource reads one source: a plain id, or an object naming it by id, document_id, url or link.
+func decodeSource(raw json.RawMessage) ([]event.Source, error) {
+	var id string
+	if json.Unmarshal(raw, &id) == nil {
+		if id == "" {
+			return nil, nil
+		}
+		return []event.Source{{ID: id}}, nil
+	}
+	var s struct {
+		event.Source
+		DocumentID string `json:"document_id"`
+		Link       string `json:"link"`
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, err
+	}
+	out := []event.Source{s.Source}
+	if s.DocumentID != "" {
+		out = append(out, event.Source{ID: s.DocumentID})
+	}
+	if s.Link != "" {
+		out = append(out, event.Source{URL: s.Link})
 	}
 	return out, nil
 }

@@ -471,3 +471,27 @@ print(json.dumps({"norm": [score.norm(s) for s in inp["names"]],
 	}
 	t.Logf("%d names, %d dates agree", len(names), len(dates))
 }
+
+// TestLooseEventsAgreeWithScorePy feeds both scorers events written by other tools: sources as plain
+// ids, document_id and link keys, document_id or source_id on the event.
+func TestLooseEventsAgreeWithScorePy(t *testing.T) {
+	score := fixtures.Path(t, "tools", "score.py")
+	dir := t.TempDir()
+	pred := filepath.Join(dir, "pred.jsonl")
+	lines := `{"event_date":"2024-03-10","event_type":"Battles","sub_event_type":"Armed clash","actor1":"JNIM","country":"Mali","admin1":"Mopti","location":"Koro","fatalities":6,"sources":["a1",{"link":"https://example.org/a1"},{"document_id":"a2"}]}
+{"event_date":"2024-04-01","event_type":"Violence against civilians","sub_event_type":"Attack","actor1":"Unidentified Armed Group (Niger)","country":"Niger","admin1":"Tillaberi","location":"Tera","fatalities":11,"source_id":"a3"}
+{"event_date":"2023-05-05","event_type":"Explosions/Remote violence","country":"Burkina Faso","admin1":"Sahel","location":"Djibo","fatalities":2,"document_id":"a5","sources":[]}
+`
+	if err := os.WriteFile(pred, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gp, ap := filepath.Join(dir, "gold.jsonl"), filepath.Join(dir, "articles.jsonl")
+	writeJSONL(t, gp, synthGold())
+	writeJSONL(t, ap, synthArticles())
+	want := python(t, nil, score, "seeds", "--gold", gp, "--articles", ap, "--pred", pred)
+	r := Seeds(synthGold(), synthArticles(), readBack(t, pred, ReadEvents))
+	sameJSON(t, "seeds summary", asJSON(t, r.Summary), want)
+	if r.Summary.FieldAccuracy["sources"] != 1 {
+		t.Errorf("sources named loosely were not all read: %+v", r.Summary)
+	}
+}
