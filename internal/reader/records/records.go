@@ -92,8 +92,11 @@ func Parse(data []byte, fn Func) error {
 	return nil
 }
 
-// errNoText marks a record without text, which is not an article.
-var errNoText = errors.New("record has no text or html")
+var (
+	// errNoText marks a record without text, which is not an article.
+	errNoText    = errors.New("no text or html field")
+	errEmptyText = errors.New("text is empty")
+)
 
 func parse(data []byte, fn Func) error {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
@@ -254,7 +257,18 @@ func decodeRecord(raw []byte) (document.Document, error) {
 		}
 		return document.Document{}, fmt.Errorf("invalid JSON: %w", err)
 	}
-	return r.Document()
+	doc, err := r.Document()
+	if errors.Is(err, errNoText) {
+		// Tell an article whose text is empty from a record that is no article at all.
+		var has struct{ Text, HTML json.RawMessage }
+		if json.Unmarshal(raw, &has) == nil && (len(has.Text) > 0 && string(has.Text) != "null" || len(has.HTML) > 0 && string(has.HTML) != "null") {
+			err = errEmptyText
+		}
+	}
+	if err != nil && r.ID != "" {
+		err = fmt.Errorf("record %q: %w", string(r.ID), err)
+	}
+	return doc, err
 }
 
 func syntaxError(raw []byte) error {
@@ -287,7 +301,7 @@ func (r Record) Document() (document.Document, error) {
 		return document.Document{}, errNoText
 	}
 	if doc.Text == "" {
-		return document.Document{}, errors.New("record text is empty after cleaning")
+		return document.Document{}, errors.New("text is empty after cleaning")
 	}
 	if p := strings.TrimSpace(r.Published); p != "" {
 		t, dayOnly, err := ParseTime(p)
