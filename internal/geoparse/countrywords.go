@@ -122,8 +122,9 @@ func admin1Label(g *gazetteer.Gazetteer) func(string) string {
 	}
 }
 
-// posterior returns each label's probability given the text's distinct words (uniform prior).
-func (m *wordModel) posterior(text string) map[string]float64 {
+// posterior returns each label's probability given the text's distinct words (uniform prior);
+// a temperature above 1 flattens it, for models whose labels have few documents each.
+func (m *wordModel) posterior(text string, temp float64) map[string]float64 {
 	if m == nil || len(m.countries) == 0 {
 		return nil
 	}
@@ -154,11 +155,11 @@ func (m *wordModel) posterior(text string) map[string]float64 {
 	}
 	var z float64
 	for _, s := range score {
-		z += math.Exp(s - top)
+		z += math.Exp((s - top) / temp)
 	}
 	out := map[string]float64{}
 	for k, s := range score {
-		if p := math.Exp(s-top) / z; p > 0.01 {
+		if p := math.Exp((s-top)/temp) / z; p > 0.01 {
 			out[m.countries[k]] += p
 		}
 	}

@@ -113,6 +113,7 @@ type raw struct {
 	inParen  int      // index+1 of the mention this one qualifies ("Kadji (Gao, Gao)"), 0 if none
 	demonym  bool
 	dateline bool // "Bamako, Mali –" or "APA - Bamako (Mali)": where the story was filed
+	within   int  // index+1 of the mention that contains this one ("Faladie district of Bamako"), 0 if none
 }
 
 // recognize scans the tokens for place names: longest gazetteer match first at each capitalised
@@ -160,6 +161,7 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 		i++
 	}
 	p.linkParens(text, toks, out)
+	linkContainers(text, toks, out)
 	for k := range out {
 		out[k].dateline = isDateline(text, toks, out[k])
 	}
@@ -368,6 +370,40 @@ func (p *Parser) cueAfter(toks []token, j int, text string) *cue {
 		}
 	}
 	return nil
+}
+
+// containerWords may stand between a place and the larger place it lies in: "Faladie district of
+// Bamako", "Kadji, commune of Gounzoureye", "Gidan Goga of Maradun LGA", "Tassia in the Tillaberi
+// region".
+var containerWords = map[string]bool{"district": true, "neighbourhood": true, "neighborhood": true, "quarter": true, "suburb": true, "area": true, "commune": true, "village": true, "town": true, "locality": true, "part": true, "a": true, "the": true, "rural": true, "urban": true, "municipality": true, "department": true, "of": true, "in": true, "cercle": true, "circle": true, "province": true}
+
+// linkContainers marks a mention followed, within a few container words, by "of"/"in" and another
+// mention as lying inside it.
+func linkContainers(text string, toks []token, rs []raw) {
+	for k := 0; k+1 < len(rs); k++ {
+		a, b := rs[k], rs[k+1]
+		if b.isCtry || a.isCtry || b.i-a.j > 5 {
+			continue
+		}
+		gap := text[toks[a.j-1].end:toks[b.i].start]
+		if strings.ContainsAny(gap, ".;\n()") {
+			continue
+		}
+		ok, hasOf := true, false
+		for t := a.j; t < b.i; t++ {
+			f := toks[t].fold
+			if !containerWords[f] {
+				ok = false
+				break
+			}
+			if f == "of" || f == "in" {
+				hasOf = true
+			}
+		}
+		if ok && hasOf {
+			rs[k].within = k + 2
+		}
+	}
 }
 
 // qualifiedByParen reports whether the name ending before token j is followed by bracketed

@@ -95,10 +95,10 @@ func (d *Doc) resolve(h Hints) {
 	}
 	// The story's other words (actors, institutions, "LGA") vote too: decisive when its places are
 	// unknown to the gazetteer or exist in several countries.
-	for c, pr := range d.p.words.posterior(d.text) {
+	for c, pr := range d.p.words.posterior(d.text, 1) {
 		votes[c] += wordVote * pr
 	}
-	d.a1 = withinCountry(d.p.a1words.posterior(d.text))
+	d.a1 = withinCountry(d.p.a1words.posterior(d.text, a1Temp))
 	firstCountry := true
 	for _, m := range d.ms {
 		if m.Kind != "country" {
@@ -192,6 +192,7 @@ func withinCountry(post map[string]float64) map[string]float64 {
 const (
 	a1Vote      = 2.0
 	a1Smoothing = 500.0
+	a1Temp      = 2.0
 )
 
 // wordVote is the weight of the word model's country evidence, one place name being 1.5.
@@ -393,6 +394,25 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			s += 4
 		} else {
 			s += 2 * norm[c.Country]
+		}
+	}
+	if prev != nil && m.r.within > 0 {
+		if o := &prev[m.r.within-1]; o.Resolved && o.Place.Country == c.Country {
+			op := o.Place
+			switch {
+			case op.Code == "ADM1" || op.Code == "PPLC" || op.Code == "PPLA":
+				if op.Admin1 == c.Admin1 {
+					s += 3
+				}
+			case op.Code == "ADM2" || op.Code == "PPLA2":
+				if op.Admin1 == c.Admin1 && op.Admin2 == c.Admin2 {
+					s += 3
+				}
+			default:
+				if gazetteer.DistanceKm(op.Lat, op.Lon, c.Lat, c.Lon) < 30 {
+					s += 3
+				}
+			}
 		}
 	}
 	if prev != nil {
