@@ -97,7 +97,7 @@ func single(d time.Time) Expr { return Expr{Day: d, From: d, To: d, Precision: 1
 // Regular expression pieces. Month and weekday names must be capitalised in the text; that is checked
 // on the match (the patterns are case-insensitive so that "On"/"on" both work).
 const (
-	monRE  = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|février|fevereiro|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre)\.?`
+	monRE  = `(jan(?:uary)?|feb(?:ruary|raury|uary|urary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|setember|oct(?:ober)?|otober|nov(?:ember)?|dec(?:ember)?|janvier|février|fevereiro|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre)\.?`
 	dayRE  = `(\d{1,2})(?:st|nd|rd|th|er)?`
 	yearRE = `((?:19|20)\d{2})`
 	wdRE   = `(monday|tuesday|wednesday|thursday|friday|saturday|sunday)`
@@ -108,7 +108,7 @@ const (
 var months = map[string]time.Month{
 	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 	"janvier": 1, "février": 2, "fevereiro": 2, "mars": 3, "avril": 4, "juin": 6, "juillet": 7, "août": 8,
-	"septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
+	"septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "otober": 10, "setember": 9,
 }
 
 func month(s string) (time.Month, bool) {
@@ -209,6 +209,19 @@ var rules = sync1(func() []rule {
 					d, mo = mo, d
 				}
 				return hedge(c, g[1], atoi(g[4]), time.Month(mo), d)
+			}),
+		// Day and month in figures without a year: "15/02", "on or before 29/01".
+		mk(`\b`+approxPrefix+`(\d{1,2})/(\d{1,2})\b(?:[^/\d]|$)`,
+			func(c ctx, g []string) (Expr, bool) {
+				d, mo := atoi(g[2]), atoi(g[3])
+				if mo < 1 || mo > 12 {
+					return Expr{}, false
+				}
+				y, ok := yearFor(c, time.Month(mo), d)
+				if !ok {
+					return Expr{}, false
+				}
+				return hedge(c, g[1], y, time.Month(mo), d)
 			}),
 		mk(`\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b`,
 			func(c ctx, g []string) (Expr, bool) {
@@ -433,7 +446,8 @@ func hedge(c ctx, h string, y int, m time.Month, d int) (Expr, bool) {
 	}
 }
 
-// daySpan resolves "between 1 and 3 March"; an overnight span belongs to the night's first day.
+// daySpan resolves "between 1 and 3 March" (Day in the middle); an overnight span belongs to the
+// night's first day, a two-day one to its second.
 func daySpan(c ctx, yearS string, m1 time.Month, d1 int, m2 time.Month, d2 int, overnight bool) (Expr, bool) {
 	var y2 int
 	var ok bool
@@ -461,8 +475,11 @@ func daySpan(c ctx, yearS string, m1 time.Month, d1 int, m2 time.Month, d2 int, 
 		prec = 3
 	}
 	e := span(from, to, prec)
-	if overnight {
+	switch {
+	case overnight:
 		e.Day = from
+	case to.Sub(from) == day:
+		e.Day = to // "11-12 March", "on 18 and 19 September": ACLED dates two-day events on the second day
 	}
 	return e, true
 }
@@ -641,12 +658,19 @@ func Find(text string, s segment.Sentence, ref Ref) []Expr {
 	return out
 }
 
-// trimWords drops leading spaces a pattern may have eaten.
+// monthAbbrevEnd: the full stop ends an abbreviated month ("Sept.") and belongs to the expression.
+func monthAbbrevEnd(s string) bool {
+	i := strings.LastIndexAny(s, " ")
+	_, ok := month(strings.TrimSuffix(s[i+1:], "."))
+	return ok && len(s[i+1:]) <= 6
+}
+
+// trimWords drops leading spaces and trailing punctuation a pattern may have eaten.
 func trimWords(sub string, a, b int) (int, int) {
 	for a < b && sub[a] == ' ' {
 		a++
 	}
-	for b > a && sub[b-1] == ' ' {
+	for b > a && strings.IndexByte(" ,;:)(.", sub[b-1]) >= 0 && (sub[b-1] != '.' || !monthAbbrevEnd(sub[a:b])) {
 		b--
 	}
 	return a, b

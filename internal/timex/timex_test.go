@@ -73,6 +73,11 @@ func TestFind(t *testing.T) {
 		{"2024-09-18T04:54:07Z", "The region has been ravaged over the past decade.", "over the past decade", Past, "", "", "", 0},
 		{"2024-09-18T04:54:07Z", "It may attack again; we march on.", "", EventTime, "", "", "", 0},
 		{"2024-09-16T12:00:00+02:00", "Gunmen struck on Monday.", "on Monday", EventTime, "2024-09-16", "", "", 1},
+		{"2018-02-17T12:00:00Z", "15/02, gunmen attacked a school.", "15/02", EventTime, "2018-02-15", "", "", 1},
+		{"2019-01-19T12:00:00Z", "15-16 January: militants attacked a hotel.", "15-16 January", EventTime, "2019-01-16", "2019-01-15", "2019-01-16", 2},
+		{"2020-03-27T12:00:00Z", "Overnight between 22 and 23 March 2020, militants burned a school.", "Overnight between 22 and 23 March 2020", EventTime, "2020-03-22", "2020-03-22", "2020-03-23", 2},
+		{"2019-10-30T12:00:00Z", "On Otober 27, militants attacked a checkpoint.", "On Otober 27", EventTime, "2019-10-27", "", "", 1},
+		{"2024-09-18T04:54:07Z", "A plume of smoke rose on Sept. 17, 2024, over the city.", "on Sept. 17, 2024", EventTime, "2024-09-17", "", "", 1},
 		{"2024-07-29T07:39:28Z", "Rebels struck overnight Saturday to Sunday.", "overnight Saturday to Sunday", EventTime, "2024-07-27", "2024-07-27", "2024-07-28", 2},
 	}
 	for _, tt := range tests {
