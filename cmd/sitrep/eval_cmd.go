@@ -200,8 +200,10 @@ func evalACLED(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	if *show != "" {
 		// Fail on a misspelt figure before any coding work.
-		if err := (evaluate.ACLEDReport{}).WriteWrong(io.Discard, strings.Split(*show, ",")[0], 1); err != nil {
-			return usageErr("--show: %v", err)
+		for _, field := range strings.Split(*show, ",") {
+			if err := (evaluate.ACLEDReport{}).WriteWrong(io.Discard, strings.TrimSpace(field), 1); err != nil {
+				return usageErr("--show: %v", err)
+			}
 		}
 	}
 	if *limit < 0 {

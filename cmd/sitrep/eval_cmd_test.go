@@ -101,7 +101,7 @@ func TestEvalACLEDPred(t *testing.T) {
 		!strings.Contains(out, "Rows with actor2 wrong: 0 of 2") {
 		t.Errorf("--show: exit %d\n%s", code, out)
 	}
-	if code, _, _ = runEval(t, append(base, "--show", "colour")...); code != 2 {
+	if code, _, _ = runEval(t, append(base, "--show", "date,colour")...); code != 2 {
 		t.Errorf("--show colour: exit %d, want 2", code)
 	}
 	code, out, _ = runEval(t, append(base, "--json", "--countries", "Mali")...)
