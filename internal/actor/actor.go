@@ -446,7 +446,7 @@ func (d *Dictionary) classAccepts(class, name string) bool {
 func (d *Dictionary) resolveGeneric(class, key, nat, country string, date time.Time) Actor {
 	c := country
 	switch class {
-	case "military", "police", "gendarmes", "civilians":
+	case "military", "police", "gendarmes", "civilians", "government":
 		// "Nigerien soldiers", "a Swiss hostage": the nationality names the country.
 		if nat != "" {
 			c = nat
@@ -476,6 +476,8 @@ func (d *Dictionary) resolveGeneric(class, key, nat, country string, date time.T
 		name = "Military Forces of " + state + " " + eraSlot
 	case "police":
 		name = "Police Forces of " + state + " " + eraSlot
+	case "government":
+		name = "Government of " + state + " " + eraSlot
 	case "gendarmes":
 		name = "Police Forces of " + state + " " + eraSlot + " Gendarmerie"
 	case "militia":

@@ -40,10 +40,10 @@ var (
 	clashCues   = wordSet(`clashed clash clashes clashing fought fighting battle battled confrontation confronted exchanged skirmish skirmishes`)
 	protestCues = wordSet(`protest protested protests protesting demonstrated demonstration demonstrations demonstrating marched 
 		marches rallied rally sit picketed petition boycott boycotted manifestation manifestations manifestaram demonstrate
-		streets walkout`)
+		streets walkout gathered demanded demanding denounced denouncing banners`)
 	riotCues = wordSet(`riot riots rioted rioting rioters mob mobs lynched lynching vandalized vandalised looted burned burnt
 		burning torched stoned stones pelted ransacked stormed beat beaten ablaze alight clashed fought threw throwing damaged
-		smashed destroyed jeered swarmed`)
+		smashed destroyed jeered swarmed barricaded barricading`)
 	resistCues = wordSet(`repelled repulsed responded resisted retaliated fought clashed exchanged counterattacked intervened
 		repel repulse engaged`)
 	interventionCues = wordSet(`dispersed disperse teargas tear arrested arrest fired shot intervened blocked beat beaten repressed`)
@@ -51,6 +51,8 @@ var (
 	conflictCues     = wordSet(`clashes clash clashed violence fighting fights fight fought conflict conflicts confrontation confrontations battle battles hostilities skirmishes feud tensions dispute disputes war shootout gunfight`)
 	riotStrongCues   = wordSet(`riot riots rioting rioted rioters forcibly overran overpowered breach breached stones stoning`)
 	harmVerbCues     = wordSet(`killed shot executed murdered tortured raped abducted injured wounded`)
+	strikeCues       = wordSet(`struck strikes hit hits triggered stepped ran detonated`)
+	explosiveCues    = wordSet(`ied ieds mine mines landmine landmines explosive explosives device bomb`)
 	mobCues          = wordSet(`lynched lynching lynch mob mobs`)
 	harmCues         = wordSet(`lynched lynching killed beat beaten assaulted attacked stabbed injured wounded burned hacked`)
 	hedgeCues        = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}, {"from"}, {"members", "of"}, {"suspected", "to", "be"}, {"believed", "to", "be"}}
@@ -81,7 +83,7 @@ func (m castMention) armed() bool {
 		return false
 	}
 	switch m.Generic {
-	case "civilians", "protesters", "rioters":
+	case "civilians", "protesters", "rioters", "government":
 		return false
 	}
 	return isArmed(m.actor)
@@ -256,6 +258,16 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 		}
 	}
 	clash := clashCues[toks[v].norm]
+	if strikeCues[toks[v].norm] && firstCue(toks, v+1, min(s1, v+5), explosiveCues) >= 0 {
+		// "a Malian army vehicle struck an IED": the subject is the target; the device's owner is
+		// named elsewhere ("planted by ...") or unknown.
+		for _, idx := range before {
+			if r.a2 < 0 || (!ms[r.a2].armed() && ms[idx].armed()) {
+				r.a2 = idx
+			}
+		}
+		return v, s1
+	}
 	if passive || (byAt >= 0 && !anyArmed(ms, before)) {
 		// "Y were attacked by X": the agent follows "by" (a crowd when no armed party does: "attacked
 		// by angry voters").
@@ -430,6 +442,15 @@ func (r *roles) fallbacks(toks []token) {
 	if r.a1 < 0 {
 		for idx := range ms {
 			if ms[idx].armed() && (r.a2 < 0 || ms[idx].actor.Name != ms[r.a2].actor.Name) {
+				r.a1 = idx
+				break
+			}
+		}
+	}
+	if r.a1 < 0 && !hasCue(toks, violenceCues) {
+		// Decisions of the state (curfews, states of emergency) are the government's.
+		for idx := range ms {
+			if ms[idx].Generic == "government" {
 				r.a1 = idx
 				break
 			}
