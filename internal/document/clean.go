@@ -88,6 +88,7 @@ func CleanText(text string) string {
 // normalizeLines repairs and normalises the text and splits it into trimmed lines ("" for a blank one).
 func normalizeLines(text string) []string {
 	text = strings.ToValidUTF8(text, "\uFFFD")
+	text = decodeEntities(text)
 	text = norm.NFC.String(text)
 	var b strings.Builder
 	b.Grow(len(text))
@@ -114,6 +115,24 @@ func normalizeLines(text string) []string {
 		lines[i] = strings.TrimSpace(l)
 	}
 	return lines
+}
+
+// entity is a character reference left in text: scraped and double-escaped text carries "&#8217;" and
+// "&nbsp;" where the page showed ’ and a space.
+var entity = regexp.MustCompile(`&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});`)
+
+// decodeEntities decodes character references, except those that give '&' ("&amp;"): decoding these
+// could make new references, and cleaning clean text must change nothing.
+func decodeEntities(text string) string {
+	if !strings.Contains(text, "&") {
+		return text
+	}
+	return entity.ReplaceAllStringFunc(text, func(ref string) string {
+		if dec := html.UnescapeString(ref); !strings.Contains(dec, "&") {
+			return dec
+		}
+		return ref
+	})
 }
 
 func dropFurniture(lines []string) []string {

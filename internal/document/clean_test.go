@@ -75,6 +75,7 @@ func TestCleanText(t *testing.T) {
 		{"invalid utf8", "Bad \xff\xfe byte", "Bad \uFFFD byte"},
 		{"nfc", "Me\u0301naka", "Ménaka"},
 		{"invisible", "zero\u200bwidth soft\u00adhyphen \ufeffbom ctrl\x07", "zerowidth softhyphen bom ctrl"},
+		{"entities left in text", "Mali&#8217;s army&nbsp;said &quot;no&quot; &#x2014; R&D; AT&amp;T &#38;#8217; &bogus;", "Mali’s army said \"no\" — R&D; AT&amp;T &#38;#8217; &bogus;"},
 		{"share lines", "Gunmen attacked.\n\nShare this:\nFacebook\nTwitter\nWhatsApp\n\nThey fled.", "Gunmen attacked.\n\nThey fled."},
 		{"word facebook in a sentence stays", "The army said on Facebook that 12 were killed.", "The army said on Facebook that 12 were killed."},
 		{"subscribe sentence stays", "Residents were told to subscribe to alerts. Then they fled.", "Residents were told to subscribe to alerts. Then they fled."},
@@ -267,4 +268,20 @@ func TestNormalizeTime(t *testing.T) {
 	if !NormalizeTime(time.Time{}).IsZero() {
 		t.Error("zero time changed")
 	}
+}
+
+func FuzzCleanText(f *testing.F) {
+	for _, s := range []string{"", "a\r\nb", "&#38;#8217;", "&amp;amp;", "Share this:\nFacebook", "x\n\nAbout the author\n\ny",
+		"Me\u0301naka\u00a0\u200b", "\xff\xfe", "&lt;p&gt;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got := CleanText(in)
+		if !utf8.ValidString(got) {
+			t.Fatalf("invalid UTF-8 output %q", got)
+		}
+		if again := CleanText(got); again != got {
+			t.Fatalf("not idempotent:\n%q\n%q", got, again)
+		}
+	})
 }
