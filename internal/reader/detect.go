@@ -103,9 +103,8 @@ var (
 
 // decodeText makes input UTF-8 or refuses it: empty and binary inputs fail; UTF-16 with a byte order
 // mark is decoded; text with no valid multi-byte UTF-8 but with high bytes is taken as Windows-1252
-// (the usual legacy encoding of saved pages and exports); otherwise invalid bytes are left for
-// cleaning to replace. HTML and XML decode themselves by their declared charset, so they are not
-// re-encoded here.
+// (the usual legacy encoding of saved pages and exports); otherwise invalid bytes are replaced with
+// U+FFFD. HTML and XML that declare another charset decode themselves, so they are left as they are.
 func decodeText(data []byte) ([]byte, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		if len(data) == 0 {
@@ -125,9 +124,18 @@ func decodeText(data []byte) ([]byte, error) {
 	if looksBinary(data) {
 		return nil, errBinary
 	}
-	if !utf8.Valid(data) && !hasMultiByteUTF8(data) && !declaresCharset(data) {
-		if out, err := charmap.Windows1252.NewDecoder().Bytes(data); err == nil {
-			data = out
+	if !utf8.Valid(data) {
+		utf8Declared := declares(data, "utf-8") || declares(data, "utf8")
+		switch {
+		case !utf8Declared && (declares(data, "encoding=") || declares(data, "charset")):
+			// Markup in another encoding, which its parser honours.
+		case !utf8Declared && !hasMultiByteUTF8(data):
+			if out, err := charmap.Windows1252.NewDecoder().Bytes(data); err == nil {
+				data = out
+			}
+		default:
+			// UTF-8 with damage: repaired here, as XML parsers refuse invalid UTF-8 outright.
+			data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
 		}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -173,8 +181,7 @@ func hasMultiByteUTF8(data []byte) bool {
 	return false
 }
 
-// declaresCharset reports markup that names its own encoding, which its parser then honours.
-func declaresCharset(data []byte) bool {
-	head := bytes.ToLower(data[:min(len(data), sniffLen)])
-	return bytes.Contains(head, []byte("encoding=")) || bytes.Contains(head, []byte("charset"))
+// declares reports a marker (an encoding declaration or name) near the start of the input.
+func declares(data []byte, marker string) bool {
+	return bytes.Contains(bytes.ToLower(data[:min(len(data), sniffLen)]), []byte(marker))
 }

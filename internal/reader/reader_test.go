@@ -202,6 +202,12 @@ func TestReadDirectory(t *testing.T) {
 			t.Errorf("%s: got id %q title %q, want %q", w.origin, it.Doc.ID, it.Doc.Title, w.doc)
 		}
 	}
+	// A feed with a damaged byte is repaired, not refused.
+	damaged := readAll(t, "-", strings.NewReader("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>T</title>"+
+		"<item><title>Bad \xff byte</title><description>Body text.</description></item></channel></rss>"), testOptions())
+	if len(damaged) != 1 || damaged[0].Err != nil || damaged[0].Doc.Title != "Bad \uFFFD byte" {
+		t.Errorf("damaged feed: %+v", damaged)
+	}
 	// Plain text: published from the file's time, approximate; repaired bytes.
 	b := items[3].Doc
 	st, _ := os.Stat(filepath.Join(dir, "b.txt"))
@@ -395,7 +401,8 @@ func TestDecodeText(t *testing.T) {
 		{"bom", []byte("\ufeffSégou"), "Ségou", ""},
 		{"utf-16", utf16le, "Hi é", ""},
 		{"windows-1252", []byte("S\xe9gou \x93quoted\x94"), "Ségou “quoted”", ""},
-		{"damaged utf-8 kept for cleaning", []byte("Ségou \xff"), "Ségou \xff", ""},
+		{"damaged utf-8 repaired", []byte("Ségou \xff"), "Ségou \uFFFD", ""},
+		{"damaged utf-8 declared", []byte("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>S\xe9gou</a>"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>S\uFFFDgou</a>", ""},
 		{"html declares its charset", []byte("<meta charset=iso-8859-1>S\xe9gou"), "<meta charset=iso-8859-1>S\xe9gou", ""},
 		{"nul", []byte("text\x00more"), "", "binary file"},
 		{"control bytes", bytes.Repeat([]byte{0x01, 0x02, 'a'}, 100), "", "binary file"},
