@@ -36,7 +36,7 @@ var (
 		gunfire exchanged fight fights brawl destroy destroys kills abducts kidnaps raids storms invade invades ambushes
 		loots burn burns torch torches shoot shoots execute executes behead beheads overrun overruns seize seizes rape
 		rapes stab stabs hack assaults clash shelled engage engages repel repels arrests detain detains abduct injuring
-		wounding beating raiding torching`)
+		wounding beating raiding torching clear cleared clears`)
 	clashCues   = wordSet(`clashed clash clashes clashing fought fighting battle battled confrontation confronted exchanged skirmish skirmishes`)
 	protestCues = wordSet(`protest protested protests protesting demonstrated demonstration demonstrations demonstrating marched 
 		marches rallied rally sit picketed petition boycott boycotted manifestation manifestations manifestaram demonstrate
@@ -53,7 +53,7 @@ var (
 	harmVerbCues     = wordSet(`killed shot executed murdered tortured raped abducted injured wounded`)
 	strikeCues       = wordSet(`struck strikes hit hits triggered stepped ran detonated`)
 	explosiveCues    = wordSet(`ied ieds mine mines landmine landmines explosive explosives device bomb`)
-	mobCues          = wordSet(`lynched lynching lynch mob mobs`)
+	mobCues          = wordSet(`lynched lynching lynch mob mobs beaten stoned`)
 	harmCues         = wordSet(`lynched lynching killed beat beaten assaulted attacked stabbed injured wounded burned hacked`)
 	hedgeCues        = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}, {"from"}, {"members", "of"}, {"suspected", "to", "be"}, {"believed", "to", "be"}}
 	escortCues       = [][]string{{"escorted"}, {"guarded"}, {"protected"}, {"accompanied"}, {"manned"}}
@@ -198,7 +198,11 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 	if v >= 0 {
 		verbAt = toks[v].start
 	}
-	d.applyEventType(&out, ms, toks, c, crowd, verb, verbAt)
+	a1Class := ""
+	if r.a1 >= 0 {
+		a1Class = ms[r.a1].Generic
+	}
+	d.applyEventType(&out, ms, toks, c, crowd, verb, verbAt, a1Class)
 	d.promoteParents(&out)
 	if out.Actor2.Name != "" && out.Actor2.Name == out.Actor1.Name && out.Actor1.Inter != 5 {
 		out.Actor2, out.Actor2Span = Actor{}, [2]int{}
@@ -246,6 +250,9 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 		}
 	}
 	byAt := findPhrase(toks, v+1, min(s1, v+8), byCues)
+	if byAt >= 0 && byAt < len(toks) && strings.HasSuffix(toks[byAt].norm, "ing") {
+		byAt = -1 // "killed a man by setting him on fire": a means, not an agent
+	}
 	var before, after []int
 	for idx, m := range ms {
 		if m.i < s0 || m.i >= s1 {
@@ -530,7 +537,7 @@ func bracketParents(text string, ms []castMention) []castMention {
 // applyEventType makes the roles agree with the event type (known or read from the cue words):
 // demonstrations have the crowd as actor1, civilians are the target of violence against civilians,
 // a violent event with a victim but no named perpetrator has an unidentified armed group.
-func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c Context, crowdSubject bool, verb string, verbAt int) {
+func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c Context, crowdSubject bool, verb string, verbAt int, a1Class string) {
 	t := c.EventType
 	violent := verb == "violence"
 	armed1 := isArmed(out.Actor1) && !crowdSubject
@@ -578,6 +585,11 @@ func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c
 			t = "Protests"
 		}
 	}
+	if t == "" && a1Class == "militia" && hasCue(toks, mobCues) {
+		// Vigilantes who lynch a suspect are a mob.
+		t = "Riots"
+		out.Actor1 = Actor{}
+	}
 	crowd := func(class string) Actor { return d.resolveGeneric(class, "", "", c.Country, c.Date) }
 	switch t {
 	case "Protests", "Riots":
@@ -602,7 +614,7 @@ func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c
 		}
 		if out.Actor2.Name == "" {
 			for _, m := range ms {
-				if (m.Generic == "police" || m.Generic == "military" || m.Generic == "gendarmes" || m.actor.Inter == 1) && hasCue(toks, interventionCues) {
+				if (m.Generic == "police" || m.Generic == "military" || m.Generic == "gendarmes" || m.actor.Inter == 1) && (t == "Riots" || hasCue(toks, interventionCues)) {
 					out.Actor2, out.Actor2Span = m.actor, m.span()
 					break
 				}
