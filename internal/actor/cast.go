@@ -43,7 +43,7 @@ var (
 		streets walkout gathered demanded demanding denounced denouncing banners`)
 	riotCues = wordSet(`riot riots rioted rioting rioters mob mobs lynched lynching vandalized vandalised looted burned burnt
 		burning torched stoned stones pelted ransacked stormed beat beaten ablaze alight clashed fought threw throwing damaged
-		smashed destroyed jeered swarmed barricaded barricading`)
+		smashed destroyed jeered swarmed barricaded barricading vandalising vandalizing`)
 	resistCues = wordSet(`repelled repulsed responded resisted retaliated fought clashed exchanged counterattacked intervened
 		repel repulse engaged`)
 	interventionCues = wordSet(`dispersed disperse teargas tear arrested arrest fired shot intervened blocked beat beaten repressed`)
@@ -53,7 +53,7 @@ var (
 	harmVerbCues     = wordSet(`killed shot executed murdered tortured raped abducted injured wounded`)
 	strikeCues       = wordSet(`struck strikes hit hits triggered stepped ran detonated`)
 	explosiveCues    = wordSet(`ied ieds mine mines landmine landmines explosive explosives device bomb`)
-	mobCues          = wordSet(`lynched lynching lynch mob mobs beaten stoned`)
+	mobCues          = wordSet(`lynched lynching lynch lynches mob mobs beaten stoned`)
 	harmCues         = wordSet(`lynched lynching killed beat beaten assaulted attacked stabbed injured wounded burned hacked`)
 	hedgeCues        = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}, {"from"}, {"members", "of"}, {"suspected", "to", "be"}, {"believed", "to", "be"}}
 	escortCues       = [][]string{{"escorted"}, {"guarded"}, {"protected"}, {"accompanied"}, {"manned"}}
@@ -264,7 +264,8 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 			after = append(after, idx)
 		}
 	}
-	clash := clashCues[toks[v].norm]
+	// "X and Y clashed" sets two sides; "X and Y clashed with Z" sets one side against Z.
+	clash := clashCues[toks[v].norm] && !(v+1 < s1 && toks[v+1].norm == "with")
 	if strikeCues[toks[v].norm] && firstCue(toks, v+1, min(s1, v+5), explosiveCues) >= 0 {
 		// "a Malian army vehicle struck an IED": the subject is the target; the device's owner is
 		// named elsewhere ("planted by ...") or unknown.
@@ -573,6 +574,9 @@ func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c
 	if t == "" && !armed1 {
 		switch {
 		case (crowdSubject || crowdWord) && (riot || riotOnly(toks)):
+			t = "Riots"
+		case crowdSubject && violent:
+			// "students attacked the police station (to protest ...)": the violence decides.
 			t = "Riots"
 		case (crowdSubject || crowdWord) && protest:
 			t = "Protests"
