@@ -148,15 +148,16 @@ func capitalised(s string) bool {
 type rule struct {
 	re      *regexp.Regexp
 	resolve func(c ctx, g []string) (Expr, bool)
+	need    func(lower string) bool // a cheap test that the sentence can match at all
 }
 
 // approxPrefix matches the hedges that make a named day approximate.
 const approxPrefix = `(?:(on\s+or\s+(?:around|about|before|after)|around|about|circa|approximately|by|(?:during\s+)?the\s+week\s+(?:of|beginning|starting)(?:\s+on)?|on)\s+)?`
 
 // rules are tried in order; overlapping matches keep the longest (then the earliest rule).
-var rules = sync1(func() []rule {
+var rules = needs(sync1(func() []rule {
 	mk := func(p string, f func(c ctx, g []string) (Expr, bool)) rule {
-		return rule{regexp.MustCompile(`(?i)` + p), f}
+		return rule{re: regexp.MustCompile(`(?i)` + p), resolve: f}
 	}
 	return []rule{
 		// Spans with month names: "between 1 and 3 March 2020", "from 25 to 27 July", "17-19 March",
@@ -369,7 +370,56 @@ var rules = sync1(func() []rule {
 				return e, true
 			}),
 	}
-})
+}))
+
+// needs attaches the cheap pre-tests to the rules, by the words each rule cannot match without.
+func needs(rs []rule) []rule {
+	hasMonth := func(l string) bool {
+		for _, m := range monthHints {
+			if strings.Contains(l, m) {
+				return true
+			}
+		}
+		return false
+	}
+	hasDigit := func(l string) bool { return strings.ContainsAny(l, "0123456789") }
+	any := func(words ...string) func(string) bool {
+		return func(l string) bool {
+			for _, w := range words {
+				if strings.Contains(l, w) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	kinds := []func(string) bool{
+		hasMonth, hasMonth, hasMonth, // spans with month names
+		hasMonth, hasMonth, // full dates
+		hasDigit, hasDigit, hasDigit, // figures: dd/mm/yyyy, dd/mm, yyyy-mm-dd
+		hasMonth, hasMonth, // day and month
+		hasMonth,                            // months
+		any("19", "20"),                     // years
+		any("day"),                          // weekday spans
+		any("day"),                          // weekdays
+		any("day", "night", "this ", "eve"), // relative days
+		any(" ago"),
+		any("week", "month", "year"),
+		any("weekend"),
+		any("recent"),
+		any("year", "decade", "independence"),
+	}
+	if len(kinds) != len(rs) {
+		panic("timex: rule pre-tests out of step with the rules")
+	}
+	for i := range rs {
+		rs[i].need = kinds[i]
+	}
+	return rs
+}
+
+// monthHints are the beginnings of every month name the rules know.
+var monthHints = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "set", "oct", "otober", "nov", "dec", "avr", "juil", "août", "déc", "fév", "fev"}
 
 // sync1 evaluates f once at package initialisation; the rules are read-only afterwards.
 func sync1[T any](f func() T) T { return f() }
@@ -606,8 +656,12 @@ func Find(text string, s segment.Sentence, ref Ref) []Expr {
 	}
 	c := newCtx(ref)
 	sub := text[s.Start:s.End]
+	lower := strings.ToLower(sub)
 	var ms []match
 	for ri, r := range rules {
+		if !r.need(lower) {
+			continue
+		}
 		for _, loc := range r.re.FindAllStringSubmatchIndex(sub, -1) {
 			g := make([]string, len(loc)/2)
 			for k := range g {

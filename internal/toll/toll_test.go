@@ -6,9 +6,11 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
 	"github.com/sitrep-dev/sitrep/internal/segment"
+	"github.com/sitrep-dev/sitrep/internal/timex"
 )
 
 func TestParseNumber(t *testing.T) {
@@ -326,6 +328,26 @@ func FuzzFigures(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkDocument measures what the coder runs on each sentence of a document: dates, figures and
+// claimants (reported per document over the seed articles).
+func BenchmarkDocument(b *testing.B) {
+	seeds := readSeeds(b)
+	ref := timex.Ref{Published: time.Date(2024, 7, 3, 12, 0, 0, 0, time.UTC), Known: true}
+	b.ResetTimer()
+	docs := 0
+	for b.Loop() {
+		for _, text := range seeds {
+			for _, s := range segment.Sentences(text) {
+				timex.Find(text, s, ref)
+				Figures(text, s)
+				Attribute(text, s)
+			}
+			docs++
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(max(docs, 1)), "ns/doc")
 }
 
 func BenchmarkFigures(b *testing.B) {
