@@ -44,6 +44,7 @@ type Dictionary struct {
 	renames     map[string][]rename
 	inter       map[[2]string]int // name (era-slotted), country ("" any)
 	parents     map[string]string
+	parentYears map[string][]ParentYear
 	combos      map[string]bool // learned "A and/or B" names, era-free
 	concept     map[string]string
 	countries   map[string]bool
@@ -81,7 +82,7 @@ func New(m *Model) (*Dictionary, error) {
 	d := &Dictionary{
 		idx: newIndex(), nationality: h.nationality, links: map[[2]string][]Link{},
 		eras: map[[2]string][]eraSpan{}, renames: h.renames, inter: map[[2]string]int{},
-		parents: map[string]string{}, combos: map[string]bool{}, concept: map[string]string{},
+		parents: map[string]string{}, parentYears: map[string][]ParentYear{}, combos: map[string]bool{}, concept: map[string]string{},
 		countries: map[string]bool{}, the: map[string]bool{}, crowds: map[string]bool{},
 	}
 	for _, n := range m.Crowds {
@@ -151,6 +152,7 @@ func New(m *Model) (*Dictionary, error) {
 	}
 	for _, p := range m.Parents {
 		d.parents[p.Name] = p.Parent
+		d.parentYears[p.Name] = p.Years
 	}
 	for _, f := range d.idx.forms {
 		sort.SliceStable(f.cands, func(i, j int) bool {
@@ -580,4 +582,27 @@ func (d *Dictionary) era(country, kind string, date time.Time) string {
 		return es[best].label
 	}
 	return es[0].label
+}
+
+// parentOf returns the group ACLED codes a named unit under at a date ("Katiba Macina" → JNIM in
+// 2018-2019), or "" when ACLED then coded the unit as an actor of its own.
+func (d *Dictionary) parentOf(name string, date time.Time) string {
+	p, ok := d.parents[name]
+	if !ok {
+		return ""
+	}
+	ys := d.parentYears[name]
+	if date.IsZero() || len(ys) == 0 {
+		return p
+	}
+	pick := ys[0]
+	for _, y := range ys {
+		if y.Year <= date.Year() {
+			pick = y
+		}
+	}
+	if pick.N*2 >= pick.Of {
+		return p
+	}
+	return ""
 }

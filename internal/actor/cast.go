@@ -119,7 +119,7 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 		ms = append(ms, cm)
 	}
 	ms = d.joinAlternatives(text, ms, c)
-	ms = bracketParents(text, ms)
+	ms = d.bracketParents(text, ms, c.Date)
 
 	r := roles{ms: ms, a1: -1, a2: -1}
 	v, s1 := r.mainClause(toks, sents)
@@ -203,7 +203,7 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 		a1Class = ms[r.a1].Generic
 	}
 	d.applyEventType(&out, ms, toks, c, crowd, verb, verbAt, a1Class)
-	d.promoteParents(&out)
+	d.promoteParents(&out, c.Date)
 	if out.Actor2.Name != "" && out.Actor2.Name == out.Actor1.Name && out.Actor1.Inter != 5 {
 		out.Actor2, out.Actor2Span = Actor{}, [2]int{}
 	}
@@ -517,15 +517,21 @@ func supporters(toks []token, i, j int) bool {
 
 // bracketParents codes "Katiba Macina (JNIM)" as ACLED does: the group in brackets is the actor, the
 // named unit its associate.
-func bracketParents(text string, ms []castMention) []castMention {
+func (d *Dictionary) bracketParents(text string, ms []castMention, date time.Time) []castMention {
 	var out []castMention
 	for k := 0; k < len(ms); k++ {
 		m := ms[k]
 		if k+1 < len(ms) && m.Generic == "" && ms[k+1].Generic == "" && m.actor.Name != ms[k+1].actor.Name {
 			n := ms[k+1]
 			if strings.TrimSpace(text[m.End:n.Start]) == "(" {
-				m.assoc = append(m.assoc, m.actor)
-				m.actor = n.actor
+				child := d.plainName(m.actor.Name)
+				if _, known := d.parents[child]; known && d.parentOf(child, date) == "" {
+					// ACLED codes the unit itself at this date, its parent alongside.
+					m.assoc = append(m.assoc, n.actor)
+				} else {
+					m.assoc = append(m.assoc, m.actor)
+					m.actor = n.actor
+				}
 				m.End, m.j = n.End, n.j
 				k++
 			}
@@ -708,13 +714,13 @@ func civilianSpan(ms []castMention) [2]int {
 
 // promoteParents codes a group as ACLED does when it usually appears as the associate of a parent
 // group (Katiba Macina under JNIM): the parent becomes the actor, the group its associate.
-func (d *Dictionary) promoteParents(out *Cast) {
-	if p, ok := d.parents[d.plainName(out.Actor1.Name)]; ok && d.plainName(out.Actor2.Name) != p {
+func (d *Dictionary) promoteParents(out *Cast, date time.Time) {
+	if p := d.parentOf(d.plainName(out.Actor1.Name), date); p != "" && d.plainName(out.Actor2.Name) != p {
 		child := out.Actor1
 		out.Actor1 = d.finishLike(p, child)
 		out.Assoc1 = appendActor(out.Assoc1, child, out.Actor1)
 	}
-	if p, ok := d.parents[d.plainName(out.Actor2.Name)]; ok && d.plainName(out.Actor1.Name) != p {
+	if p := d.parentOf(d.plainName(out.Actor2.Name), date); p != "" && d.plainName(out.Actor1.Name) != p {
 		child := out.Actor2
 		out.Actor2 = d.finishLike(p, child)
 		out.Assoc2 = appendActor(out.Assoc2, child, out.Actor2)

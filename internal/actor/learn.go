@@ -61,12 +61,22 @@ type Link struct {
 	Last    string `json:"last"`
 }
 
-// Parent says that of Of events naming Name, N coded it as associated with Parent as main actor.
+// Parent says that of Of events naming Name, N coded it as associated with Parent as main actor;
+// Years gives the same per year, since ACLED's practice changes (Katiba Macina became an actor of
+// its own in 2020).
 type Parent struct {
-	Name   string `json:"name"`
-	Parent string `json:"parent"`
-	N      int    `json:"n"`
-	Of     int    `json:"of"`
+	Name   string       `json:"name"`
+	Parent string       `json:"parent"`
+	N      int          `json:"n"`
+	Of     int          `json:"of"`
+	Years  []ParentYear `json:"years"`
+}
+
+// ParentYear is one year of a Parent relation.
+type ParentYear struct {
+	Year int `json:"year"`
+	N    int `json:"n"`
+	Of   int `json:"of"`
 }
 
 // acledRow is the part of an ACLED record the learner reads.
@@ -246,6 +256,16 @@ func learnRows(rows []acledRow, source string) (*Model, error) {
 	of := map[[2]string]int{}
 	parents := map[[2]string]int{}
 	named := map[string]int{}
+	type parentYear struct {
+		child, parent string
+		year          int
+	}
+	type nameYear struct {
+		name string
+		year int
+	}
+	parentYears := map[parentYear]int{}
+	namedYears := map[nameYear]int{}
 	crowdCount := map[string]int{}
 	for _, r := range rows {
 		toks := tokenize(r.notes, 0, len(r.notes))
@@ -302,12 +322,14 @@ func learnRows(rows []acledRow, source string) (*Model, error) {
 					pm, _, _, _ := stripEra(main)
 					if pa != pm {
 						parents[[2]string{pa, pm}]++
+						parentYears[parentYear{pa, pm, r.date.Year()}]++
 					}
 				}
 			}
 		}
 		for _, n := range names {
 			named[n]++
+			namedYears[nameYear{n, r.date.Year()}]++
 		}
 		for side := 0; side < 4; side += 2 {
 			crowdSide := false
@@ -352,7 +374,14 @@ func learnRows(rows []acledRow, source string) (*Model, error) {
 	})
 	for p, c := range parents {
 		if c >= 3 && c*2 >= named[p[0]] && !genericClassName(p[1]) && !genericClassName(p[0]) {
-			m.Parents = append(m.Parents, Parent{Name: p[0], Parent: p[1], N: c, Of: named[p[0]]})
+			pr := Parent{Name: p[0], Parent: p[1], N: c, Of: named[p[0]]}
+			for ny, of := range namedYears {
+				if ny.name == p[0] {
+					pr.Years = append(pr.Years, ParentYear{Year: ny.year, N: parentYears[parentYear{p[0], p[1], ny.year}], Of: of})
+				}
+			}
+			sort.Slice(pr.Years, func(i, j int) bool { return pr.Years[i].Year < pr.Years[j].Year })
+			m.Parents = append(m.Parents, pr)
 		}
 	}
 	sort.Slice(m.Parents, func(i, j int) bool { return m.Parents[i].Name < m.Parents[j].Name })

@@ -133,8 +133,11 @@ func TestSeedCast(t *testing.T) {
 			"Unidentified Armed Group (Mali)", "Civilians (Mali)", "", "yes"},
 		{"defensepost-western-niger-attack", "A coalition of terrorist armed groups", "Niger", "2024-06-25",
 			"Unidentified Armed Group (Niger)", "Military Forces of Niger (2023-)", "", "no"},
-		{"defensepost-civilians-killed-central-mali", "blamed on Katiba Macina", "Mali", "2024-05-25",
+		// ACLED coded Katiba Macina under JNIM until 2019 and as an actor of its own from 2020.
+		{"defensepost-civilians-killed-central-mali", "blamed on Katiba Macina", "Mali", "2019-05-25",
 			"JNIM: Group for Support of Islam and Muslims", "", "Katiba Macina", ""},
+		{"defensepost-civilians-killed-central-mali", "blamed on Katiba Macina", "Mali", "2024-05-25",
+			"Katiba Macina", "", "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.article+"/"+c.find, func(t *testing.T) {
