@@ -31,10 +31,11 @@ var (
 	// "its claims", "the reports": the verb form is a noun.
 	nounUseRE = regexp.MustCompile(`(?i)\b(?:its|their|his|her|the|a|these|those|such|unverified|unconfirmed|conflicting|media|press|local|earlier|initial)\s+$`)
 	// Negated or passive clauses are not claimants ("this figure has not been confirmed").
-	notSubjectRE = regexp.MustCompile(`(?i)\b(?:not|nor|never|been|figure|number|toll|claims?)\b|^(?:known|described|seen|considered|believed|based|led|linked|speaking|citing)\b`)
+	notSubjectRE = regexp.MustCompile(`(?i)\b(?:not|nor|never|been|figure|number|toll|claims?)\b|^(?:known|described|seen|considered|believed|based|led|linked|speaking|citing|with|without|no|in|on|at|for|by|from|after|before)\b`)
 	participleRE = regexp.MustCompile(`^(?:known|described|seen|considered|believed|based|led|linked|speaking|citing|quoted)\b`)
 	verbObjectRE = regexp.MustCompile(`(?i)^\s+(?:that|to|responsibility|it|they|he|she|the|a|an|its|their|his|her|\d)`)
-	leadCutRE    = regexp.MustCompile(`(?i)^(?:.*\b(?:but|and|while|as|because|although|though|after|when|that|where)\s+)`)
+	clauseRE     = regexp.MustCompile(`(?i)\b(?:\w+ed|is|are|was|were|has|have|had|\d+)\b`)
+	leadCutRE    = regexp.MustCompile(`(?i)^(?:.*\b(?:but|while|as|because|although|though|after|when|that|where)\s+)`)
 )
 
 // Attribute returns who asserts the figures of one sentence: "according to X", "X said", "X told
@@ -97,6 +98,13 @@ func subjectBefore(sub string, v int) (int, int) {
 	start := 0
 	for i := v - 1; i >= 0; i-- {
 		c := sub[i]
+		if c == ')' {
+			// A parenthesis belongs to the subject: "the ... of Azawad (CSP-DPA) alliance said".
+			if j := strings.LastIndexByte(sub[:i], '('); j >= 0 {
+				i = j
+				continue
+			}
+		}
 		if c == ';' || c == ':' || c == '(' || c == ')' || c == '"' {
 			start = i + 1
 			break
@@ -133,6 +141,16 @@ func subjectBefore(sub string, v int) (int, int) {
 	// Cut leading conjunction clauses: "... but a local youth representative said".
 	if loc := leadCutRE.FindStringIndex(seg); loc != nil {
 		start += loc[1]
+		seg = sub[start:end]
+	}
+	// "and": two subjects ("a local official and a former worker told AFP") unless the part before
+	// it is a clause of its own ("gunmen killed 5 and the army said").
+	if k := strings.LastIndex(seg, " and "); k >= 0 && clauseRE.MatchString(seg[:k]) {
+		start += k + len(" and ")
+		seg = sub[start:end]
+	}
+	if strings.HasPrefix(strings.ToLower(seg), "and ") {
+		start += len("and ")
 		seg = sub[start:end]
 	}
 	if loc := subjectTailRE.FindStringIndex(seg); loc != nil {
