@@ -353,8 +353,8 @@ func learnRows(rows []acledRow, source string) (*Model, error) {
 	sort.Strings(m.Crowds)
 	for l, s := range links {
 		total := of[[2]string{l.key, l.country}]
-		// Keep what can decide a resolution: seen at least twice, for a fifth of the word's notes.
-		if s.n < 2 || s.n*5 < total {
+		// Keep what can decide a resolution: seen at least twice, for a tenth of the word's notes.
+		if s.n < 2 || s.n*10 < total {
 			continue
 		}
 		m.Links = append(m.Links, Link{Key: l.key, Country: l.country, Name: l.name, N: s.n, Of: total, First: dayString(s.first), Last: dayString(s.last)})
