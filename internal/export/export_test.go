@@ -526,3 +526,18 @@ func FuzzExport(f *testing.F) {
 		}
 	})
 }
+
+// TestCSVCoversEvent fails when event.Event gains a field that CSV with extensions would drop.
+func TestCSVCoversEvent(t *testing.T) {
+	cols := append(slices.Clone(event.Columns), ExtensionColumns...)
+	typ := reflect.TypeFor[event.Event]()
+	for i := range typ.NumField() {
+		name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+		if !slices.Contains(cols, name) {
+			t.Errorf("event.Event.%s (%q) has no CSV column", typ.Field(i).Name, name)
+		}
+	}
+	if len(cols) != typ.NumField() {
+		t.Errorf("%d CSV columns for %d event fields", len(cols), typ.NumField())
+	}
+}

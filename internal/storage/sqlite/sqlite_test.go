@@ -1,12 +1,15 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -281,4 +284,68 @@ func TestMigrateFromFirstVersion(t *testing.T) {
 	if err != nil || !got.FatalitiesVague {
 		t.Errorf("after migration: %+v, %v", got, err)
 	}
+}
+
+// FuzzEventText stores article text of any shape (quotes, NULs, invalid UTF-8 from badly decoded
+// pages) in every text field and child row, and reads it back.
+func FuzzEventText(f *testing.F) {
+	f.Add("Gunmen killed 12 \"villagers\" near Dounzara.", "JNIM", "MLI12")
+	f.Add("a\x00b\xff\xfe'; DROP TABLE events; --", "", "mli")
+	f.Add("L'armée a fait état d'au moins 10 morts.\n\n«Ils sont partis»", "Civilians (Mali)", "XXX9")
+	s, err := Open(context.Background(), ":memory:")
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer s.Close()
+	f.Fuzz(func(t *testing.T, text, actor, id string) {
+		ctx := t.Context()
+		if id == "" {
+			id = "X"
+		}
+		ev := event.Event{
+			EventIDCnty: id, EventDate: "2025-01-01", Country: actor, Actor1: actor, Notes: text,
+			Claims:   []event.Claim{{By: actor, Figure: 3, Kind: "killed", Text: text, Source: text}},
+			Sources:  []event.Source{{ID: text, Title: text, Outlet: actor}},
+			Evidence: []event.Evidence{{Field: "notes", SourceID: actor, Text: text}},
+		}
+		err := s.Update(ctx, func(tx pipeline.Tx) error {
+			return tx.SaveEvent(ctx, pipeline.Stored{Event: ev, Mentions: []pipeline.Mention{{DocumentID: text, Event: ev}}}, 1)
+		})
+		if err != nil {
+			t.Fatalf("SaveEvent: %v", err)
+		}
+		got, err := s.Event(ctx, id)
+		if err != nil {
+			t.Fatalf("Event(%q): %v", id, err)
+		}
+		want := ev
+		// Child rows travel as JSON, which carries only valid UTF-8.
+		want.Claims = []event.Claim{{By: valid(actor), Figure: 3, Kind: "killed", Text: valid(text), Source: valid(text)}}
+		want.Sources = []event.Source{{ID: valid(text), Title: valid(text), Outlet: valid(actor)}}
+		want.Evidence = []event.Evidence{{Field: "notes", SourceID: valid(actor), Text: valid(text)}}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round trip:\n got %#v\nwant %#v", got, want)
+		}
+		err = s.Update(ctx, func(tx pipeline.Tx) error {
+			ms, err := tx.MentionsOf(ctx, text)
+			if err != nil {
+				return err
+			}
+			if len(ms) != 1 || ms[0].Event.Notes != valid(text) {
+				t.Fatalf("MentionsOf(%q) = %+v", text, ms)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// valid is what encoding/json makes of a string.
+func valid(s string) string {
+	b, _ := json.Marshal(s)
+	var out string
+	_ = json.Unmarshal(b, &out)
+	return out
 }
