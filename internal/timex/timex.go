@@ -32,6 +32,9 @@ const (
 	ReportTime
 	// Past dates a recollection clearly before the current news ("in 2012", "last year").
 	Past
+	// Future dates something announced ahead ("mourning will begin on Wednesday"): never an event
+	// date.
+	Future
 )
 
 func (k Kind) String() string {
@@ -42,6 +45,8 @@ func (k Kind) String() string {
 		return "report"
 	case Past:
 		return "past"
+	case Future:
+		return "future"
 	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -706,6 +711,11 @@ func Find(text string, s segment.Sentence, ref Ref) []Expr {
 		e.Text = text[e.Start:e.End]
 		e = suffixHedge(sub, m.end, e)
 		e.Kind = kindOf(c, sub, start, end, e)
+		if e.Kind == Future && e.Precision == 1 && e.Day.Before(c.pub) && weekdayRE.MatchString(e.Text) {
+			// "will begin on Wednesday": the coming Wednesday, not the last one.
+			e.Day = e.Day.AddDate(0, 0, 7)
+			e.From, e.To = e.Day, e.Day
+		}
 		out = append(out, e)
 	}
 	stretch(sub, kept, out)
@@ -793,7 +803,10 @@ func kindOf(c ctx, sub string, start, end int, e Expr) Kind {
 		return Past
 	}
 	if c.ref.Known && e.From.After(c.pub.Add(2*day)) {
-		return Past // a future date is no event date either; keep it out of the event policy
+		return Future
+	}
+	if futureRE.MatchString(sub[:start]) {
+		return Future
 	}
 	if m := reportBeforeRE.FindStringSubmatch(sub[:start]); m != nil {
 		between := strings.ToLower(m[1])
@@ -806,6 +819,11 @@ func kindOf(c ctx, sub string, start, end int, e Expr) Kind {
 	}
 	return EventTime
 }
+
+// futureRE: a verb in the future just before the date ("will begin on Wednesday", "is scheduled for").
+var weekdayRE = regexp.MustCompile(`(?i)` + wdRE)
+
+var futureRE = regexp.MustCompile(`(?i)\b(?:will|shall|is\s+to|are\s+to|scheduled|planned|due|expected\s+to|set\s+to|next)\b(?:\s+[\w’'-]+){0,3}\s*$`)
 
 // eventWordRE: words between a report verb and a date that show the date belongs to a reported event
 // ("said the attack happened on Monday").

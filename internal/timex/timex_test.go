@@ -78,6 +78,13 @@ func TestFind(t *testing.T) {
 		{"2020-03-27T12:00:00Z", "Overnight between 22 and 23 March 2020, militants burned a school.", "Overnight between 22 and 23 March 2020", EventTime, "2020-03-22", "2020-03-22", "2020-03-23", 2},
 		{"2019-10-30T12:00:00Z", "On Otober 27, militants attacked a checkpoint.", "On Otober 27", EventTime, "2019-10-27", "", "", 1},
 		{"2024-09-18T04:54:07Z", "A plume of smoke rose on Sept. 17, 2024, over the city.", "on Sept. 17, 2024", EventTime, "2024-09-17", "", "", 1},
+		{"2024-09-18T04:54:07Z", "Militants struck earlier this month near the town.", "earlier this month", EventTime, "2024-09-09", "2024-09-01", "2024-09-18", 3},
+		{"2024-09-18T04:54:07Z", "The group attacked the base a year ago.", "a year ago", Past, "", "", "", 0},
+		{"2024-09-18T04:54:07Z", "Militants attacked the base last month.", "last month", EventTime, "2024-08-15", "2024-08-01", "2024-08-31", 3},
+		{"2024-09-18T04:54:07Z", "Clashes erupted this week in the north.", "this week", EventTime, "2024-09-17", "2024-09-16", "2024-09-18", 2},
+		{"2024-07-30T12:00:00Z", "Fighting raged from 25 to 27 July near the border.", "from 25 to 27 July", EventTime, "2024-07-26", "2024-07-25", "2024-07-27", 2},
+		{"2024-07-30T12:00:00Z", "Monday's attack killed ten people.", "Monday's", EventTime, "2024-07-29", "", "", 1},
+		{"2024-07-30T12:00:00Z", "Three days of mourning will begin on Wednesday.", "on Wednesday", Future, "2024-07-31", "", "", 1},
 		{"2024-07-29T07:39:28Z", "Rebels struck overnight Saturday to Sunday.", "overnight Saturday to Sunday", EventTime, "2024-07-27", "2024-07-27", "2024-07-28", 2},
 	}
 	for _, tt := range tests {
