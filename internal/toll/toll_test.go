@@ -115,6 +115,10 @@ func TestAttribute(t *testing.T) {
 		{"Separatists said they lost nine men.", "Separatists"},
 		{"Another official, who spoke overnight, said about 20 people had been killed.", "Another official"},
 		{"The army on Monday said it suffered heavy losses.", "The army"},
+		{"The Framework for Azawad (CSP-DPA) alliance said 30 were airlifted.", "The Framework for Azawad (CSP-DPA) alliance"},
+		{"A local official and a former worker told AFP that 15 were killed.", "A local official and a former worker"},
+		{"Gunmen attacked a hotel in 2016, with no casualties reported among the staff.", ""},
+		{"A man is killed over witchcraft claims.", ""},
 		{"It said 20 were killed.", ""},
 		{"Twenty people were killed.", ""},
 	}
