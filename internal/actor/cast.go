@@ -882,13 +882,6 @@ func plainAnd(toks []token, prevEnd, i int) bool {
 	return i-prevEnd == 1 && (toks[prevEnd].norm == "and" || toks[prevEnd].norm == "et" || toks[prevEnd].norm == "e")
 }
 
-func prevEnd(ms []castMention, idx int) int {
-	if idx == 0 {
-		return -1
-	}
-	return ms[idx-1].j
-}
-
 func anyArmed(ms []castMention, idxs []int) bool {
 	for _, i := range idxs {
 		if ms[i].armed() {
