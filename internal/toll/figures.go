@@ -261,6 +261,9 @@ func quantityAt(toks []tok, i int) (figTok, bool) {
 	// Pronouns: "killed him", "he died".
 	switch toks[i].w {
 	case "him", "her", "he", "she":
+		if toks[i].w == "her" && i+1 < len(toks) && !toks[i+1].punct && !stopNP[toks[i+1].w] {
+			break // "her child": a determiner
+		}
 		if qual == "" {
 			return figTok{qs: i, qe: i + 1, ne: i + 1, pronoun: true, f: Figure{Value: 1, Low: 1, High: 1, VictimClass: "unknown"}}, true
 		}
