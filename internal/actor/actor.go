@@ -181,7 +181,7 @@ func (d *Dictionary) Find(text string, start, end int) []Mention {
 	var out []Mention
 	for _, mt := range d.idx.scan(toks) {
 		m := Mention{Start: toks[mt.i].start, End: toks[mt.j-1].end}
-		if len(mt.form.cands) > 0 {
+		if len(mt.form.cands) > 0 && (mt.form.generic == "" || hasGlobal(mt.form)) {
 			c := mt.form.cands[0]
 			m.Actor = d.finish(c.name, "", time.Time{})
 		} else {
@@ -204,6 +204,25 @@ func (d *Dictionary) Find(text string, start, end int) []Mention {
 		out = append(out, m)
 	}
 	return mergeMentions(text, out)
+}
+
+// linkedGap reports the words between a name and a generic word that tie them: "-linked", "-affiliated".
+func linkedGap(gap string) bool {
+	switch strings.ToLower(strings.Trim(gap, " -")) {
+	case "linked", "affiliated", "allied", "aligned", "backed":
+		return true
+	}
+	return false
+}
+
+// hasGlobal reports a form with a meaning that holds anywhere (not only in one country).
+func hasGlobal(f *form) bool {
+	for _, c := range f.cands {
+		if c.scope == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // armedGeneric reports generic classes that name fighters ("militants", "gunmen", "fighters").
@@ -232,6 +251,8 @@ func mergeMentions(text string, ms []Mention) []Mention {
 			switch {
 			case m.Generic == "" && (armedGeneric(n.Generic) || n.Generic == "military" || n.Generic == "police") && strings.TrimSpace(gap) == "" && n.Actor.Country == "":
 				// "JNIM militants", "Barkhane forces": the name carries the mention.
+			case m.Generic == "" && armedGeneric(n.Generic) && linkedGap(gap):
+				// "Al-Qaeda-linked jihadist group": the group named by its allegiance.
 			case m.Generic == "" && armedGeneric(n.Generic) && strings.TrimSpace(gap) == ")":
 				// "Katiba Macina (JNIM) militants": handled by the bracket rule, then the word joins.
 			case inBrackets && n.Generic == "" && (m.Generic == "" && m.Actor.Name == n.Actor.Name || armedGeneric(m.Generic)):
@@ -289,6 +310,12 @@ func (d *Dictionary) Resolve(m Mention, country string, date time.Time) Actor {
 		key := ""
 		if f != nil {
 			key = f.key
+			// A generic word with a hand-written meaning in this country ("separatists" in Mali).
+			for _, c := range f.cands {
+				if c.hand && c.scope != "" && c.scope == country && (c.since.IsZero() || !date.Before(c.since)) && !date.IsZero() {
+					return d.finish(c.name, country, date)
+				}
+			}
 		}
 		return d.resolveGeneric(m.Generic, key, m.Actor.Country, country, date)
 	}
@@ -359,7 +386,12 @@ func (d *Dictionary) pickNamed(f *form, country string, date time.Time) string {
 	}
 	// 1. A hand-written meaning for this very country (Al-Shabaab in Mozambique).
 	for _, c := range f.cands {
-		if c.hand && c.scope != "" && c.scope == country {
+		if c.hand && c.scope != "" && c.scope == country && !c.since.IsZero() && !date.Before(c.since) {
+			return c.name // a meaning that holds from a date on ("separatists" in Mali from 2023)
+		}
+	}
+	for _, c := range f.cands {
+		if c.hand && c.scope != "" && c.scope == country && c.since.IsZero() {
 			return c.name
 		}
 	}
@@ -394,7 +426,7 @@ func (d *Dictionary) pickNamed(f *form, country string, date time.Time) string {
 		}
 	}
 	for _, c := range f.cands {
-		if c.scope == country || country == "" {
+		if (c.scope == country || country == "") && c.since.IsZero() {
 			return c.name
 		}
 	}

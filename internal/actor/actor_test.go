@@ -47,6 +47,10 @@ func TestResolveEras(t *testing.T) {
 		{"Africa Corps", "Mali", "2025-05-01", "Wagner Group", 8},
 		{"Koglweogo", "Burkina Faso", "2023-05-01", "Koglweogo Militia", 3},
 		{"Dozo hunters", "Mali", "2019-05-01", "Dozo Communal Militia (Mali)", 4},
+		{"Tuareg separatists", "Mali", "2024-07-25", "CSP-DPA: Permanent Strategic Framework for Peace, Security and Development", 2},
+		{"separatist rebels", "Mali", "2024-07-25", "CSP-DPA: Permanent Strategic Framework for Peace, Security and Development", 2},
+		{"separatist rebels", "Mali", "2019-07-25", "Unidentified Armed Group (Mali)", 3},
+		{"Al-Qaeda-linked jihadists", "Mali", "2024-07-25", "JNIM: Group for Support of Islam and Muslims", 2},
 	}
 	for _, c := range cases {
 		ms := d.Find(c.text, 0, len(c.text))

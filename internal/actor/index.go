@@ -17,7 +17,8 @@ var handFiles embed.FS
 type cand struct {
 	name  string // era-slotted for state forces
 	inter int
-	scope string // ACLED country the form means this actor in; "" anywhere
+	scope string    // ACLED country the form means this actor in; "" anywhere
+	since time.Time // hand-written meanings that hold from a date on (zero: always)
 	hand  bool
 	n     int // events seen (learned forms)
 }
@@ -67,7 +68,7 @@ func (x *index) get(alias string) *form {
 func (x *index) addNamed(alias string, c cand) {
 	if f := x.get(alias); f != nil {
 		for _, old := range f.cands {
-			if old.name == c.name && old.scope == c.scope && old.hand == c.hand {
+			if old.name == c.name && old.scope == c.scope && old.hand == c.hand && old.since.Equal(c.since) {
 				return
 			}
 		}
@@ -142,6 +143,7 @@ type handAlias struct {
 	canonical string
 	inter     int
 	scope     string
+	since     time.Time
 	aliases   []string
 }
 
@@ -182,11 +184,17 @@ func loadHand() (*handData, error) {
 		if err != nil || inter < 1 || inter > 8 {
 			return fmt.Errorf("bad inter code %q", f[1])
 		}
-		scope := f[2]
+		scope, sinceText, dated := strings.Cut(f[2], "@")
 		if scope == "-" {
 			scope = ""
 		}
-		h.aliases = append(h.aliases, handAlias{canonical: slotState(f[0]), inter: inter, scope: scope, aliases: append(strings.Split(f[3], "|"), f[0])})
+		var since time.Time
+		if dated {
+			if since = parseDay(sinceText); since.IsZero() {
+				return fmt.Errorf("bad date in scope %q", f[2])
+			}
+		}
+		h.aliases = append(h.aliases, handAlias{canonical: slotState(f[0]), inter: inter, scope: scope, since: since, aliases: append(strings.Split(f[3], "|"), f[0])})
 		return nil
 	})
 	if err != nil {
@@ -230,7 +238,7 @@ func loadHand() (*handData, error) {
 func (h *handData) addTo(x *index) {
 	for _, a := range h.aliases {
 		for _, al := range a.aliases {
-			x.addNamed(al, cand{name: a.canonical, inter: a.inter, scope: a.scope, hand: true})
+			x.addNamed(al, cand{name: a.canonical, inter: a.inter, scope: a.scope, since: a.since, hand: true})
 		}
 	}
 	for _, g := range h.generic {
