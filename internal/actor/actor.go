@@ -4,6 +4,16 @@
 // generic words ("the army", "gunmen", "villagers") resolved by the event's country and date (state
 // forces carry ACLED's regime-era suffix), and role assignment (who attacked whom) for an event's
 // sentences.
+//
+// Data (embedded from data/):
+//   - aliases.tsv, generic.tsv, nationality.tsv, eras.tsv, renames.tsv: written by hand (aliases in
+//     several languages, generic words and their class, regime eras after the learned years, later
+//     names of groups).
+//   - learned.json.gz: learned from ACLED records by `sitrep actors build` (Learn): ACLED's names per
+//     country with inter codes and dates, the eras of state forces, which actor ACLED codes a word as
+//     in each country (links), parent groups by year and groups that demonstrate rather than fight.
+//     Rebuild it when the records, the hand-written files or the learner change; the build is
+//     reproducible byte for byte.
 package actor
 
 import (

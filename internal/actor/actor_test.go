@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sitrep-dev/sitrep/internal/fixtures"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -233,5 +235,27 @@ func BenchmarkCast(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		t := texts[i%len(texts)]
 		d.Cast(t, 0, len(t), c)
+	}
+}
+
+// TestEmbeddedModelUpToDate rebuilds the learned model from ../shared and checks the embedded
+// data/learned.json.gz is the same: after changing the hand-written data or the learner, run
+// `sitrep actors build` and commit the result.
+func TestEmbeddedModelUpToDate(t *testing.T) {
+	f, err := os.Open(fixtures.Path(t, "eval", "acled-dev.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := Learn(f, "acled-dev.csv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteModel(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), learnedGz) {
+		t.Error("data/learned.json.gz is stale: run `sitrep actors build` (from the module root) and commit it")
 	}
 }
