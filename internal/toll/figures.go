@@ -153,16 +153,10 @@ func Figures(text string, s segment.Sentence) []Figure {
 		if i > 0 && (toks[i-1].w == "no" || toks[i-1].w == "not") {
 			continue // "no one was killed" is read as a negation
 		}
-		// Partitive: "some of the victims", "three of them": a subset of people already counted.
-		if ft.qe >= 2 && toks[ft.qe-1].w == "the" && toks[ft.qe-2].w == "of" && ft.f.Value < 12 {
+		// Partitive: "some of the victims", "three of them": a subset of the people counted before
+		// it in the sentence ("one of the drivers" alone is one person).
+		if len(figs) > 0 && ft.f.Value < 12 && partitive(toks, ft.qe) {
 			ft.f.Part = true
-		} else if ft.qe < len(toks) && toks[ft.qe].w == "of" && ft.qe+1 < len(toks) {
-			switch toks[ft.qe+1].w {
-			case "them", "whom", "those", "these", "their", "the":
-				if ft.f.Value < 12 {
-					ft.f.Part = true
-				}
-			}
 		}
 		if ft.pronoun {
 			w := toks[i].w
@@ -186,7 +180,7 @@ func Figures(text string, s segment.Sentence) []Figure {
 			ft.f.Kind, ft.kindSide = k, "noun"
 		}
 		// A head outside the lexicon after an article ("the vehicle") must meet its verb directly.
-		guess := ft.single && lex().victims[strings.ToLower(ft.f.Victim)] == ""
+		guess := ft.single && !knownVictim(ft.f.Victim)
 		if n, k := rightKind(toks, ft.ne, kl, !guess); n > 0 {
 			if ft.kindSide == "" || k == "casualties" || ft.f.Kind == "casualties" {
 				ft.f.Kind, ft.kindSide = k, "right"
@@ -199,18 +193,18 @@ func Figures(text string, s segment.Sentence) []Figure {
 				if k == "killed" && (toks[ft.qs-1].w == "lost" || toks[ft.qs-1].w == "losing") && !ft.nounFound {
 					ft.f.Kind, ft.kindSide = "", "" // "lost 5 vehicles"
 				}
-				if ft.single && strings.HasPrefix(toks[ft.qs-1].w, "neutrali") && lex().victims[strings.ToLower(ft.f.Victim)] == "" {
+				if ft.single && strings.HasPrefix(toks[ft.qs-1].w, "neutrali") && !knownVictim(ft.f.Victim) {
 					ft.f.Kind, ft.kindSide = "", "" // "neutralised an IED"
 				}
 			}
 		}
-		if ft.single && lex().victims[strings.ToLower(ft.f.Victim)] == "" && ft.f.Kind != "killed" && ft.f.Kind != "wounded" && ft.f.Kind != "abducted" {
+		if ft.single && !knownVictim(ft.f.Victim) && ft.f.Kind != "killed" && ft.f.Kind != "wounded" && ft.f.Kind != "abducted" {
 			continue // "captured the city", "burned the house": not people
 		}
 		if ft.f.VictimClass == "animal" {
 			continue // "killed three cows"
 		}
-		if ft.kindSide == "" && (!ft.nounFound || (ft.single && VictimClass(ft.f.Victim) == "unknown" && lex().victims[strings.ToLower(ft.f.Victim)] == "")) {
+		if ft.kindSide == "" && (!ft.nounFound || (ft.single && VictimClass(ft.f.Victim) == "unknown" && !knownVictim(ft.f.Victim))) {
 			continue // nothing to share a casualty word with
 		}
 		figs = append(figs, ft)
@@ -454,6 +448,39 @@ func articleAt(toks []tok, i int) (figTok, bool) {
 	return ft, true
 }
 
+// partitive reports whether the quantity ending at toks[qe] is "N of the/them/whom ...".
+func partitive(toks []tok, qe int) bool {
+	if qe >= 2 && toks[qe-1].w == "the" && toks[qe-2].w == "of" {
+		return true
+	}
+	if qe+1 < len(toks) && toks[qe].w == "of" {
+		switch toks[qe+1].w {
+		case "them", "whom", "those", "these", "their", "the":
+			return true
+		}
+	}
+	return false
+}
+
+// knownVictim reports whether a head noun is in the victim lexicon.
+func knownVictim(w string) bool {
+	_, ok := victimWord(strings.ToLower(w))
+	return ok
+}
+
+// victimWord looks a word up in the victim lexicon, trying the part after a hyphen ("ex-member").
+func victimWord(w string) (string, bool) {
+	l := lex()
+	if c, ok := l.victims[w]; ok {
+		return c, true
+	}
+	if i := strings.LastIndexByte(w, '-'); i >= 0 && i+1 < len(w) {
+		c, ok := l.victims[w[i+1:]]
+		return c, ok
+	}
+	return "", false
+}
+
 // nounPhrase reads the victim noun after the quantity: up to four modifiers, then a head noun ("84
 // Wagner fighters", "47 Malian soldiers", "three police officers", "five youths"). The head is the
 // lexicon noun when there is one, else the last word of the phrase, of class "unknown".
@@ -471,7 +498,7 @@ func nounPhrase(toks []tok, ft *figTok) {
 		if _, isKind := kl.right[t.w]; isKind && headIdx >= 0 {
 			break // "seven soldiers hostage": the casualty word after the head
 		}
-		if c, ok := l.victims[t.w]; ok && !(headIdx >= 0 && headIdx < k-1) {
+		if c, ok := victimWord(t.w); ok {
 			if mc := l.victims[strings.ToLower(head)]; head != "" && headIdx == k-1 && modClass == "" && (mc == "police" || mc == "military" || mc == "civilian" || mc == "militant") {
 				modClass = mc
 			}
@@ -499,14 +526,12 @@ func nounPhrase(toks []tok, ft *figTok) {
 		if _, ok := kl.left[t.w]; ok {
 			break // "gunmen killed", "militants abducted"
 		}
-		if headIdx >= 0 && headIdx == k-1 {
-			break // a word after the head ends the phrase
-		}
 		if _, isNum := l.numbers[t.w]; isNum {
 			break
 		}
 		r, _ := utf8.DecodeRuneInString(t.w)
-		if unicode.IsDigit(r) && !strings.Contains(t.w, "-") {
+		age := k+1 < len(toks) && strings.HasPrefix(toks[k+1].w, "year") // "a 10 year old child"
+		if unicode.IsDigit(r) && !strings.Contains(t.w, "-") && !age {
 			break // another number; "12-year-old" is a modifier
 		}
 		if len(t.w) > 4 && (strings.HasSuffix(t.w, "ed") || strings.HasSuffix(t.w, "ing")) &&
@@ -593,6 +618,8 @@ func rightKind(toks []tok, j int, kl *kindLex, allowSkip bool) (int, string) {
 			return 0, ""
 		case skipRight[w]:
 			k++
+		case strings.HasSuffix(w, "ed") && k+1 < len(toks) && toks[k+1].w == "and":
+			k += 2 // "attacked and killed", "beaten and killed"
 		case postModifier[w] && !skippedFrom:
 			// Skip "from <up to 5 words>" when a casualty word follows it.
 			skippedFrom = true

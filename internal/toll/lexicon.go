@@ -84,7 +84,7 @@ func VagueValue(phrase string) (int, bool) {
 // VictimClass returns the class of a victim noun ("soldiers" → "military"), "unknown" when the lexicon
 // does not know it.
 func VictimClass(noun string) string {
-	if c, ok := lex().victims[strings.ToLower(noun)]; ok {
+	if c, ok := victimWord(strings.ToLower(noun)); ok {
 		return c
 	}
 	return "unknown"
