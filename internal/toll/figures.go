@@ -155,7 +155,7 @@ func Figures(text string, s segment.Sentence) []Figure {
 		}
 		// Partitive: "some of the victims", "three of them": a subset of the people counted before
 		// it in the sentence ("one of the drivers" alone is one person).
-		if len(figs) > 0 && ft.f.Value < 12 && partitive(toks, ft.qe) {
+		if ft.f.Value < 12 && partitive(toks, ft.qe) && slices.ContainsFunc(figs, func(p figTok) bool { return knownVictim(p.f.Victim) || p.f.Kind != "" }) {
 			ft.f.Part = true
 		}
 		if ft.pronoun {
@@ -286,10 +286,16 @@ func quantityAt(toks []tok, i int) (figTok, bool) {
 	}
 	j += n
 	// Vague words and round numbers take "of": "dozens of civilians", "hundreds of people".
-	if j < len(toks) && toks[j].w == "of" && (vague || low >= 100) {
-		j++
-		if j < len(toks) && toks[j].w == "the" {
+	// Partitives take it too: "one of the drivers", "three of them".
+	if j+1 < len(toks) && toks[j].w == "of" {
+		switch nw := toks[j+1].w; {
+		case vague || low >= 100:
 			j++
+			if toks[j].w == "the" {
+				j++
+			}
+		case nw == "the" || nw == "them" || nw == "whom" || nw == "their" || nw == "his" || nw == "those" || nw == "these":
+			j += 2
 		}
 	}
 	if qual == "-" {
@@ -450,14 +456,12 @@ func articleAt(toks []tok, i int) (figTok, bool) {
 
 // partitive reports whether the quantity ending at toks[qe] is "N of the/them/whom ...".
 func partitive(toks []tok, qe int) bool {
-	if qe >= 2 && toks[qe-1].w == "the" && toks[qe-2].w == "of" {
-		return true
+	if qe < 2 || toks[qe-2].w != "of" {
+		return false
 	}
-	if qe+1 < len(toks) && toks[qe].w == "of" {
-		switch toks[qe+1].w {
-		case "them", "whom", "those", "these", "their", "the":
-			return true
-		}
+	switch toks[qe-1].w {
+	case "the", "them", "whom", "those", "these", "their", "his":
+		return true
 	}
 	return false
 }

@@ -84,6 +84,11 @@ func TestFigures(t *testing.T) {
 		{"Three militants were also killed.", []fig{{"killed", 3, "militant", "d"}}},
 		{"The separatists said they had lost nine men in the fighting.", []fig{{"killed", 9, "unknown", ""}}},
 		{"They took seven soldiers hostage.", []fig{{"abducted", 7, "military", ""}}},
+		{"Gunmen attacked the village, killing a mother and her child.", []fig{{"killed", 1, "civilian", ""}, {"killed", 1, "civilian", "j"}}},
+		{"Police shot and killed a 23 year-old student.", []fig{{"killed", 1, "civilian", ""}}},
+		{"A suspected thief is attacked and killed by a mob.", []fig{{"killed", 1, "unknown", ""}}},
+		{"Militants stopped three trucks and executed one of the drivers.", []fig{{"killed", 1, "civilian", ""}}},
+		{"An ex-member of the party was killed by gunmen.", []fig{{"killed", 1, "unknown", ""}}},
 		{"Two people were kidnapped and one is missing.", []fig{{"abducted", 2, "unknown", ""}, {"missing", 1, "unknown", ""}}},
 	}
 	for _, tt := range tests {
