@@ -53,6 +53,7 @@ type Dictionary struct {
 	eras        map[[2]string][]eraSpan
 	renames     map[string][]rename
 	inter       map[[2]string]int // name (era-slotted), country ("" any)
+	seen        map[[2]string]int // events a learned name was seen in, per country
 	parents     map[string]string
 	parentYears map[string][]ParentYear
 	combos      map[string]bool // learned "A and/or B" names, era-free
@@ -91,7 +92,7 @@ func New(m *Model) (*Dictionary, error) {
 	}
 	d := &Dictionary{
 		idx: newIndex(), nationality: h.nationality, links: map[[2]string][]Link{},
-		eras: map[[2]string][]eraSpan{}, renames: h.renames, inter: map[[2]string]int{},
+		eras: map[[2]string][]eraSpan{}, renames: h.renames, inter: map[[2]string]int{}, seen: map[[2]string]int{},
 		parents: map[string]string{}, parentYears: map[string][]ParentYear{}, combos: map[string]bool{}, concept: map[string]string{},
 		countries: map[string]bool{}, the: map[string]bool{}, crowds: map[string]bool{},
 	}
@@ -125,6 +126,7 @@ func New(m *Model) (*Dictionary, error) {
 	for _, a := range m.Actors {
 		plain, _, _, _ := stripEra(a.Name)
 		d.inter[[2]string{plain, a.Country}] = a.Inter
+		d.seen[[2]string{plain, a.Country}] += a.N
 		if g := global[plain]; a.N > g[1] && a.Inter != 0 {
 			global[plain] = [2]int{a.Inter, a.N}
 		}
@@ -429,10 +431,11 @@ func (d *Dictionary) pickNamed(f *form, country string, date time.Time) string {
 			return l.Name
 		}
 	}
-	// 3. The hand-written meaning anywhere, else the learned name seen most in this country.
+	// 3. The hand-written meaning anywhere (under the older name ACLED used for it here and then),
+	// else the learned name seen most in this country.
 	for _, c := range f.cands {
 		if c.hand && c.scope == "" {
-			return c.name
+			return d.olderName(c.name, country, date)
 		}
 	}
 	for _, c := range f.cands {
@@ -443,6 +446,23 @@ func (d *Dictionary) pickNamed(f *form, country string, date time.Time) string {
 	// Words learned only from other countries' records (APC is a party in Nigeria, an armoured
 	// carrier elsewhere) name nobody here.
 	return ""
+}
+
+// olderName returns the name ACLED used for a group in a country before a rename took effect
+// ("Islamist Militia (Mozambique)" for Islamic State (Mozambique) in 2020), when it used one there.
+func (d *Dictionary) olderName(name, country string, date time.Time) string {
+	if date.IsZero() || country == "" {
+		return name
+	}
+	best, bestN := name, 0
+	for old, rs := range d.renames {
+		for _, r := range rs {
+			if n := d.seen[[2]string{old, country}]; r.to == name && date.Before(r.from) && (n > bestN || n == bestN && n > 0 && old < best) {
+				best, bestN = old, n
+			}
+		}
+	}
+	return best
 }
 
 // sameKind reports whether a learned name may replace a form's own candidates: both armed non-state

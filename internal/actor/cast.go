@@ -498,7 +498,8 @@ func bareEthnic(m castMention, toks []token) bool {
 func supporters(toks []token, i, j int) bool {
 	if j < len(toks) {
 		switch toks[j].norm {
-		case "supporters", "youth", "youths", "activists", "partisans", "loyalists", "sympathizers", "sympathisers", "members", "workers", "faithful":
+		case "supporters", "youth", "youths", "activists", "partisans", "loyalists", "sympathizers", "sympathisers", "members", "workers", "faithful",
+			"party", "member", "official", "officials", "candidate", "candidates", "campaigner", "campaigners", "deputy", "delegate", "delegates", "mp", "councillor", "councilor", "agent", "agents", "women", "office", "offices", "headquarters", "secretariat", "rally", "meeting":
 			return true
 		}
 	}
@@ -562,8 +563,8 @@ func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c
 			t = "Riots"
 		}
 	}
-	if t == "" && out.Actor1.Inter == 1 && (hasCue(toks, riotStrongCues) || violentProtest(toks) ||
-		(out.Actor2.Inter == 7 && hasCue(toks, clashCues) && !hasCue(toks, harmVerbCues))) {
+	if t == "" && out.Actor1.Inter == 1 && (out.Actor2.Name == "" || out.Actor2.Inter >= 5 && out.Actor2.Inter <= 7) &&
+		(hasCue(toks, riotStrongCues) || violentProtest(toks) || (out.Actor2.Inter == 7 && hasCue(toks, clashCues) && !hasCue(toks, harmVerbCues))) {
 		// "Police clashed with rioting fans", "clashes between vendors and police": a riot with
 		// the police as the other side.
 		t = "Riots"
