@@ -226,7 +226,9 @@ func Figures(text string, s segment.Sentence) []Figure {
 		f.Text = text[f.Start:f.End]
 		f.Aggregate = isAggregate(text, s, f)
 		f.Additional = f.Additional || additionalRE.MatchString(f.Text)
-		f.Background = backgroundRE.MatchString(text[s.Start:f.Start]) && ft.kindSide == "left" && strings.HasSuffix(words(toks, max(ft.qs-2, 0), ft.qs), "of")
+		prefix := text[s.Start:f.Start]
+		f.Background = protestRE.MatchString(prefix) ||
+			backgroundRE.MatchString(prefix) && ft.kindSide == "left" && strings.HasSuffix(words(toks, max(ft.qs-2, 0), ft.qs), "of")
 		out = append(out, f)
 	}
 	out = append(out, negations(text, s, sub)...)
@@ -703,9 +705,12 @@ func coordinate(toks []tok, figs []figTok) {
 var (
 	additionalRE = regexp.MustCompile(`(?i)\b(?:others?|also|another|further|additional)\b`)
 	backgroundRE = regexp.MustCompile(`(?i)\b(?:protest\w*|demonstrat\w*|march(?:ed|ing)|riot\w*|reaction|response|denounc\w*|condemn\w*|justice|outrage\w*|anger\w*|mourn\w*|avenge\w*|retaliat\w*|revenge|following|after)\b[^.;]{0,80}$`)
-	aggregateRE  = regexp.MustCompile(`(?i)\b(?:since|so\s+far|to\s+date|over\s+the\s+(?:past|last)|in\s+(?:the\s+)?(?:past|last)\s+(?:few\s+)?(?:years|months|decades?)|this\s+year|in\s+recent\s+(?:years|months)|over\s+the\s+years|in\s+total|altogether|cumulative|overall\s+toll)\b`)
-	notAggRE     = regexp.MustCompile(`(?i)\b(?:deadliest|worst|largest|biggest|first|heaviest|bloodiest|highest|most)\b[^.;]{0,60}\bsince\b`)
-	perfectRE    = regexp.MustCompile(`(?i)^\s*(?:have|has)\s+(?:been\s+)?(?:killed|died|dead|lost)`)
+	// A killing named after a protest word is what the protest was about ("residents demonstrated
+	// after police shot a man", "demanding justice for a student killed by police").
+	protestRE   = regexp.MustCompile(`(?i)\b(?:protest(?:ed|ing|s)?|demonstrat(?:ed|ing|ions?)|riot(?:ed|ing|s)?|march(?:ed|es)?|mourn\w*|outrage\w*|denounc\w*|condemn\w*|sit-in)\b[^.;]{0,60}?\b(?:after|over|following|against|about|denouncing|to\s+denounce|in\s+(?:reaction|response)\s+to|justice\s+for)\b[^.;]{0,80}$`)
+	aggregateRE = regexp.MustCompile(`(?i)\b(?:since|so\s+far|to\s+date|over\s+the\s+(?:past|last)|in\s+(?:the\s+)?(?:past|last)\s+(?:few\s+)?(?:years|months|decades?)|this\s+year|in\s+recent\s+(?:years|months)|over\s+the\s+years|in\s+total|altogether|cumulative|overall\s+toll)\b`)
+	notAggRE    = regexp.MustCompile(`(?i)\b(?:deadliest|worst|largest|biggest|first|heaviest|bloodiest|highest|most)\b[^.;]{0,60}\bsince\b`)
+	perfectRE   = regexp.MustCompile(`(?i)^\s*(?:have|has)\s+(?:been\s+)?(?:killed|died|dead|lost)`)
 )
 
 // isAggregate: a running total, not one event's toll.

@@ -89,6 +89,8 @@ func TestFigures(t *testing.T) {
 		{"A suspected thief is attacked and killed by a mob.", []fig{{"killed", 1, "unknown", ""}}},
 		{"Militants stopped three trucks and executed one of the drivers.", []fig{{"killed", 1, "civilian", ""}}},
 		{"An ex-member of the party was killed by gunmen.", []fig{{"killed", 1, "unknown", ""}}},
+		{"Residents demonstrated after police shot dead a man at a checkpoint.", []fig{{"killed", 1, "unknown", "b"}}},
+		{"During a protest, police fired on protesters, killing two of them.", []fig{{"killed", 2, "unknown", ""}}},
 		{"Two people were kidnapped and one is missing.", []fig{{"abducted", 2, "unknown", ""}, {"missing", 1, "unknown", ""}}},
 	}
 	for _, tt := range tests {
