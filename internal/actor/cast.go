@@ -36,7 +36,7 @@ var (
 		gunfire exchanged fight fights brawl destroy destroys kills abducts kidnaps raids storms invade invades ambushes
 		loots burn burns torch torches shoot shoots execute executes behead beheads overrun overruns seize seizes rape
 		rapes stab stabs hack assaults clash shelled engage engages repel repels arrests detain detains abduct injuring
-		wounding beating raiding torching clear cleared clears`)
+		wounding beating raiding torching clear cleared clears neutralize neutralise neutralizes bomb bombs intercept`)
 	clashCues   = wordSet(`clashed clash clashes clashing fought fighting battle battled confrontation confronted exchanged skirmish skirmishes`)
 	protestCues = wordSet(`protest protested protests protesting demonstrated demonstration demonstrations demonstrating marched 
 		marches rallied rally sit picketed petition boycott boycotted manifestation manifestations manifestaram demonstrate
@@ -46,7 +46,8 @@ var (
 		smashed destroyed jeered swarmed barricaded barricading vandalising vandalizing`)
 	resistCues = wordSet(`repelled repulsed responded resisted retaliated fought clashed exchanged counterattacked intervened
 		repel repulse engaged`)
-	interventionCues = wordSet(`dispersed disperse teargas tear arrested arrest fired shot intervened blocked beat beaten repressed`)
+	interventionCues = wordSet(`dispersed disperse teargas tear arrested arrest fired shot intervened blocked beat beaten repressed
+		ended stopped prevented halted broke`)
 	passiveAux       = wordSet(`was were been being is are got`)
 	conflictCues     = wordSet(`clashes clash clashed violence fighting fights fight fought conflict conflicts confrontation confrontations battle battles hostilities skirmishes feud tensions dispute disputes war shootout gunfight`)
 	riotStrongCues   = wordSet(`riot riots rioting rioted rioters forcibly overran overpowered breach breached stones stoning`)
@@ -328,7 +329,7 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 	}
 	for n, idx := range after {
 		m := ms[idx]
-		if r.a1 >= 0 && m.actor.Name == ms[r.a1].actor.Name {
+		if r.a1 >= 0 && m.actor.Name == ms[r.a1].actor.Name || m.Generic == "government" {
 			continue
 		}
 		if byAt >= 0 && m.i >= byAt && r.a1 >= 0 {
