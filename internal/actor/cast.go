@@ -48,18 +48,18 @@ var (
 		repel repulse engaged`)
 	interventionCues = wordSet(`dispersed disperse teargas tear arrested arrest fired shot intervened blocked beat beaten repressed
 		ended stopped prevented halted broke`)
-	passiveAux       = wordSet(`was were been being is are got`)
-	conflictCues     = wordSet(`clashes clash clashed violence fighting fights fight fought conflict conflicts confrontation confrontations battle battles hostilities skirmishes feud tensions dispute disputes war shootout gunfight`)
-	riotStrongCues   = wordSet(`riot riots rioting rioted rioters forcibly overran overpowered breach breached stones stoning`)
-	harmVerbCues     = wordSet(`killed shot executed murdered tortured raped abducted injured wounded`)
-	strikeCues       = wordSet(`struck strikes hit hits triggered stepped ran detonated`)
-	explosiveCues    = wordSet(`ied ieds mine mines landmine landmines explosive explosives device bomb`)
-	mobCues          = wordSet(`lynched lynching lynch lynches mob mobs beaten stoned`)
-	harmCues         = wordSet(`lynched lynching killed beat beaten assaulted attacked stabbed injured wounded burned hacked`)
-	hedgeCues        = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}, {"from"}, {"members", "of"}, {"suspected", "to", "be"}, {"believed", "to", "be"}}
-	escortCues       = [][]string{{"escorted"}, {"guarded"}, {"protected"}, {"accompanied"}, {"manned"}}
-	assocCues        = [][]string{{"with", "the", "support", "of"}, {"supported", "by"}, {"backed", "by"}, {"alongside"}, {"with", "support", "from"}, {"assisted", "by"}, {"with", "the", "help", "of"}, {"and", "their"}, {"and", "its"}}
-	byCues           = [][]string{{"by"}, {"attributed", "to"}, {"claimed", "by"}, {"blamed", "on"}, {"linked", "to"}, {"belonging", "to"}, {"believed", "to", "be"}, {"suspected", "to", "be"}, {"presumably", "by"}, {"carried", "out", "by"}, {"at", "the", "hands", "of"}, {"believed", "to", "belong", "to"}, {"suspected", "of", "being"}, {"identified", "as"}}
+	passiveAux     = wordSet(`was were been being is are got`)
+	conflictCues   = wordSet(`clashes clash clashed violence fighting fights fight fought conflict conflicts confrontation confrontations battle battles hostilities skirmishes feud tensions dispute disputes war shootout gunfight`)
+	riotStrongCues = wordSet(`riot riots rioting rioted rioters forcibly overran overpowered breach breached stones stoning`)
+	harmVerbCues   = wordSet(`killed shot executed murdered tortured raped abducted injured wounded`)
+	strikeCues     = wordSet(`struck strikes hit hits triggered stepped ran detonated`)
+	explosiveCues  = wordSet(`ied ieds mine mines landmine landmines explosive explosives device bomb`)
+	mobCues        = wordSet(`lynched lynching lynch lynches mob mobs beaten stoned`)
+	harmCues       = wordSet(`lynched lynching killed beat beaten assaulted attacked stabbed injured wounded burned hacked`)
+	hedgeCues      = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}, {"from"}, {"members", "of"}, {"suspected", "to", "be"}, {"believed", "to", "be"}}
+	escortCues     = [][]string{{"escorted"}, {"guarded"}, {"protected"}, {"accompanied"}, {"manned"}}
+	assocCues      = [][]string{{"with", "the", "support", "of"}, {"supported", "by"}, {"backed", "by"}, {"alongside"}, {"with", "support", "from"}, {"assisted", "by"}, {"with", "the", "help", "of"}, {"and", "their"}, {"and", "its"}}
+	byCues         = [][]string{{"by"}, {"attributed", "to"}, {"claimed", "by"}, {"blamed", "on"}, {"linked", "to"}, {"belonging", "to"}, {"believed", "to", "be"}, {"suspected", "to", "be"}, {"presumably", "by"}, {"carried", "out", "by"}, {"at", "the", "hands", "of"}, {"believed", "to", "belong", "to"}, {"suspected", "of", "being"}, {"identified", "as"}}
 )
 
 func wordSet(s string) map[string]bool {
