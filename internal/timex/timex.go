@@ -160,7 +160,10 @@ type rule struct {
 const approxPrefix = `(?:(on\s+or\s+(?:around|about|before|after)|around|about|circa|approximately|by|(?:during\s+)?the\s+week\s+(?:of|beginning|starting)(?:\s+on)?|on)\s+)?`
 
 // rules are tried in order; overlapping matches keep the longest (then the earliest rule).
-var rules = needs(sync1(func() []rule {
+var rules = needs(buildRules())
+
+// buildRules compiles the patterns; they are read-only afterwards.
+func buildRules() []rule {
 	mk := func(p string, f func(c ctx, g []string) (Expr, bool)) rule {
 		return rule{re: regexp.MustCompile(`(?i)` + p), resolve: f}
 	}
@@ -347,14 +350,14 @@ var rules = needs(sync1(func() []rule {
 				if !c.ref.Known {
 					return Expr{}, false
 				}
-				return periodExpr(c, strings.ToLower(g[1]), strings.ToLower(g[2]), strings.ToLower(strings.Fields(g[3])[0]), strings.ToLower(g[4]))
+				return periodExpr(c, strings.ToLower(g[1]), strings.ToLower(strings.Fields(g[3])[0]), strings.ToLower(g[4]))
 			}),
 		mk(`\b(?:at|over|during)\s+the\s+weekend\b`,
 			func(c ctx, g []string) (Expr, bool) {
 				if !c.ref.Known {
 					return Expr{}, false
 				}
-				return periodExpr(c, "", "", "last", "weekend")
+				return periodExpr(c, "", "last", "weekend")
 			}),
 		mk(`\b(?:in\s+recent\s+days|in\s+the\s+(?:past|last)\s+(?:few|two|three|couple\s+of)\s+days|recently)\b`,
 			func(c ctx, g []string) (Expr, bool) {
@@ -375,7 +378,15 @@ var rules = needs(sync1(func() []rule {
 				return e, true
 			}),
 	}
-}))
+}
+
+// approx widens a relative day when the publication time is itself an estimate.
+func approx(c ctx, e Expr) Expr {
+	if c.ref.Approx && e.Precision < 2 {
+		e = span(e.Day.AddDate(0, 0, -3), e.Day.AddDate(0, 0, 3), 2)
+	}
+	return e
+}
 
 // needs attaches the cheap pre-tests to the rules, by the words each rule cannot match without.
 func needs(rs []rule) []rule {
@@ -425,17 +436,6 @@ func needs(rs []rule) []rule {
 
 // monthHints are the beginnings of every month name the rules know.
 var monthHints = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "set", "oct", "otober", "nov", "dec", "avr", "juil", "août", "déc", "fév", "fev"}
-
-// sync1 evaluates f once at package initialisation; the rules are read-only afterwards.
-func sync1[T any](f func() T) T { return f() }
-
-// approx widens a relative day when the publication time is itself an estimate.
-func approx(c ctx, e Expr) Expr {
-	if c.ref.Approx && e.Precision < 2 {
-		e = span(e.Day.AddDate(0, 0, -3), e.Day.AddDate(0, 0, 3), 2)
-	}
-	return e
-}
 
 // weekday resolves a weekday name: the most recent such day not after publication ("last": strictly
 // before it).
@@ -592,7 +592,7 @@ func monthExpr(c ctx, prep, part string, m time.Month, yearS string) (Expr, bool
 
 // periodExpr resolves "last week", "this week", "earlier this month", "last month", "last year",
 // "since the beginning of last month", "the past week".
-func periodExpr(c ctx, since, _, which, unit string) (Expr, bool) {
+func periodExpr(c ctx, since, which, unit string) (Expr, bool) {
 	p := c.pub
 	monday := p.AddDate(0, 0, -((int(p.Weekday()) + 6) % 7))
 	var e Expr

@@ -97,7 +97,7 @@ var stopNP = map[string]bool{
 	"who": true, "that": true, "which": true, "whom": true, "and": true, "or": true, "but": true, "while": true,
 	"when": true, "as": true, "to": true, "with": true, "for": true, "into": true, "including": true,
 	"among": true, "of": true, "the": true, "a": true, "an": true, "their": true, "his": true, "her": true,
-	"its": true, "this": true, "these": true, "those": true, "said": true, "says": true, "had been": true,
+	"its": true, "this": true, "these": true, "those": true, "said": true, "says": true,
 	"reportedly": true, "allegedly": true, "also": true, "all": true, "both": true, "will": true, "would": true,
 	"could": true, "may": true, "might": true, "be": true, "being": true, "across": true, "since": true,
 	"than": true, "before": true, "inside": true, "outside": true, "under": true, "over": true, "per": true,
@@ -110,10 +110,10 @@ var skipRight = map[string]bool{
 	"is": true, "be": true, "reportedly": true, "allegedly": true, "also": true, "all": true, "later": true,
 	"reported": true, "confirmed": true, "believed": true, "thought": true, "feared": true, "to": true,
 	"them": true, "whom": true, "who": true, "subsequently": true, "eventually": true,
-	"both": true, "each": true, "presumed": true, "presumably": true, "either": true, ",": true,
+	"both": true, "each": true, "presumed": true, "presumably": true, "either": true,
 	"initially": true, "officially": true, "now": true, "apparently": true, "likely": true, "possibly": true,
-	"probably": true, "since": false, "said": true, "says": true, "say": true, "then": true,
-	"instantly": true, "immediately": true, "in": false, "found": true, "been killed": false, "among": true, "them,": true,
+	"probably": true, "said": true, "says": true, "say": true, "then": true,
+	"instantly": true, "immediately": true, "found": true, "among": true,
 }
 
 // gapCoord joins two figures of one statement ("20 soldiers and one civilian").
@@ -279,7 +279,7 @@ func quantityAt(toks []tok, i int) (figTok, bool) {
 		m, v := matchVague(toks, j)
 		if m == 0 {
 			if qual == "" && singleDet[toks[i].w] {
-				return articleAt(toks, i)
+				return articleAt(i)
 			}
 			return ft, false
 		}
@@ -445,14 +445,11 @@ func matchVague(toks []tok, j int) (int, int) {
 // singleDet are determiners that, before a singular person noun next to a casualty word, count one.
 var singleDet = map[string]bool{"a": true, "an": true, "the": true, "his": true, "her": true, "their": true, "its": true}
 
-// articleAt reads "a soldier", "an elderly woman", "one civilian": one person.
-func articleAt(toks []tok, i int) (figTok, bool) {
+// articleAt reads "a soldier", "the village chief", "his driver": one person, once nounPhrase has
+// found a singular person noun.
+func articleAt(i int) (figTok, bool) {
 	ft := figTok{qs: i, qe: i + 1, ne: i + 1, single: true}
 	ft.f = Figure{Value: 1, Low: 1, High: 1, VictimClass: "unknown"}
-	if toks[i].w == "one" {
-		ft.single = false
-		return ft, true
-	}
 	return ft, true
 }
 
