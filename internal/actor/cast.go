@@ -43,7 +43,7 @@ var (
 		streets walkout gathered demanded demanding denounced denouncing banners`)
 	riotCues = wordSet(`riot riots rioted rioting rioters mob mobs lynched lynching vandalized vandalised looted burned burnt
 		burning torched stoned stones pelted ransacked stormed beat beaten ablaze alight clashed fought threw throwing damaged
-		smashed destroyed jeered swarmed barricaded barricading vandalising vandalizing`)
+		smashed destroyed jeered swarmed barricaded barricading vandalising vandalizing burn burns clash clashes brawl fight`)
 	resistCues = wordSet(`repelled repulsed responded resisted retaliated fought clashed exchanged counterattacked intervened
 		repel repulse engaged`)
 	interventionCues = wordSet(`dispersed disperse teargas tear arrested arrest fired shot intervened blocked beat beaten repressed
@@ -54,9 +54,10 @@ var (
 	harmVerbCues   = wordSet(`killed shot executed murdered tortured raped abducted injured wounded`)
 	strikeCues     = wordSet(`struck strikes hit hits triggered stepped ran detonated`)
 	explosiveCues  = wordSet(`ied ieds mine mines landmine landmines explosive explosives device bomb`)
+	brawlCues      = wordSet(`clash clashes clashed fight fights fought brawl brawls fracas scuffle scuffles`)
 	mobCues        = wordSet(`lynched lynching lynch lynches mob mobs beaten stoned`)
 	harmCues       = wordSet(`lynched lynching killed beat beaten assaulted attacked stabbed injured wounded burned hacked`)
-	hedgeCues      = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}, {"from"}, {"members", "of"}, {"suspected", "to", "be"}, {"believed", "to", "be"}}
+	hedgeCues      = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}, {"from"}, {"members", "of"}, {"suspected", "to", "be"}, {"believed", "to", "be"}, {"suspected", "to", "belong", "to"}, {"said", "to", "belong", "to"}}
 	escortCues     = [][]string{{"escorted"}, {"guarded"}, {"protected"}, {"accompanied"}, {"manned"}}
 	assocCues      = [][]string{{"with", "the", "support", "of"}, {"supported", "by"}, {"backed", "by"}, {"alongside"}, {"with", "support", "from"}, {"assisted", "by"}, {"with", "the", "help", "of"}, {"and", "their"}, {"and", "its"}}
 	byCues         = [][]string{{"by"}, {"attributed", "to"}, {"claimed", "by"}, {"blamed", "on"}, {"linked", "to"}, {"belonging", "to"}, {"believed", "to", "be"}, {"suspected", "to", "be"}, {"presumably", "by"}, {"carried", "out", "by"}, {"at", "the", "hands", "of"}, {"believed", "to", "belong", "to"}, {"suspected", "of", "being"}, {"identified", "as"}}
@@ -634,6 +635,10 @@ func (d *Dictionary) applyEventType(out *Cast, ms []castMention, toks []token, c
 		}
 		if out.Actor2.Inter == 6 || (out.Actor2.Inter == 5 && t == "Protests") {
 			out.Actor2, out.Actor2Span = Actor{}, [2]int{}
+		}
+		if t == "Riots" && (out.Actor2.Name == "" || out.Actor2.Inter == 7) && hasCue(toks, brawlCues) && !hasCue(toks, harmVerbCues) {
+			// Two crowds fighting each other: rioters on both sides.
+			out.Actor2, out.Actor2Span = crowd("rioters"), [2]int{}
 		}
 		if out.Actor2.Name == "" && t == "Riots" && violent {
 			// A mob's violence falls on the people it names after the verb, else on someone: a
