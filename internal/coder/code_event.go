@@ -27,7 +27,7 @@ func isEvent(g *group) bool {
 			classes[h.class] = true
 		}
 		for _, m := range s.actors {
-			if m.Generic != "civilians" {
+			if armed(m) {
 				armedActor = true
 			}
 		}
@@ -40,15 +40,34 @@ func isEvent(g *group) bool {
 	if classes["nonconflict"] && !armedActor {
 		return false
 	}
-	for _, c := range []string{"remote", "abduction", "sexual", "protest", "riot", "territory"} {
-		if classes[c] && (armedActor || toll || c == "protest" || c == "riot") {
+	for _, c := range []string{"protest", "riot"} {
+		if classes[c] {
 			return true
 		}
 	}
-	if classes["looting"] || classes["arrest"] {
-		return armedActor
+	for _, c := range []string{"remote", "abduction", "sexual", "territory"} {
+		if classes[c] && (armedActor || toll) {
+			return true
+		}
+	}
+	if classes["looting"] || classes["arrest"] || classes["strategic"] {
+		if armedActor {
+			return true
+		}
 	}
 	return classes["armed"] && (armedActor || toll)
+}
+
+// armed reports whether an actor mention is an organised armed or state actor: who makes violence an
+// event. Crowds and civilians are actors of protests and riots, or victims.
+func armed(m actor.Mention) bool {
+	switch m.Generic {
+	case "civilians", "protesters", "rioters":
+		return false
+	case "":
+		return m.Actor.Inter != 5 && m.Actor.Inter != 6 && m.Actor.Inter != 7 && m.Actor.Name != ""
+	}
+	return true
 }
 
 // codeGroup codes one event from its sentences; ok is false when the group is not an event or cannot

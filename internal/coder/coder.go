@@ -26,6 +26,10 @@ import (
 // events an article mentions are recollections, kept as background.
 const StaleAfter = 60 * 24 * time.Hour
 
+// datelineReach is how far (in bytes) a date standing in its own sentence may be from the event
+// sentence it dates.
+const datelineReach = 200
+
 // Coder codes documents. It is safe for concurrent use once built.
 type Coder struct {
 	triggers *triggerSet
@@ -105,9 +109,16 @@ func (c *Coder) Code(ctx context.Context, doc document.Document) ([]event.Event,
 	gdoc := c.geo.Parse(text, geoparse.Hints{Title: doc.Title})
 
 	var sents []*sentence
+	var datelines []timex.Expr
 	for _, seg := range segment.Sentences(text) {
 		s := &sentence{seg: seg, hits: c.triggers.find(text, seg.Start, seg.End), classes: map[string]bool{}}
 		if len(s.hits) == 0 {
+			// A date standing alone ("01 January.", a dateline) dates the report that follows it.
+			for _, t := range timex.Find(text, seg, ref) {
+				if t.Kind == timex.EventTime && !t.Since {
+					datelines = append(datelines, t)
+				}
+			}
 			continue
 		}
 		for _, h := range s.hits {
@@ -140,6 +151,20 @@ func (c *Coder) Code(ctx context.Context, doc document.Document) ([]event.Event,
 	}
 
 	groups := c.group(sents)
+	for _, g := range groups {
+		if g.date != nil || g.background || len(g.sents) == 0 {
+			continue
+		}
+		// The nearest date written just before the event's first sentence.
+		first := g.sents[0].seg.Start
+		for i := len(datelines) - 1; i >= 0; i-- {
+			d := datelines[i]
+			if d.End <= first && first-d.End <= datelineReach {
+				g.date = &datelines[i]
+				break
+			}
+		}
+	}
 	var out []event.Event
 	for _, g := range groups {
 		ev, ok := c.codeGroup(doc, ref, gdoc, g)

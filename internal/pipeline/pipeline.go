@@ -115,7 +115,7 @@ func (p *Pipeline) place(ctx context.Context, tx Tx, m Mention) (id string, isNe
 				// The coder split this document's reports on purpose (two sites, two days).
 				continue
 			}
-			if _, ok := dedup.Match(ev, c.Event); ok {
+			if matchesAny(ev, c) {
 				matched = append(matched, c)
 			}
 		}
@@ -164,6 +164,21 @@ func (p *Pipeline) derive(id string, mentions []Mention, prev event.Event) event
 	}
 	ev.Timestamp = p.now().Unix()
 	return ev
+}
+
+// matchesAny reports whether a report matches a stored event or any report it was built from: a
+// merged record's voted actors or widened dates should not hide a report that agrees with one of its
+// sources.
+func matchesAny(ev event.Event, s Stored) bool {
+	if _, ok := dedup.Match(ev, s.Event); ok {
+		return true
+	}
+	for _, m := range s.Mentions {
+		if _, ok := dedup.Match(ev, m.Event); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func hasDocument(s Stored, docID string) bool {

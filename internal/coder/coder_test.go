@@ -1,0 +1,164 @@
+package coder
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/internal/document"
+	"github.com/sitrep-dev/sitrep/internal/event"
+)
+
+var (
+	sharedOnce  sync.Once
+	sharedCoder *Coder
+	sharedErr   error
+)
+
+// testCoder loads the embedded data once for the package's tests.
+func testCoder(t testing.TB) *Coder {
+	t.Helper()
+	sharedOnce.Do(func() { sharedCoder, sharedErr = Default() })
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	return sharedCoder
+}
+
+func doc(id, published, text string) document.Document {
+	d := document.Document{ID: id, Text: text, Outlet: "Test Wire"}
+	if published != "" {
+		d.Published, _ = time.Parse(time.RFC3339, published)
+	}
+	d.Finish()
+	return d
+}
+
+func TestOutOfScopeTextGivesNoEvent(t *testing.T) {
+	c := testCoder(t)
+	tests := []struct{ name, text string }{
+		{"weather", "Heavy rains and floods killed 14 people in Niamey on Monday and destroyed more than 300 homes, the civil protection agency said. Forecasters expect more storms this week across the Sahel."},
+		{"football", "Mali beat Senegal 2-1 in Bamako on Sunday. The striker's late attack down the left flank killed off the match, and the coach said his team fought until the last minute of the tournament game."},
+		{"court case", "A court in Bamako on Tuesday sentenced a businessman to five years in prison for fraud and tax evasion. His lawyers said they would appeal the ruling."},
+		{"traffic accident", "Twelve passengers died when a bus collided with a lorry near Segou on Friday, the transport ministry said, blaming the crash on speeding."},
+		{"diplomacy", "The foreign ministers of Mali and Niger met in Niamey on Wednesday to discuss trade and a new road project, according to a joint statement."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			evs, err := c.Code(context.Background(), doc("t", "2024-07-03T12:00:00Z", tt.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range evs {
+				if !e.Background {
+					t.Errorf("coded an event from %s text: %s", tt.name, e.Notes)
+				}
+			}
+		})
+	}
+}
+
+func TestCodesOneEventWithEvidence(t *testing.T) {
+	c := testCoder(t)
+	// Synthetic report (not news): an attack on a named village on a weekday.
+	text := "Gunmen attacked the village of Boni, east of Douentza in central Mali, on Sunday, killing nine civilians, a local official said.\n\nThe area has seen repeated raids in recent months."
+	evs, err := c.Code(context.Background(), doc("boni", "2026-10-12T08:15:00Z", text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 {
+		t.Fatalf("got %d events, want 1: %+v", len(evs), evs)
+	}
+	e := evs[0]
+	checks := []struct{ field, got, want string }{
+		{"event_date", e.EventDate, "2026-10-11"},
+		{"country", e.Country, "Mali"},
+		{"admin1", e.Admin1, "Mopti"},
+		{"event_type", e.EventType, event.ViolenceCivilians},
+		{"actor2", e.Actor2, "Civilians (Mali)"},
+		{"civilian_targeting", e.CivilianTargeting, "Civilian targeting"},
+	}
+	for _, ck := range checks {
+		if ck.got != ck.want {
+			t.Errorf("%s = %q, want %q", ck.field, ck.got, ck.want)
+		}
+	}
+	if e.Fatalities != 9 || e.TimePrecision != 1 || e.Interaction != 37 {
+		t.Errorf("fatalities %d precision %d interaction %d, want 9, 1, 37", e.Fatalities, e.TimePrecision, e.Interaction)
+	}
+	fields := map[string]bool{}
+	for _, ev := range e.Evidence {
+		fields[ev.Field] = true
+		if text[ev.Start:ev.End] != ev.Text || ev.SourceID != "boni" {
+			t.Errorf("evidence %q does not point into the document", ev.Text)
+		}
+	}
+	for _, f := range []string{"event_date", "location", "actor1", "fatalities", "event_type"} {
+		if !fields[f] {
+			t.Errorf("no evidence for %s", f)
+		}
+	}
+}
+
+func TestRecollectionsAreBackground(t *testing.T) {
+	c := testCoder(t)
+	// Synthetic: a fresh event, then an old massacre and a running total recalled.
+	text := "Armed men killed four herders near Tenenkou on Tuesday, residents said.\n\n" +
+		"In June 2022, more than 100 civilians were killed in the same area by jihadists.\n\n" +
+		"Thousands of people have been killed in central Mali since 2015."
+	evs, err := c.Code(context.Background(), doc("tk", "2024-07-03T12:00:00Z", text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := 0
+	for _, e := range evs {
+		if e.Background {
+			if e.EventDate >= "2024-01-01" || e.Confidence > backgroundConfidence {
+				t.Errorf("background event dated %s with confidence %.2f", e.EventDate, e.Confidence)
+			}
+			continue
+		}
+		fresh++
+		if e.EventDate != "2024-07-02" || e.Fatalities != 4 {
+			t.Errorf("fresh event %s with %d dead, want 2024-07-02 with 4", e.EventDate, e.Fatalities)
+		}
+	}
+	if fresh != 1 {
+		t.Fatalf("%d fresh events, want 1: %+v", fresh, evs)
+	}
+}
+
+func TestNoPublicationTimeNeverGuessesADay(t *testing.T) {
+	c := testCoder(t)
+	text := "Gunmen attacked the village of Boni near Douentza on Sunday, killing nine civilians, a local official said."
+	evs, err := c.Code(context.Background(), doc("np", "", text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evs {
+		if e.TimePrecision == 1 {
+			t.Errorf("dated %s to the day without a publication time", e.EventDate)
+		}
+	}
+}
+
+func TestTwoEventsInOneArticle(t *testing.T) {
+	c := testCoder(t)
+	// Synthetic: an attack on one day and place, a second on the next day elsewhere.
+	text := "JNIM fighters attacked an army base in Boulkessi on Sunday, killing more than 30 soldiers, sources said.\n\n" +
+		"On Monday, JNIM also attacked military positions in Timbuktu, residents said."
+	evs, err := c.Code(context.Background(), doc("two", "2025-06-03T12:00:00Z", text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range evs {
+		if !e.Background {
+			got[e.EventDate] = e.Location
+		}
+	}
+	if len(got) != 2 || got["2025-06-01"] == "" || got["2025-06-02"] == "" {
+		t.Fatalf("events by date = %v, want one on 2025-06-01 and one on 2025-06-02", got)
+	}
+}
