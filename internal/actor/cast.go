@@ -51,7 +51,7 @@ var (
 	passiveAux     = wordSet(`was were been being is are got`)
 	conflictCues   = wordSet(`clashes clash clashed violence fighting fights fight fought conflict conflicts confrontation confrontations battle battles hostilities skirmishes feud tensions dispute disputes war shootout gunfight`)
 	riotStrongCues = wordSet(`riot riots rioting rioted rioters forcibly overran overpowered breach breached stones stoning`)
-	harmVerbCues   = wordSet(`killed shot executed murdered tortured raped abducted injured wounded`)
+	harmVerbCues   = wordSet(`killed shot executed murdered tortured raped abducted injured wounded beat beaten assaulted`)
 	strikeCues     = wordSet(`struck strikes hit hits triggered stepped ran detonated`)
 	explosiveCues  = wordSet(`ied ieds mine mines landmine landmines explosive explosives device bomb`)
 	brawlCues      = wordSet(`clash clashes clashed fight fights fought brawl brawls fracas scuffle scuffles`)
