@@ -52,6 +52,11 @@ func (d *Doc) bestIn(start, end int, resolvedOnly bool) int {
 		if !m.Resolved && (resolvedOnly || len(m.r.paren) == 0 && !d.hasFallback(i)) {
 			continue
 		}
+		if m.Resolved && d.focus != "" && d.p.african[d.focus] && !d.p.african[m.Place.Country] {
+			// A story about an African country whose name matched a town elsewhere ("Awara",
+			// "Toyota", "University"): that town is not where its event happened.
+			continue
+		}
 		s := d.eventScore(i) - 0.3*float64(rank)
 		rank++
 		if s > bs {
@@ -107,7 +112,7 @@ func (d *Doc) eventScore(i int) float64 {
 		s += 0.3
 	}
 	if d.focus != "" && m.Place.Country != d.focus {
-		s -= 2
+		s -= 3
 	}
 	// A name the story keeps returning to is where it happened.
 	f := gazetteer.Fold(m.Text)
@@ -204,7 +209,35 @@ func (d *Doc) locationOf(i, start, end int) (Location, bool) {
 	}
 	loc := d.fill(m.Place, prec)
 	loc.Start, loc.End = m.Start, m.End
+	d.applyQualifiers(&loc, m)
 	return loc, true
+}
+
+// applyQualifiers lets the units the text names in brackets after the place, "Oudeini (Ansongo,
+// Gao)", override the gazetteer's admin1 and admin2 where they disagree: reports follow the
+// administrative map of their day, which older or newer gazetteer codes may not.
+func (d *Doc) applyQualifiers(loc *Location, m *mention) {
+	for pi, part := range m.r.paren {
+		for _, c := range d.p.g.Lookup(part) {
+			if c.Country != m.Place.Country {
+				continue
+			}
+			switch {
+			case c.Code == "ADM1":
+				a1, _ := d.p.g.AdminNames(c)
+				if a1 != "" && a1 != loc.Admin1 {
+					loc.Admin1 = a1
+					if pi == 0 || gazetteer.Fold(loc.Admin2) != m.r.paren[0] {
+						loc.Admin2 = ""
+					}
+				}
+			case c.Code == "ADM2" && pi == 0 && len(m.r.paren) > 1:
+				if _, a2 := d.p.g.AdminNames(c); a2 != "" {
+					loc.Admin2 = a2
+				}
+			}
+		}
+	}
 }
 
 // fill builds a Location for a gazetteer place.

@@ -161,6 +161,7 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 		i++
 	}
 	p.linkParens(text, toks, out)
+	p.linkCommaQualifiers(text, toks, out)
 	linkContainers(text, toks, out)
 	for k := range out {
 		out[k].dateline = isDateline(text, toks, out[k])
@@ -417,6 +418,41 @@ func qualifiedByParen(text string, toks []token, j int) bool {
 		return false
 	}
 	return toks[j].upper && !toks[j].allUpper
+}
+
+// linkCommaQualifiers treats "Koro, Mopti protested" like "Koro (Mopti)": a name followed by a
+// comma and an admin unit's name that does not continue a list ("Gao, Kidal and Timbuktu").
+func (p *Parser) linkCommaQualifiers(text string, toks []token, rs []raw) {
+	for k := 0; k+1 < len(rs); k++ {
+		a, b := &rs[k], &rs[k+1]
+		if a.isCtry || len(a.paren) > 0 || b.inParen > 0 || b.i != a.j {
+			continue
+		}
+		if strings.TrimSpace(text[toks[a.j-1].end:toks[b.i].start]) != "," {
+			continue
+		}
+		if b.j < len(toks) {
+			next := text[toks[b.j-1].end:toks[b.j].start]
+			if strings.Contains(next, ",") || toks[b.j].fold == "and" || toks[b.j].fold == "or" || toks[b.j].upper {
+				continue
+			}
+		}
+		qualifies := b.isCtry
+		if !qualifies && b.known {
+			for _, c := range p.g.Lookup(text[toks[b.i].start:toks[b.j-1].end]) {
+				if c.Code == "ADM1" || c.Code == "ADM2" {
+					qualifies = true
+					break
+				}
+			}
+		}
+		if qualifies {
+			a.paren = append(a.paren, gazetteer.Fold(text[toks[b.i].start:toks[b.j-1].end]))
+			if !b.isCtry {
+				b.inParen = k + 1
+			}
+		}
+	}
 }
 
 // linkParens finds "Name (A, B)" qualifiers, ACLED's "in Kadji (Gao, Gao)": the folded parts are

@@ -196,7 +196,7 @@ const (
 )
 
 // wordVote is the weight of the word model's country evidence, one place name being 1.5.
-const wordVote = 2.0
+const wordVote = 3.0
 
 // addVariants gives mentions that have no candidate in the focus country the places of that
 // country whose names are spelling variants of theirs ("Boulikessi" for Boulkessi, Mali).
