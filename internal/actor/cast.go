@@ -36,11 +36,18 @@ var (
 		gunfire exchanged fight fights brawl destroy destroys kills abducts kidnaps raids storms invade invades ambushes
 		loots burn burns torch torches shoot shoots execute executes behead beheads overrun overruns seize seizes rape
 		rapes stab stabs hack assaults clash shelled engage engages repel repels arrests detain detains abduct injuring
-		wounding beating raiding torching clear cleared clears neutralize neutralise neutralizes bomb bombs intercept`)
-	clashCues   = wordSet(`clashed clash clashes clashing fought fighting battle battled confrontation confronted exchanged skirmish skirmishes`)
+		wounding beating raiding torching clear cleared clears neutralize neutralise neutralizes bomb bombs intercept
+		attaque attaquee attaquees attaques attaquent attaquant tue tues tuee tuees tuant tuent enleve enleves enlevee
+		enlevees enlevement embuscade affrontements affrontement combats incendie incendies pille pilles assassine
+		assassines bombarde bombardement frappe frappes neutralise neutralises execute executes
+		atacaram atacou ataque ataques atacado atacados atacada mataram matou mortos morto raptaram raptou emboscada
+		confrontos confronto combates incendiaram incendiou decapitaram decapitou saquearam assassinaram`)
+	clashCues = wordSet(`clashed clash clashes clashing fought fighting battle battled confrontation confronted exchanged skirmish skirmishes
+		affrontements affrontement combats confrontos confronto combates`)
 	protestCues = wordSet(`protest protested protests protesting demonstrated demonstration demonstrations demonstrating marched 
 		marches rallied rally sit picketed petition boycott boycotted manifestation manifestations manifestaram demonstrate
-		streets walkout gathered demanded demanding denounced denouncing banners`)
+		streets walkout gathered demanded demanding denounced denouncing banners manifeste manifestent marche marches
+		greve protestation protesto protestos manifestacao manifestacoes manifestaram marcha`)
 	riotCues = wordSet(`riot riots rioted rioting rioters mob mobs lynched lynching vandalized vandalised looted burned burnt
 		burning torched stoned stones pelted ransacked stormed beat beaten ablaze alight clashed fought threw throwing damaged
 		smashed destroyed jeered swarmed barricaded barricading vandalising vandalizing burn burns clash clashes brawl fight`)
@@ -48,7 +55,7 @@ var (
 		repel repulse engaged`)
 	interventionCues = wordSet(`dispersed disperse teargas tear arrested arrest fired shot intervened blocked beat beaten repressed
 		ended stopped prevented halted broke`)
-	passiveAux     = wordSet(`was were been being is are got`)
+	passiveAux     = wordSet(`was were been being is are got ete foram foi sido`)
 	conflictCues   = wordSet(`clashes clash clashed violence fighting fights fight fought conflict conflicts confrontation confrontations battle battles hostilities skirmishes feud tensions dispute disputes war shootout gunfight`)
 	riotStrongCues = wordSet(`riot riots rioting rioted rioters forcibly overran overpowered breach breached stones stoning`)
 	harmVerbCues   = wordSet(`killed shot executed murdered tortured raped abducted injured wounded beat beaten assaulted`)
@@ -57,10 +64,10 @@ var (
 	brawlCues      = wordSet(`clash clashes clashed fight fights fought brawl brawls fracas scuffle scuffles`)
 	mobCues        = wordSet(`lynched lynching lynch lynches mob mobs beaten stoned`)
 	harmCues       = wordSet(`lynched lynching killed beat beaten assaulted attacked stabbed injured wounded burned hacked`)
-	hedgeCues      = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}, {"from"}, {"members", "of"}, {"suspected", "to", "be"}, {"believed", "to", "be"}, {"suspected", "to", "belong", "to"}, {"said", "to", "belong", "to"}}
+	hedgeCues      = [][]string{{"presumably"}, {"possibly"}, {"probably"}, {"likely"}, {"allegedly"}, {"reportedly"}, {"from"}, {"members", "of"}, {"suspected", "to", "be"}, {"believed", "to", "be"}, {"suspected", "to", "belong", "to"}, {"said", "to", "belong", "to"}, {"of"}, {"of", "the"}, {"du"}, {"de"}, {"des"}, {"do"}, {"da"}, {"dos"}}
 	escortCues     = [][]string{{"escorted"}, {"guarded"}, {"protected"}, {"accompanied"}, {"manned"}}
 	assocCues      = [][]string{{"with", "the", "support", "of"}, {"supported", "by"}, {"backed", "by"}, {"alongside"}, {"with", "support", "from"}, {"assisted", "by"}, {"with", "the", "help", "of"}, {"and", "their"}, {"and", "its"}}
-	byCues         = [][]string{{"by"}, {"attributed", "to"}, {"claimed", "by"}, {"blamed", "on"}, {"linked", "to"}, {"belonging", "to"}, {"believed", "to", "be"}, {"suspected", "to", "be"}, {"presumably", "by"}, {"carried", "out", "by"}, {"at", "the", "hands", "of"}, {"believed", "to", "belong", "to"}, {"suspected", "of", "being"}, {"identified", "as"}}
+	byCues         = [][]string{{"by"}, {"attributed", "to"}, {"claimed", "by"}, {"blamed", "on"}, {"linked", "to"}, {"belonging", "to"}, {"believed", "to", "be"}, {"suspected", "to", "be"}, {"presumably", "by"}, {"carried", "out", "by"}, {"at", "the", "hands", "of"}, {"believed", "to", "belong", "to"}, {"suspected", "of", "being"}, {"identified", "as"}, {"par"}, {"por"}, {"pelos"}, {"pelas"}}
 )
 
 func wordSet(s string) map[string]bool {
