@@ -53,6 +53,10 @@ func TestResolveEras(t *testing.T) {
 		{"separatist rebels", "Mali", "2024-07-25", "CSP-DPA: Permanent Strategic Framework for Peace, Security and Development", 2},
 		{"separatist rebels", "Mali", "2019-07-25", "Unidentified Armed Group (Mali)", 3},
 		{"Al-Qaeda-linked jihadists", "Mali", "2024-07-25", "JNIM: Group for Support of Islam and Muslims", 2},
+		// Without a country the class still gives a name and an inter code.
+		{"soldiers", "", "2024-07-25", "Military Forces", 1},
+		{"villagers", "", "2024-07-25", "Civilians", 7},
+		{"gunmen", "", "2024-07-25", "Unidentified Armed Group", 3},
 	}
 	for _, c := range cases {
 		ms := d.Find(c.text, 0, len(c.text))

@@ -81,13 +81,13 @@ func dayString(t time.Time) string {
 // interOfName guesses the inter code of a name never seen as actor1/actor2 from its form.
 func interOfName(name string) int {
 	switch {
-	case strings.HasPrefix(name, "Military Forces of "), strings.HasPrefix(name, "Police Forces of "), strings.HasPrefix(name, "Government of "):
+	case strings.HasPrefix(name, "Military Forces"), strings.HasPrefix(name, "Police Forces"), strings.HasPrefix(name, "Government of "):
 		return 1
-	case strings.HasPrefix(name, "Civilians ("):
+	case strings.HasPrefix(name, "Civilians"):
 		return 7
-	case strings.HasPrefix(name, "Protesters ("):
+	case strings.HasPrefix(name, "Protesters"):
 		return 6
-	case strings.HasPrefix(name, "Rioters ("):
+	case strings.HasPrefix(name, "Rioters"):
 		return 5
 	case strings.Contains(name, "Ethnic Militia"), strings.Contains(name, "Communal Militia"), strings.Contains(name, "Clan Militia"):
 		return 4
