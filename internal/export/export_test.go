@@ -541,3 +541,23 @@ func TestCSVCoversEvent(t *testing.T) {
 		t.Errorf("%d CSV columns for %d event fields", len(cols), typ.NumField())
 	}
 }
+
+func BenchmarkWriters(b *testing.B) {
+	e := events()[0]
+	for _, f := range Formats() {
+		b.Run(string(f), func(b *testing.B) {
+			w, err := New(io.Discard, f, Options{Extensions: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if err := w.Write(e); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := w.Close(); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}

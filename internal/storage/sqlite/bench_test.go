@@ -113,3 +113,21 @@ func BenchmarkNearbyEvents(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEvents streams every event (with sources, claims and evidence), as an export does.
+func BenchmarkEvents(b *testing.B) {
+	const n = 10_000
+	s, _ := openTemp(b)
+	fill(b, s, n)
+	ctx := b.Context()
+	for b.Loop() {
+		count := 0
+		if err := s.Events(ctx, event.Filter{}, func(event.Event) error { count++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+		if count != n {
+			b.Fatalf("%d events, want %d", count, n)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/event")
+}
