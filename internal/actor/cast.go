@@ -144,6 +144,20 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 	}
 	r.resistance(toks, sents)
 	r.fallbacks(toks)
+	clashing := between || (v >= 0 && clashCues[toks[v].norm])
+	for _, k := range []int{r.a1, r.a2} {
+		if k < 0 {
+			continue
+		}
+		g := ms[k].Generic
+		if g == "militia" || (g == "civilians" && clashing && !hasCue(toks, protestCues)) {
+			if place := placeOf(text, toks, sents, ms[k].i, ms[k].j); place != "" && !d.knownWord(place) {
+				// "a youth militia from Karaga": ACLED names communal militias by their place.
+				ms[k].actor = Actor{Name: place + " Communal Militia (" + c.Country + ")", Inter: 4, Country: c.Country}
+				ms[k].Generic = "militia"
+			}
+		}
+	}
 	r.a1 = r.attributed(toks, r.a1)
 	r.a2 = r.attributed(toks, r.a2)
 	if r.a2 >= 0 && (ms[r.a2].Generic == "unidentified" || ms[r.a2].Generic == "jihadists") {
@@ -373,6 +387,58 @@ func insideMention(ms []castMention, k int) bool {
 		}
 	}
 	return false
+}
+
+// placeOf reads the place a group is from: "militias from Doba", "youths of Koumbara", "the Karaga
+// community", "Isu community". It returns "" when no capitalised place name is there.
+func placeOf(text string, toks []token, sents [][2]int, i, j int) string {
+	sentStart := func(k int) bool {
+		for _, s := range sents {
+			if s[0] == k {
+				return true
+			}
+		}
+		return k == 0
+	}
+	name := func(from, to int) string {
+		var parts []string
+		for k := from; k < to && k < len(toks) && k < from+3; k++ {
+			if !toks[k].title || toks[k].upper && len(toks[k].norm) <= 2 {
+				break
+			}
+			parts = append(parts, text[toks[k].start:toks[k].end])
+		}
+		return strings.Join(parts, " ")
+	}
+	if j < len(toks) && (toks[j].norm == "from" || toks[j].norm == "of") {
+		k := j + 1
+		if k < len(toks) && (toks[k].norm == "the" || toks[k].norm == "village" || toks[k].norm == "town") {
+			k++
+		}
+		if k < len(toks) && (toks[k].norm == "village" || toks[k].norm == "town" || toks[k].norm == "of") {
+			k++
+		}
+		if p := name(k, len(toks)); p != "" {
+			return p
+		}
+	}
+	if i > 0 && toks[i-1].title && !sentStart(i-1) && j-i == 1 {
+		switch toks[i].norm {
+		case "community", "communities", "youths", "youth", "villagers", "militia", "militias", "militiamen", "residents", "natives", "indigenes":
+			return text[toks[i-1].start:toks[i-1].end]
+		}
+	}
+	return ""
+}
+
+// knownWord reports a word that names a country, a nationality or an actor: not a place of origin.
+func (d *Dictionary) knownWord(s string) bool {
+	k := normKey(s)
+	if _, ok := d.nationality[k]; ok || d.countries[s] {
+		return true
+	}
+	_, ok := d.idx.forms[k]
+	return ok
 }
 
 // between reads "clashes between X and Y", "violence between the Dadjo and Mouro communities": the
