@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/document"
 	"github.com/sitrep-dev/sitrep/internal/event"
@@ -15,11 +16,17 @@ import (
 // one read snapshot. Background events are left out unless f.IncludeBackground. An error from fn stops
 // the walk and is returned as is.
 func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event) error) error {
+	// Dates compare as text, so a malformed one would silently select the wrong events.
+	for _, d := range []string{f.Since, f.Until} {
+		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
+			return fmt.Errorf("sqlite: events: date %q is not YYYY-MM-DD", d)
+		}
+	}
 	var where []string
 	var args []any
-	if f.Country != "" {
+	if c := strings.TrimSpace(f.Country); c != "" {
 		where = append(where, "e.country_key = ?")
-		args = append(args, strings.ToLower(f.Country))
+		args = append(args, strings.ToLower(c))
 	}
 	if f.Since != "" {
 		where = append(where, "e.event_date >= ?")

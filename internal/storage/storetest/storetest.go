@@ -732,6 +732,7 @@ func testEventsFilter(t *testing.T, s Store) {
 		{event.Filter{Since: "2025-03-02", Until: "2025-03-02"}, []string{"MLI2", "MLI3"}},
 		{event.Filter{Country: "Mali", Until: "2025-03-01", IncludeBackground: true}, []string{"MLI4"}},
 		{event.Filter{Country: "Niger"}, nil},
+		{event.Filter{Country: " Mali "}, []string{"MLI2", "MLI3", "MLI1"}},
 	}
 	for _, tc := range tests {
 		var got []string
@@ -744,6 +745,11 @@ func testEventsFilter(t *testing.T, s Store) {
 		}
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("Events(%+v) = %v, want %v", tc.f, got, tc.want)
+		}
+	}
+	for _, bad := range []event.Filter{{Since: "2025-3-1"}, {Until: "March 2025"}, {Since: "2025-02-30"}} {
+		if err := s.Events(ctx, bad, func(event.Event) error { return nil }); err == nil {
+			t.Errorf("Events(%+v) accepted a malformed date", bad)
 		}
 	}
 }
