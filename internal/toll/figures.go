@@ -153,16 +153,32 @@ func Figures(text string, s segment.Sentence) []Figure {
 		if i > 0 && (toks[i-1].w == "no" || toks[i-1].w == "not") {
 			continue // "no one was killed" is read as a negation
 		}
-		// Partitive: "some of the victims", "three of them": a subset of the people counted before
-		// it in the sentence ("one of the drivers" alone is one person).
-		if ft.f.Value < 12 && partitive(toks, ft.qe) && slices.ContainsFunc(figs, func(p figTok) bool { return knownVictim(p.f.Victim) || p.f.Kind != "" }) {
-			ft.f.Part = true
-		}
 		if ft.pronoun {
 			w := toks[i].w
-			if w == "he" || w == "she" {
-				if n, k := rightKind(toks, ft.ne, kl, false); n > 0 {
-					ft.f.Kind, ft.kindSide, ft.ne = k, "right", ft.ne+n
+			plural := w == "them" || w == "they" || w == "those"
+			if plural {
+				// "abducted six men and executed them": the people of the last figure before it.
+				var prev *figTok
+				for p := len(figs) - 1; p >= 0; p-- {
+					if figs[p].nounFound && figs[p].f.Value > 0 && figs[p].f.Kind != "killed" {
+						prev = &figs[p]
+						break
+					}
+				}
+				if prev == nil {
+					continue
+				}
+				ft.f.Value, ft.f.Low, ft.f.High = prev.f.Value, prev.f.Low, prev.f.High
+				ft.f.Victim, ft.f.VictimClass, ft.f.Vague = prev.f.Victim, prev.f.VictimClass, prev.f.Vague
+			}
+			if w == "he" || w == "she" || w == "they" || w == "those" {
+				// "those arrested were found dead": skip the participle after "those".
+				start := ft.ne
+				if w == "those" && start < len(toks) && strings.HasSuffix(toks[start].w, "ed") {
+					start++
+				}
+				if n, k := rightKind(toks, start, kl, false); n > 0 {
+					ft.f.Kind, ft.kindSide, ft.ne = k, "right", start+n
 					figs = append(figs, ft)
 				}
 			} else if n, k := matchEnding(toks, i, kl.left, kl.maxLen); n > 0 {
@@ -174,6 +190,13 @@ func Figures(text string, s segment.Sentence) []Figure {
 		nounPhrase(toks, &ft)
 		if ft.ne < 0 {
 			continue // an article with no person noun after it
+		}
+		// Partitive: "some of the victims", "three of them": a subset of the people counted before
+		// it in the sentence ("one of the drivers" alone is one person).
+		if ft.f.Value < 12 && partitive(toks, ft.qe) && slices.ContainsFunc(figs, func(p figTok) bool {
+			return (knownVictim(p.f.Victim) || p.f.Kind != "") && (genericVictim[strings.ToLower(ft.f.Victim)] || strings.EqualFold(p.f.Victim, ft.f.Victim))
+		}) {
+			ft.f.Part = true
 		}
 		// Kind: a casualty noun, else the words after the noun, else the words before the figure.
 		if k, ok := kl.noun[strings.ToLower(ft.f.Victim)]; ok {
@@ -243,6 +266,12 @@ func quantityAt(toks []tok, i int) (figTok, bool) {
 	j := i
 	qual := ""
 	additional := false
+	// "the two occupants", "its four occupants", "his two sons": the determiner starts the figure.
+	if singleDet[toks[i].w] && i+1 < len(toks) {
+		if _, _, n := numberAt(toks, i+1); n > 0 && toks[i+1].w != "a" && toks[i+1].w != "an" {
+			j = i + 1
+		}
+	}
 	if n, q := matchAt(toks, j, qualifiers, maxQualifierLen); n > 0 {
 		qual = q
 		if qual == "" {
@@ -256,7 +285,7 @@ func quantityAt(toks []tok, i int) (figTok, bool) {
 	}
 	// Pronouns: "killed him", "he died".
 	switch toks[i].w {
-	case "him", "her", "he", "she":
+	case "him", "her", "he", "she", "them", "they", "those":
 		if toks[i].w == "her" && i+1 < len(toks) && !toks[i+1].punct && !stopNP[toks[i+1].w] {
 			break // "her child": a determiner
 		}
@@ -452,6 +481,10 @@ func articleAt(i int) (figTok, bool) {
 	ft.f = Figure{Value: 1, Low: 1, High: 1, VictimClass: "unknown"}
 	return ft, true
 }
+
+// genericVictim nouns after a partitive refer back to people already counted ("some of the victims").
+var genericVictim = map[string]bool{"": true, "victims": true, "dead": true, "people": true, "bodies": true, "casualties": true,
+	"deaths": true, "persons": true, "wounded": true, "injured": true}
 
 // partitive reports whether the quantity ending at toks[qe] is "N of the/them/whom ...".
 func partitive(toks []tok, qe int) bool {

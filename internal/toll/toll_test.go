@@ -91,6 +91,10 @@ func TestFigures(t *testing.T) {
 		{"An ex-member of the party was killed by gunmen.", []fig{{"killed", 1, "unknown", ""}}},
 		{"Residents demonstrated after police shot dead a man at a checkpoint.", []fig{{"killed", 1, "unknown", "b"}}},
 		{"During a protest, police fired on protesters, killing two of them.", []fig{{"killed", 2, "unknown", ""}}},
+		{"Militiamen abducted six men and executed them.", []fig{{"abducted", 6, "unknown", ""}, {"killed", 6, "unknown", ""}}},
+		{"Soldiers arrested 15 villagers; those arrested were later found dead.", []fig{{"killed", 15, "civilian", ""}}},
+		{"Gunmen killed the two occupants of the car.", []fig{{"killed", 2, "unknown", ""}}},
+		{"The driver, his assistant and one of the passengers were killed.", []fig{{"killed", 1, "civilian", ""}, {"killed", 1, "civilian", "j"}, {"killed", 1, "civilian", "j"}}},
 		{"Two people were kidnapped and one is missing.", []fig{{"abducted", 2, "unknown", ""}, {"missing", 1, "unknown", ""}}},
 	}
 	for _, tt := range tests {
