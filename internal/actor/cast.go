@@ -179,7 +179,12 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 		// An armed group's victims named by their party or trade (an APC chieftain, teachers) are
 		// civilians, the group their associate.
 		victim := ms[r.a2]
-		victim.assoc = append(victim.assoc, victim.actor)
+		group := victim.actor
+		if strings.Contains(group.Name, " Ethnic Militia") {
+			// The people, not their militia: ACLED lists them as an ethnic group.
+			group.Name, group.Inter = strings.Replace(group.Name, " Ethnic Militia", " Ethnic Group", 1), 7
+		}
+		victim.assoc = append(victim.assoc, group)
 		victim.actor = d.resolveGeneric("civilians", "", "", c.Country, c.Date)
 		ms[r.a2] = victim
 	}
