@@ -87,7 +87,7 @@ type acledRow struct {
 	inter              [2]int
 }
 
-// ReadACLED reads ACLED records (CSV with ACLED's header), keeping those keep accepts (nil keeps all).
+// readACLED reads ACLED records (CSV with ACLED's header), keeping those keep accepts (nil keeps all).
 func readACLED(r io.Reader, keep func(id string) bool) ([]acledRow, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
