@@ -349,3 +349,69 @@ func valid(s string) string {
 	_ = json.Unmarshal(b, &out)
 	return out
 }
+
+// TestEventsSnapshot writes while an export streams: the stream must show one consistent snapshot,
+// each event with its own child rows, whatever the writer changes meanwhile.
+func TestEventsSnapshot(t *testing.T) {
+	ctx := t.Context()
+	s, _ := openTemp(t)
+	mk := func(i, claims int) event.Event {
+		e := event.Event{EventIDCnty: fmt.Sprintf("MLI%d", i), EventDate: fmt.Sprintf("2025-01-%02d", 1+i%28), Country: "Mali"}
+		for c := range claims {
+			e.Claims = append(e.Claims, event.Claim{By: e.EventIDCnty, Figure: c, Kind: "killed"})
+			e.Evidence = append(e.Evidence, event.Evidence{Field: "notes", SourceID: e.EventIDCnty, Text: fmt.Sprint(c)})
+		}
+		return e
+	}
+	err := s.Update(ctx, func(tx pipeline.Tx) error {
+		for i := range 60 {
+			if err := tx.SaveEvent(ctx, pipeline.Stored{Event: mk(i, 1+i%3)}, 1); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err = s.Events(ctx, event.Filter{}, func(e event.Event) error {
+		if n == 0 {
+			// Rewrite every other event with more claims, and merge some away.
+			err := s.Update(ctx, func(tx pipeline.Tx) error {
+				for i := range 60 {
+					if i%2 == 0 {
+						if err := tx.SaveEvent(ctx, pipeline.Stored{Event: mk(i, 5)}, 1); err != nil {
+							return err
+						}
+					}
+				}
+				return tx.MergeAway(ctx, "MLI59", "MLI1")
+			})
+			if err != nil {
+				return err
+			}
+		}
+		n++
+		var i int
+		fmt.Sscanf(e.EventIDCnty, "MLI%d", &i)
+		if len(e.Claims) != 1+i%3 || len(e.Evidence) != 1+i%3 {
+			t.Errorf("%s streamed with %d claims, %d evidence; want the snapshot's %d", e.EventIDCnty, len(e.Claims), len(e.Evidence), 1+i%3)
+		}
+		for _, c := range e.Claims {
+			if c.By != e.EventIDCnty {
+				t.Errorf("%s carries a claim of %s", e.EventIDCnty, c.By)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 60 {
+		t.Errorf("streamed %d events, want the snapshot's 60", n)
+	}
+	if _, count, _ := s.Counts(ctx); count != 59 {
+		t.Errorf("after the writes %d events, want 59", count)
+	}
+}
