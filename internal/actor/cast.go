@@ -151,7 +151,7 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 		}
 		g := ms[k].Generic
 		if g == "militia" || (g == "civilians" && clashing && !hasCue(toks, protestCues)) {
-			if place := placeOf(text, toks, sents, ms[k].i, ms[k].j); place != "" && !d.knownWord(place) {
+			if place := placeOf(text, toks, sents, ms[k].i, ms[k].j, g == "militia"); place != "" && !d.knownWord(place) {
 				// "a youth militia from Karaga": ACLED names communal militias by their place.
 				ms[k].actor = Actor{Name: place + " Communal Militia (" + c.Country + ")", Inter: 4, Country: c.Country}
 				ms[k].Generic = "militia"
@@ -396,7 +396,7 @@ func insideMention(ms []castMention, k int) bool {
 
 // placeOf reads the place a group is from: "militias from Doba", "youths of Koumbara", "the Karaga
 // community", "Isu community". It returns "" when no capitalised place name is there.
-func placeOf(text string, toks []token, sents [][2]int, i, j int) string {
+func placeOf(text string, toks []token, sents [][2]int, i, j int, militia bool) string {
 	sentStart := func(k int) bool {
 		for _, s := range sents {
 			if s[0] == k {
@@ -408,14 +408,20 @@ func placeOf(text string, toks []token, sents [][2]int, i, j int) string {
 	name := func(from, to int) string {
 		var parts []string
 		for k := from; k < to && k < len(toks) && k < from+3; k++ {
+			if notPlace[toks[k].norm] {
+				return ""
+			}
 			if !toks[k].title || toks[k].upper && len(toks[k].norm) <= 2 {
 				break
 			}
 			parts = append(parts, text[toks[k].start:toks[k].end])
+			if k+1 < len(toks) && strings.ContainsAny(text[toks[k].end:toks[k+1].start], ",.;:()") {
+				break
+			}
 		}
 		return strings.Join(parts, " ")
 	}
-	if j < len(toks) && (toks[j].norm == "from" || toks[j].norm == "of") {
+	if j < len(toks) && (toks[j].norm == "from" || toks[j].norm == "of" && militia) {
 		k := j + 1
 		if k < len(toks) && (toks[k].norm == "the" || toks[k].norm == "village" || toks[k].norm == "town") {
 			k++
@@ -427,7 +433,7 @@ func placeOf(text string, toks []token, sents [][2]int, i, j int) string {
 			return p
 		}
 	}
-	if i > 0 && toks[i-1].title && !sentStart(i-1) && j-i == 1 {
+	if i > 0 && toks[i-1].title && !sentStart(i-1) && !sentStart(i) && j-i == 1 && !notPlace[toks[i-1].norm] {
 		switch toks[i].norm {
 		case "community", "communities", "youths", "youth", "villagers", "militia", "militias", "militiamen", "residents", "natives", "indigenes":
 			return text[toks[i-1].start:toks[i-1].end]
@@ -435,6 +441,12 @@ func placeOf(text string, toks []token, sents [][2]int, i, j int) string {
 	}
 	return ""
 }
+
+// notPlace lists capitalised words that do not name a place of origin (months, days, institutions).
+var notPlace = wordSet(`january february march april may june july august september october november december jan feb mar
+	apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday university college
+	school polytechnic state party congress association union movement church mosque market ministry police army
+	government local two three several some the a an`)
 
 // knownWord reports a word that names a country, a nationality or an actor: not a place of origin.
 func (d *Dictionary) knownWord(s string) bool {
