@@ -131,7 +131,7 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 	ms = d.bracketParents(text, ms, c.Date)
 
 	r := roles{ms: ms, a1: -1, a2: -1}
-	v, s1 := r.mainClause(toks, sents)
+	v := r.mainClause(toks, sents)
 	between := r.between(toks)
 	if between {
 		// Two peoples or camps fighting each other are their militias, not civilians.
@@ -212,7 +212,6 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 		}
 	}
 	crowd := r.a1 >= 0 && !ms[r.a1].armed()
-	_ = s1
 	verbAt := -1
 	verb := ""
 	if v >= 0 {
@@ -248,8 +247,8 @@ type roles struct {
 
 // mainClause reads the first sentence with an event verb: the subject before the verb is actor1, the
 // object after it actor2; a passive verb ("were attacked by X") turns them round; "X and Y clashed"
-// gives both sides. It returns the verb's token index (-1 if none) and the sentence end.
-func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
+// gives both sides. It returns the verb's token index (-1 if none).
+func (r *roles) mainClause(toks []token, sents [][2]int) int {
 	ms := r.ms
 	s0, s1, v := 0, len(toks), -1
 	for _, s := range sents {
@@ -259,7 +258,7 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 		}
 	}
 	if v < 0 {
-		return -1, s1
+		return -1
 	}
 	// The verb is the first cue after the sentence's first mention when there is one before it
 	// ("JNIM militants attacked"); a cue inside a mention ("attackers") is not a verb.
@@ -268,7 +267,7 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 		if k := firstCue(toks, v, s1, violenceCues, protestCues, riotCues); k >= 0 {
 			v = k
 		} else {
-			return -1, s1
+			return -1
 		}
 	}
 	passive := false
@@ -302,7 +301,7 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 				r.a2 = idx
 			}
 		}
-		return v, s1
+		return v
 	}
 	if passive || (byAt >= 0 && !anyArmed(ms, before)) {
 		// "Y were attacked by X": the agent follows "by" (a crowd when no armed party does: "attacked
@@ -326,7 +325,7 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 				r.a2 = idx
 			}
 		}
-		return v, s1
+		return v
 	}
 	for n, idx := range before {
 		m := ms[idx]
@@ -380,7 +379,7 @@ func (r *roles) mainClause(toks []token, sents [][2]int) (int, int) {
 			}
 		}
 	}
-	return v, s1
+	return v
 }
 
 // objectOfVerb reports a mention close after the verb (within a few words), part of its object.
