@@ -565,6 +565,7 @@ func (d *Dictionary) resolveGeneric(class, key, nat, country string, date time.T
 // finish turns an internal name into the Actor for an event: later renames, the era of state forces,
 // the inter code (state forces abroad are external forces, 8).
 func (d *Dictionary) finish(name, country string, date time.Time) Actor {
+	orig := name
 	if !date.IsZero() {
 		for _, r := range d.renames[name] {
 			if !date.Before(r.from) {
@@ -581,6 +582,10 @@ func (d *Dictionary) finish(name, country string, date time.Time) Actor {
 	inter := d.interOf(name, country)
 	if inter == 0 {
 		inter = d.interOf(strings.Replace(name, "("+country+")", "({country})", 1), "")
+	}
+	if inter == 0 && orig != name {
+		// A renamed group keeps the category of the name it was known by.
+		inter = d.interOf(orig, country)
 	}
 	a := Actor{Name: name}
 	if kind, home := stateOf(name); kind != "" {

@@ -41,7 +41,7 @@ func TestResolveEras(t *testing.T) {
 		{"ISGS", "Niger", "2023-05-01", "Islamic State (Sahel)", 2},
 		{"Etat islamique au Sahel", "Niger", "2024-05-01", "Islamic State (Sahel)", 2},
 		{"Al-Shabaab", "Somalia", "2020-05-01", "Al Shabaab", 2},
-		{"Al-Shabaab", "Mozambique", "2022-05-01", "Islamic State (Mozambique)", 2},
+		{"Al-Shabaab", "Mozambique", "2022-06-01", "Islamic State (Mozambique)", 2},
 		{"ISWAP", "Nigeria", "2023-05-01", "Islamic State West Africa Province (ISWAP)", 2},
 		{"Jama'a Nusrat ul-Islam wa al-Muslimin", "Burkina Faso", "2023-05-01", "JNIM: Group for Support of Islam and Muslims", 2},
 		{"Group for the Support of Islam and Muslims", "Mali", "2023-05-01", "JNIM: Group for Support of Islam and Muslims", 2},
