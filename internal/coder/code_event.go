@@ -45,6 +45,15 @@ func isEvent(g *group) bool {
 			return true
 		}
 	}
+	if classes["protestcue"] {
+		for _, s := range g.sents {
+			for _, m := range s.actors {
+				if !armed(m) {
+					return true
+				}
+			}
+		}
+	}
 	for _, c := range []string{"remote", "abduction", "sexual", "territory"} {
 		if classes[c] && (armedActor || toll) {
 			return true
@@ -189,6 +198,17 @@ func (c *Coder) codeGroup(doc document.Document, ref timex.Ref, gdoc *geoparse.D
 	cues.Protest = cast.Actor1.Inter == 6
 	cues.Riot = cast.Actor1.Inter == 5
 	pred := c.model.Decide(text.String(), cues)
+	pred = c.coherentType(text.String(), pred, cast)
+	// Roles read better knowing the type (rioters or protesters, who attacked whom): cast again.
+	actx.EventType = pred.EventType
+	if again := c.actors.Cast(doc.Text, anchor.seg.Start, anchor.seg.End, actx); again.Actor1.Name != "" {
+		c.nameUnidentified(g, &again, loc.Country, when.Day)
+		cast = again
+		ev.Actor1, ev.Inter1 = cast.Actor1.Name, cast.Actor1.Inter
+		ev.Actor2, ev.Inter2 = cast.Actor2.Name, cast.Actor2.Inter
+		ev.AssocActor1, ev.AssocActor2 = actorList(cast.Assoc1), actorList(cast.Assoc2)
+		ev.Interaction = event.Interaction(ev.Inter1, ev.Inter2)
+	}
 	ev.EventType, ev.SubEventType = pred.EventType, pred.SubEventType
 	ev.DisorderType = event.DisorderType(ev.EventType)
 	if strings.HasPrefix(ev.Actor2, "Civilians") && ev.EventType != event.Battles {
@@ -400,4 +420,38 @@ func (c *Coder) nameUnidentified(g *group, cast *actor.Cast, country string, day
 	case strings.HasPrefix(cast.Actor2.Name, "Unidentified Armed Group") && other(cast.Actor1):
 		cast.Actor2 = byName[best]
 	}
+}
+
+// coherentType keeps the type consistent with who acted: an armed group or state forces initiating
+// make political violence, not a riot or a protest (those are crowds' events).
+func (c *Coder) coherentType(text string, pred classify.Prediction, cast actor.Cast) classify.Prediction {
+	if pred.EventType != event.Riots && pred.EventType != event.Protests {
+		return pred
+	}
+	switch cast.Actor1.Inter {
+	case 1, 2, 3, 4, 8:
+	default:
+		return pred
+	}
+	alt := ""
+	for _, t := range []string{event.Battles, event.ExplosionsRemote, event.ViolenceCivilians} {
+		if alt == "" || pred.TypeScores[t] > pred.TypeScores[alt] {
+			alt = t
+		}
+	}
+	var p classify.Prediction
+	switch alt {
+	case event.Battles:
+		p = c.model.Decide(text, classify.Cues{ArmedTarget: true})
+	case event.ViolenceCivilians:
+		p = c.model.Decide(text, classify.Cues{CivilianTarget: true})
+	default:
+		p = c.model.Predict(text)
+	}
+	if p.EventType != alt {
+		p.EventType, p.SubEventType = alt, event.SubEventTypes[alt][map[string]int{event.Battles: 0, event.ViolenceCivilians: 1, event.ExplosionsRemote: 3}[alt]]
+	}
+	p.Confidence = pred.TypeScores[alt]
+	p.TypeScores = pred.TypeScores
+	return p
 }
