@@ -70,7 +70,8 @@ func ReadDev(rows io.Reader, docs io.Reader) ([]Example, error) {
 			return nil, fmt.Errorf("ACLED documents line %d: %w", n, err)
 		}
 		ex, ok := labels[d.ID]
-		if !ok || event.TypeOf(ex.SubEventType) != ex.EventType {
+		// Records whose notes were nothing but coder remarks have no text left to classify.
+		if !ok || event.TypeOf(ex.SubEventType) != ex.EventType || strings.TrimSpace(d.Text) == "" {
 			continue
 		}
 		ex.Text = d.Text

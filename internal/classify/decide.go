@@ -33,13 +33,26 @@ var categorySub = map[string]string{
 // or on an armed group stays Explosions/Remote violence.
 var remoteCategories = []string{"air", "ied", "suicide", "shelling", "grenade", "chemical"}
 
-// Weights of the decision rules, chosen by cross-validation on the ACLED development records.
-const (
-	// excluded is the factor on a type the cues rule out (not zero: the cues may be wrong).
-	excluded = 0.02
-	// subBoost multiplies the probability of a sub-type whose lexicon category is in the text.
-	subBoost = 4.0
-)
+// decideParams are the weights of the decision rules, chosen by cross-validation on the ACLED
+// development records.
+type decideParams struct {
+	excluded    float64 // factor on a type the cues rule out (not zero: the cues may be wrong)
+	remoteBoost float64 // factor on Explosions/Remote violence when the text names remote means
+	subBoost    float64 // factor on a sub-type whose lexicon category is in the text
+	// decisive lists the categories that settle the sub-type on their own when they are the only
+	// category in the text naming a sub-type of the chosen type.
+	decisive map[string]bool
+}
+
+// defaultDecide returns the weights in use. Measured (5-fold, ACLED development records): making
+// "seize" decisive too costs 0.06 points of sub-type accuracy, "abduction" 2 points (ACLED codes a
+// raid that kills and abducts as an Attack), so they only raise their sub-type.
+func defaultDecide() decideParams {
+	return decideParams{excluded: 0.001, remoteBoost: 2, subBoost: 2, decisive: map[string]bool{
+		"sexual": true, "arrest": true, "intervention": true, "excessive": true, "retake": true,
+		"air": true, "ied": true, "suicide": true, "shelling": true, "grenade": true,
+	}}
+}
 
 // Decide classifies a text from its words and the cues the coder knows from actor resolution:
 // rioters → Riots; protesters → Protests; civilians as the only target rule out Battles and Protests
@@ -48,21 +61,75 @@ const (
 // type, a sub-event type named by the cue lexicon ("drone" → Air/drone strike, "kidnapped" →
 // Abduction/forced disappearance, "retook" → Government regains territory...) is favoured.
 func (m *Model) Decide(text string, c Cues) Prediction {
+	return m.decide(text, c, defaultDecide())
+}
+
+func (m *Model) decide(text string, c Cues, dp decideParams) Prediction {
 	pt, ps := m.scores(text)
 	cats := m.lex.match(tokenize(StripRemarks(text)))
-	m.applyCues(pt, cats, c)
+	m.applyCues(pt, cats, c, dp)
 	for _, cat := range cats {
 		if sub, ok := categorySub[cat]; ok {
 			if i := slices.Index(m.subs, sub); i >= 0 {
-				ps[i] *= subBoost
+				ps[i] *= dp.subBoost
 			}
 		}
 	}
-	return m.choose(pt, ps)
+	p := m.choose(pt, ps)
+	if sub := dp.decisiveSub(cats, p.EventType); sub != "" && sub != p.SubEventType {
+		p.SubEventType = sub
+		p.SubConfidence = 0
+		i, sum := slices.Index(m.subs, sub), 0.0
+		for s := range m.subs {
+			if m.types[m.subOf[s]] == p.EventType {
+				sum += ps[s]
+			}
+		}
+		if sum > 0 {
+			p.SubConfidence = ps[i] / sum
+		}
+	}
+	return p
 }
 
-func (m *Model) applyCues(pt []float64, cats []string, c Cues) {
+// decisiveSub returns the sub-type of type t that the lexicon settles: the one sub-type of t named by
+// the categories found, if its category is decisive. "Retook" settles Government regains territory
+// even beside take-over words, since a retaking implies an earlier take-over.
+func (dp decideParams) decisiveSub(cats []string, t string) string {
+	var named []string
+	for _, cat := range cats {
+		sub, ok := categorySub[cat]
+		if !ok || event.TypeOf(sub) != t {
+			continue
+		}
+		if cat == "retake" && dp.decisive[cat] {
+			return sub
+		}
+		if !slices.Contains(named, sub) {
+			named = append(named, sub)
+		}
+	}
+	if len(named) != 1 {
+		return ""
+	}
+	for cat, sub := range categorySub {
+		if sub == named[0] && dp.decisive[cat] {
+			return sub
+		}
+	}
+	return ""
+}
+
+func (m *Model) applyCues(pt []float64, cats []string, c Cues, dp decideParams) {
+	remote := slices.ContainsFunc(cats, func(cat string) bool { return slices.Contains(remoteCategories, cat) }) &&
+		!slices.Contains(cats, "defuse")
+	if remote {
+		if i := slices.Index(m.types, event.ExplosionsRemote); i >= 0 {
+			pt[i] *= dp.remoteBoost
+		}
+	}
 	if !c.any() {
+		normalise(pt)
 		return
 	}
 	allowed := map[string]bool{}
@@ -73,10 +140,6 @@ func (m *Model) applyCues(pt []float64, cats []string, c Cues) {
 		for t := range allowed {
 			allowed[t] = slices.Contains(ts, t)
 		}
-	}
-	remote := false
-	for _, cat := range cats {
-		remote = remote || slices.Contains(remoteCategories, cat)
 	}
 	switch {
 	case c.Riot && c.Protest:
@@ -99,14 +162,23 @@ func (m *Model) applyCues(pt []float64, cats []string, c Cues) {
 			allowed[event.ExplosionsRemote] = false
 		}
 	}
-	sum := 0.0
 	for i, t := range m.types {
 		if !allowed[t] {
-			pt[i] *= excluded
+			pt[i] *= dp.excluded
 		}
-		sum += pt[i]
 	}
-	for i := range pt {
-		pt[i] /= sum
+	normalise(pt)
+}
+
+func normalise(p []float64) {
+	sum := 0.0
+	for _, v := range p {
+		sum += v
+	}
+	if sum == 0 {
+		return
+	}
+	for i := range p {
+		p[i] /= sum
 	}
 }

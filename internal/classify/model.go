@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -161,7 +162,7 @@ func argmax(v []float64) int {
 }
 
 // Serialised form: weights quantised to integers (w = q*Quantum), flat indices (bucket*k + class)
-// delta-coded, so that gzip packs them tightly.
+// delta-coded; both as base64 varint streams, which decode far faster than JSON number arrays.
 type modelFile struct {
 	Version int        `json:"version"`
 	Buckets uint32     `json:"buckets"`
@@ -173,12 +174,13 @@ type modelFile struct {
 }
 
 type sparseFile struct {
-	Delta []uint64 `json:"delta"` // gaps between successive flat indices
-	Q     []int32  `json:"q"`
+	N     int    `json:"n"`     // number of weights
+	Delta []byte `json:"delta"` // uvarint gaps between successive flat indices
+	Q     []byte `json:"q"`     // varint quantised weights
 }
 
 const (
-	fileVersion = 1
+	fileVersion = 2
 	quantum     = 1.0 / 512 // weights closer to zero than half of this are pruned
 )
 
@@ -215,8 +217,9 @@ func (t *table) file() sparseFile {
 				continue
 			}
 			idx := uint64(b)*uint64(t.k) + uint64(c)
-			f.Delta = append(f.Delta, idx-last)
-			f.Q = append(f.Q, q)
+			f.Delta = binary.AppendUvarint(f.Delta, idx-last)
+			f.Q = binary.AppendVarint(f.Q, int64(q))
+			f.N++
 			last = idx
 		}
 	}
@@ -253,13 +256,21 @@ func Load(r io.Reader) (*Model, error) {
 	return m, nil
 }
 
-func (f sparseFile) table(k int, buckets uint32, q float64) (*table, error) {
-	if len(f.Delta) != len(f.Q) {
-		return nil, errors.New("index and weight counts differ")
-	}
+func (f sparseFile) table(k int, buckets uint32, quant float64) (*table, error) {
 	t := &table{k: k, rows: map[uint32]int32{}}
 	var idx uint64
-	for i, d := range f.Delta {
+	delta, qs := f.Delta, f.Q
+	for range f.N {
+		d, n := binary.Uvarint(delta)
+		if n <= 0 {
+			return nil, errors.New("truncated index stream")
+		}
+		delta = delta[n:]
+		q, n := binary.Varint(qs)
+		if n <= 0 {
+			return nil, errors.New("truncated weight stream")
+		}
+		qs = qs[n:]
 		idx += d
 		b, c := idx/uint64(k), int(idx%uint64(k))
 		if b >= uint64(buckets) {
@@ -271,7 +282,10 @@ func (f sparseFile) table(k int, buckets uint32, q float64) (*table, error) {
 			t.rows[uint32(b)] = off
 			t.w = append(t.w, make([]float32, k)...)
 		}
-		t.w[int(off)+c] = float32(float64(f.Q[i]) * q)
+		t.w[int(off)+c] = float32(float64(q) * quant)
+	}
+	if len(delta) != 0 || len(qs) != 0 {
+		return nil, errors.New("trailing bytes after the weights")
 	}
 	return t, nil
 }

@@ -21,8 +21,10 @@ var (
 	reCodedAsForces = regexp.MustCompile(`,\s*coded as (?:the )?(?:military|police|state)(?: forces)?(?: of [A-Z][a-z]+)?,?`)
 	// ", coded to Jakiri (Jakiri, Bui, Nord-Ouest)".
 	reCodedTo = regexp.MustCompile(`,\s*coded (?:close )?to [^,.(;]*(?:\([^)]*\))?`)
+	// ", fatalities split between events" inside a sentence.
+	reSplitClause = regexp.MustCompile(`(?i),?\s*\(?fatalities (?:were )?split (?:between|over|across|among)[^,.;)]*\)?`)
 	// A sentence that is only a coder remark: "Location coded to ...", "Fatalities coded as 3.".
-	reRemarkSentence = regexp.MustCompile(`(?i)\bcoded\b|\bgeo-?precision\b|\bfatalities (?:were )?split\b`)
+	reRemarkSentence = regexp.MustCompile(`(?i)\bcoded\b|\bgeo-?precision\b`)
 )
 
 // StripRemarks removes ACLED coder remarks ("Other:", "[size=...]", "(coded as ...)", "Location coded
@@ -31,8 +33,9 @@ func StripRemarks(text string) string {
 	s := reLeadLabel.ReplaceAllString(text, "")
 	s = reBracketRemark.ReplaceAllString(s, "")
 	s = reParenRemark.ReplaceAllString(s, "")
-	s = reCodedAsForces.ReplaceAllString(s, " ")
+	s = reCodedAsForces.ReplaceAllString(s, "")
 	s = reCodedTo.ReplaceAllString(s, "")
+	s = reSplitClause.ReplaceAllString(s, "")
 	if !reRemarkSentence.MatchString(s) {
 		return strings.TrimSpace(s)
 	}

@@ -20,7 +20,7 @@ type Options struct {
 	Buckets   uint32  // hashed feature space size (default 1<<18)
 	Epochs    int     // passes over the data (default 12)
 	LearnRate float64 // initial SGD step (default 0.5)
-	L2        float64 // L2 regularisation per example (default 1e-5)
+	L2        float64 // L2 regularisation per example (default 1e-6)
 	Seed      uint64  // shuffling seed (default 1)
 }
 
@@ -35,7 +35,7 @@ func (o Options) withDefaults() Options {
 		o.LearnRate = 0.5
 	}
 	if o.L2 == 0 {
-		o.L2 = 1e-5
+		o.L2 = 1e-6
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
