@@ -61,8 +61,9 @@ type builder struct {
 	admins    map[string]Place  // "CC.a1", "CC.a1.a2"
 	// adminCode maps "CC|folded name" → admin1 code and "CC.a1|folded name" → admin2 code.
 	adminCode map[string]string
-	a1ByGeoID map[int64]string // GeoNames id of an ADM1 → "CC.a1"
-	centre    map[string]bool  // admin keys whose coordinates come from a feature, not a mean
+	adminList map[string][]adminName // "CC" → admin1 units, "CC.a1" → its admin2 units (fuzzy joins)
+	a1ByGeoID map[int64]string       // GeoNames id of an ADM1 → "CC.a1"
+	centre    map[string]bool        // admin keys whose coordinates come from a feature, not a mean
 	places    []Place
 	seen      map[int64]bool
 	report    BuildReport
@@ -70,7 +71,7 @@ type builder struct {
 
 func newBuilder(sharedDir string) *builder {
 	return &builder{shared: sharedDir, log: slog.Default(), aliases: map[string]string{},
-		admins: map[string]Place{}, adminCode: map[string]string{}, a1ByGeoID: map[int64]string{},
+		admins: map[string]Place{}, adminCode: map[string]string{}, adminList: map[string][]adminName{}, a1ByGeoID: map[int64]string{},
 		centre: map[string]bool{}, seen: map[int64]bool{},
 		report: BuildReport{BySource: map[string]int{}, Unmatched: map[string]int{}}}
 }
@@ -88,61 +89,60 @@ func Build(ctx context.Context, sharedDir string, w io.Writer) (BuildReport, err
 		return b.report, err
 	}
 	cw := &countingWriter{w: w}
-	if err := encode(cw, b.dataset()); err != nil {
+	keys, err := encodeKeys(cw, b.dataset())
+	if err != nil {
 		return b.report, err
 	}
-	b.report.OutputSize = cw.n
-	b.finishReport(b.places)
+	b.finishReport(keys, cw.n)
 	return b.report, nil
 }
 
-// BuildFiles writes both default files into dir: gazetteer.bin.gz (BuildOSM's input too) and
-// osm-places.bin.gz (ODbL).
+// BuildFiles writes both default files into dir: MainFile (as Build) and OSMFile (as BuildOSM),
+// reading the sources once.
 func BuildFiles(ctx context.Context, sharedDir, dir string) (main, osm BuildReport, err error) {
 	b := newBuilder(sharedDir)
 	if err := b.buildMain(ctx); err != nil {
 		return b.report, osm, err
 	}
-	if main, err = b.write(filepath.Join(dir, MainFile), b.dataset()); err != nil {
+	keys, size, err := writeFile(filepath.Join(dir, MainFile), b.dataset())
+	if err != nil {
+		return b.report, osm, err
+	}
+	b.finishReport(keys, size)
+	main = b.report
+	osmPlaces, osm, err := b.buildOSM(ctx)
+	if err != nil {
 		return main, osm, err
 	}
-	main.BySource, main.Unmatched = b.report.BySource, b.report.Unmatched
-	b.finishReport(b.places)
-	main = b.report
-	osmPlaces, rep, err := b.buildOSM(ctx)
-	if err != nil {
-		return main, rep, err
-	}
-	w, err := b.write(filepath.Join(dir, OSMFile), dataset{places: osmPlaces})
-	rep.OutputSize = w.OutputSize
-	rep.Places = len(osmPlaces)
-	return main, rep, err
+	osm.Keys, osm.OutputSize, err = writeFile(filepath.Join(dir, OSMFile), dataset{places: osmPlaces})
+	return main, osm, err
 }
 
-func (b *builder) write(path string, ds dataset) (BuildReport, error) {
+// writeFile encodes ds into path (through a temporary file, so a failed build leaves the old file).
+func writeFile(path string, ds dataset) (keys int, size int64, err error) {
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
-		return BuildReport{}, err
+		return 0, 0, err
 	}
 	cw := &countingWriter{w: f}
-	err = encode(cw, ds)
+	keys, err = encodeKeys(cw, ds)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return BuildReport{}, err
+		return 0, 0, err
 	}
-	b.report.OutputSize = cw.n
-	return BuildReport{OutputSize: cw.n}, os.Rename(tmp, path)
+	return keys, cw.n, os.Rename(tmp, path)
 }
 
-func (b *builder) finishReport(places []Place) {
-	b.report.Places = len(places)
+func (b *builder) finishReport(keys int, size int64) {
+	b.report.Places = len(b.places)
 	b.report.Countries = len(b.countries)
 	b.report.Admins = len(b.admins)
-	b.report.Keys = len(newLayer(places).keys)
+	b.report.Keys = keys
+	b.report.OutputSize = size
 }
 
 type countingWriter struct {
@@ -181,8 +181,73 @@ func (b *builder) buildMain(ctx context.Context) error {
 			return fmt.Errorf("gazetteer build: %s: %w", s.name, err)
 		}
 	}
+	b.fillAdmins(b.places, b.places)
 	b.adminCentres()
 	return nil
+}
+
+// knownAdmin1 reports whether a place's admin1 code names a known unit.
+func (b *builder) knownAdmin1(p *Place) bool {
+	_, ok := b.admins[adminKey(p.Country, p.Admin1)]
+	return p.Admin1 != "" && ok
+}
+
+func (b *builder) knownAdmin2(p *Place) bool {
+	_, ok := b.admins[adminKey(p.Country, p.Admin1, p.Admin2)]
+	return p.Admin2 != "" && ok
+}
+
+// fillAdmins gives places whose admin1 code is missing or unknown (GeoNames "00", BF's
+// provisional "x24" codes, sources without codes) the admin codes of the nearest place of ref with
+// a known admin1 in the same country (a vote of the five nearest within 200 km), and places without a known admin2 that of
+// the nearest ref place in the same admin1 (within 25 km). An approximation near borders, counted
+// in the report.
+func (b *builder) fillAdmins(places, ref []Place) {
+	known1 := make([]bool, len(ref))
+	known2 := make([]bool, len(ref))
+	for i := range ref {
+		known1[i] = b.knownAdmin1(&ref[i])
+		known2[i] = known1[i] && b.knownAdmin2(&ref[i])
+	}
+	l := &layer{places: ref}
+	l.buildGrid()
+	for i := range places {
+		p := &places[i]
+		if p.Class == 'A' && (p.Code == "ADM1" || p.Code == "PCLI") {
+			continue
+		}
+		if !b.knownAdmin1(p) {
+			// A vote of the five nearest coded places: one mis-coded neighbour must not decide.
+			near := l.kNearest(p.Lat, p.Lon, 200, 5, func(j int32) bool { return known1[j] && ref[j].Country == p.Country })
+			if j := vote(near, func(j int32) string { return ref[j].Admin1 }); j >= 0 {
+				p.Admin1, p.Admin2 = ref[j].Admin1, ref[j].Admin2
+				b.report.Approx++
+			}
+		}
+		if b.knownAdmin1(p) && !b.knownAdmin2(p) {
+			if j := l.nearestIndex(p.Lat, p.Lon, 25, func(j int32) bool {
+				return known2[j] && ref[j].Admin1 == p.Admin1 && ref[j].Country == p.Country
+			}); j >= 0 {
+				p.Admin2 = ref[j].Admin2
+				b.report.Approx++
+			}
+		}
+	}
+}
+
+// vote returns the first (nearest) index whose key is the most frequent among idx, or -1.
+func vote(idx []int32, key func(int32) string) int32 {
+	n := map[string]int{}
+	bestN, best := 0, int32(-1)
+	for _, i := range idx {
+		n[key(i)]++
+	}
+	for _, i := range idx {
+		if c := n[key(i)]; c > bestN {
+			bestN, best = c, i
+		}
+	}
+	return best
 }
 
 func (b *builder) addPlace(p Place) {
@@ -354,6 +419,9 @@ func (b *builder) readAdminCodes() error {
 	return read("admin2Codes.txt", 2)
 }
 
+// adminName is one folded name of an admin unit, for fuzzy joins.
+type adminName struct{ folded, code string }
+
 // addAdminName makes an admin unit findable by its names when joining other sources.
 func (b *builder) addAdminName(p Place, names ...string) {
 	for _, n := range names {
@@ -363,9 +431,21 @@ func (b *builder) addAdminName(p Place, names ...string) {
 				continue
 			}
 			if p.Code == "ADM1" {
+				b.adminList[p.Country] = append(b.adminList[p.Country], adminName{k, p.Admin1})
+			} else {
+				b.adminList[p.Country+"."+p.Admin1] = append(b.adminList[p.Country+"."+p.Admin1], adminName{k, p.Admin2})
+			}
+			if p.Code == "ADM1" {
 				b.adminCode[p.Country+"|"+k] = p.Admin1
 			} else {
 				b.adminCode[p.Country+"."+p.Admin1+"|"+k] = p.Admin2
+				// Country-wide name → key, emptied when two units share the name.
+				ck := p.Country + "|2|" + k
+				key := adminKey(p.Country, p.Admin1, p.Admin2)
+				if old, ok := b.adminCode[ck]; ok && old != key {
+					key = ""
+				}
+				b.adminCode[ck] = key
 			}
 		}
 	}
@@ -374,10 +454,13 @@ func (b *builder) addAdminName(p Place, names ...string) {
 // Suffixes and prefixes ACLED leaves off admin unit names.
 var (
 	adminSuffixes = []string{" Region", " Province", " State", " Governorate", " County", " District",
-		" Department", " Prefecture", " Cercle", " Local Government Area", " LGA", " Division", " Municipality", " Commune"}
-	adminPrefixes = []string{"Region de ", "Region du ", "Region of ", "Province of ", "Province de ", "Province du ",
-		"Province de la ", "Cercle de ", "Cercle d'", "Cercle d' ", "Cercled'", "Departement de ", "Departement du ",
-		"Departement d'", "Prefecture de ", "Commune de ", "District de ", "Wilaya de ", "Wilaya d'"}
+		" Department", " Prefecture", " Cercle", " Local Government Area", " LGA", " Division", " Municipality", " Commune", " (city)"}
+	// Longest first, so that "Province de la " wins over "Province de ".
+	adminPrefixes = []string{"Province de la ", "Province de l'", "Departement de ", "Departement du ",
+		"Departement d'", "Prefecture de ", "Province des ", "Province of ", "Province de ", "Province du ",
+		"Region of ", "Region de ", "Region du ", "Commune de ", "District de ", "Cercle d' ", "Cercle de ",
+		"Wilaya de ", "Cercle d'", "Cercled'", "Wilaya d'", "Circunscricao da ", "Circunscricao de ",
+		"Circunscricao do ", "Concelho da ", "Concelho de ", "Concelho do ", "Commune of "}
 )
 
 // acledAdminName turns a GeoNames admin name into ACLED's style: ASCII, without "Region",
@@ -398,6 +481,12 @@ func acledAdminName(s string) string {
 				changed = true
 			}
 		}
+	}
+	s = strings.ReplaceAll(s, " - ", "-") // "Tharaka - Nithi"
+	// "Murang'A", "Jema'A": GeoNames' title case capitalises after an apostrophe inside a word;
+	// ACLED does not (but keeps "N'Djamena", "N'Guigmi", whose apostrophe follows a capital).
+	if i := strings.IndexByte(s, '\''); i > 0 && i+1 < len(s) && s[i-1] >= 'a' && s[i-1] <= 'z' && s[i+1] >= 'A' && s[i+1] <= 'Z' {
+		s = s[:i+1] + strings.ToLower(s[i+1:i+2]) + s[i+2:]
 	}
 	return s
 }
@@ -634,12 +723,26 @@ func (b *builder) codeNames(cc, admin1, admin2 string) (string, string) {
 	if a1 == "" {
 		a1 = b.adminCode[cc+"|"+Fold(admin1)]
 	}
+	if a1 == "" {
+		a1 = fuzzyAdmin(b.adminList[cc], admin1)
+	}
 	if a1 == "" || admin2 == "" {
 		return a1, ""
 	}
 	a2 := b.adminCode[cc+"."+a1+"|"+Fold(acledAdminName(admin2))]
 	if a2 == "" {
 		a2 = b.adminCode[cc+"."+a1+"|"+Fold(admin2)]
+	}
+	if a2 == "" {
+		a2 = fuzzyAdmin(b.adminList[cc+"."+a1], admin2)
+	}
+	if a2 == "" {
+		// The unit may have moved to a newer admin1 (Mali's Ménaka cercle left Gao for the Ménaka
+		// region): take the admin2 and its parent when the name is unique in the country.
+		if key, ok := b.adminCode[cc+"|2|"+Fold(acledAdminName(admin2))]; ok && key != "" {
+			parts := strings.Split(key, ".")
+			return parts[1], parts[2]
+		}
 	}
 	return a1, a2
 }
@@ -700,4 +803,61 @@ func (b *builder) adminCentres() {
 			b.admins[k] = a
 		}
 	}
+}
+
+// fuzzyAdmin joins a spelling variant ("Nassarawa", "Middle Shabelle", "Hiraan") to the one unit
+// whose folded name is within two edits, or a prefix of it ("Federal Capital" for "Federal Capital
+// Territory"); "" when there is none or more than one.
+func fuzzyAdmin(units []adminName, name string) string {
+	k := Fold(acledAdminName(name))
+	if len(k) < 5 {
+		return ""
+	}
+	best, bestD, tie := "", 3, false
+	for _, u := range units {
+		d := editDistance(k, u.folded, 3)
+		if strings.HasPrefix(u.folded, k) && len(k) >= 8 {
+			d = min(d, 1)
+		}
+		switch {
+		case d < bestD:
+			best, bestD, tie = u.code, d, false
+		case d == bestD && u.code != best:
+			tie = true
+		}
+	}
+	if tie || bestD > 2 {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b, or limit when it is at least limit.
+func editDistance(a, b string, limit int) int {
+	if d := len(a) - len(b); d >= limit || -d >= limit {
+		return limit
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			c = min(c, prev[j]+1, cur[j-1]+1)
+			cur[j] = c
+			rowMin = min(rowMin, c)
+		}
+		if rowMin >= limit {
+			return limit
+		}
+		prev, cur = cur, prev
+	}
+	return min(prev[len(b)], limit)
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
 )
 
 // The compact format is a gzip stream of:
@@ -90,11 +91,17 @@ type dataset struct {
 
 // encode writes ds in the compact format. Places are sorted by id (stable output for the same input).
 func encode(w io.Writer, ds dataset) error {
+	_, err := encodeKeys(w, ds)
+	return err
+}
+
+// encodeKeys is encode reporting the number of index keys written.
+func encodeKeys(w io.Writer, ds dataset) (int, error) {
 	places := append([]Place(nil), ds.places...)
 	sort.SliceStable(places, func(i, j int) bool { return places[i].ID < places[j].ID })
 	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	e := &encoder{w: bufio.NewWriterSize(zw, 1<<16), strs: map[string]uint64{}}
 	add := func(s string) {
@@ -180,28 +187,28 @@ func encode(w io.Writer, ds dataset) error {
 		}
 	}
 	if e.err != nil {
-		return fmt.Errorf("gazetteer: encode: %w", e.err)
+		return 0, fmt.Errorf("gazetteer: encode: %w", e.err)
 	}
 	if err := e.w.Flush(); err != nil {
-		return fmt.Errorf("gazetteer: encode: %w", err)
+		return 0, fmt.Errorf("gazetteer: encode: %w", err)
 	}
 	if err := zw.Close(); err != nil {
-		return fmt.Errorf("gazetteer: encode: %w", err)
+		return 0, fmt.Errorf("gazetteer: encode: %w", err)
 	}
-	return nil
+	return len(l.keys), nil
 }
 
+// decoder reads from the whole decompressed file held as one string: decoded strings are
+// substrings of it, so loading allocates almost nothing per place.
 type decoder struct {
-	r    *bufio.Reader
+	buf  string
+	off  int
 	strs []string
 	err  error
 }
 
 func (d *decoder) fail(err error) {
 	if d.err == nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
 		d.err = err
 	}
 }
@@ -209,21 +216,31 @@ func (d *decoder) uvarint() uint64 {
 	if d.err != nil {
 		return 0
 	}
-	v, err := binary.ReadUvarint(d.r)
-	if err != nil {
-		d.fail(err)
+	var v uint64
+	for shift := uint(0); ; shift += 7 {
+		if d.off >= len(d.buf) {
+			d.fail(io.ErrUnexpectedEOF)
+			return 0
+		}
+		c := d.buf[d.off]
+		d.off++
+		if shift == 63 && c > 1 {
+			d.fail(errCorrupt)
+			return 0
+		}
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return v
+		}
 	}
-	return v
 }
 func (d *decoder) varint() int64 {
-	if d.err != nil {
-		return 0
+	u := d.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
 	}
-	v, err := binary.ReadVarint(d.r)
-	if err != nil {
-		d.fail(err)
-	}
-	return v
+	return x
 }
 func (d *decoder) count() int {
 	v := d.uvarint()
@@ -233,23 +250,19 @@ func (d *decoder) count() int {
 	}
 	return int(v)
 }
-func (d *decoder) bytes() []byte {
+func (d *decoder) str() string {
 	n := d.count()
 	if d.err != nil || n == 0 {
-		return nil
+		return ""
 	}
-	if n > 1<<20 {
-		d.fail(errCorrupt)
-		return nil
+	if n > len(d.buf)-d.off {
+		d.fail(io.ErrUnexpectedEOF)
+		return ""
 	}
-	b := make([]byte, n)
-	if _, err := io.ReadFull(d.r, b); err != nil {
-		d.fail(err)
-		return nil
-	}
-	return b
+	s := d.buf[d.off : d.off+n]
+	d.off += n
+	return s
 }
-func (d *decoder) str() string { return string(d.bytes()) }
 func (d *decoder) intern() string {
 	i := d.uvarint()
 	if i >= uint64(len(d.strs)) {
@@ -263,11 +276,12 @@ func (d *decoder) byte1() byte {
 	if d.err != nil {
 		return 0
 	}
-	b, err := d.r.ReadByte()
-	if err != nil {
-		d.fail(err)
+	if d.off >= len(d.buf) {
+		d.fail(io.ErrUnexpectedEOF)
+		return 0
 	}
-	return b
+	d.off++
+	return d.buf[d.off-1]
 }
 
 func (d *decoder) place(prevID int64) Place {
@@ -289,19 +303,32 @@ func (d *decoder) place(prevID int64) Place {
 
 // decode reads one compact file into a dataset and its ready-made layer.
 func decode(r io.Reader) (dataset, *layer, int, error) {
+	return decodeSized(r, 0)
+}
+
+// decodeSized decodes with a hint of the uncompressed size (the gzip trailer's ISIZE), which
+// spares the buffer's regrowth.
+func decodeSized(r io.Reader, size int) (dataset, *layer, int, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
 		return dataset{}, nil, 0, fmt.Errorf("gazetteer: %w", err)
 	}
 	defer zr.Close()
-	d := &decoder{r: bufio.NewReaderSize(zr, 1<<16)}
-	head := make([]byte, len(magic)+1)
-	if _, err := io.ReadFull(d.r, head); err != nil || string(head[:len(magic)]) != magic {
+	var sb strings.Builder
+	if size > 0 && size < 1<<30 {
+		sb.Grow(size + 1)
+	}
+	if _, err := io.Copy(&sb, zr); err != nil {
+		return dataset{}, nil, 0, fmt.Errorf("gazetteer: %w", err)
+	}
+	d := &decoder{buf: sb.String()}
+	if !strings.HasPrefix(d.buf, magic) || len(d.buf) <= len(magic) {
 		return dataset{}, nil, 0, fmt.Errorf("gazetteer: not a gazetteer file: %w", errCorrupt)
 	}
-	if head[len(magic)] != formatVersion {
-		return dataset{}, nil, 0, fmt.Errorf("gazetteer: format version %d, want %d", head[len(magic)], formatVersion)
+	if v := d.buf[len(magic)]; v != formatVersion {
+		return dataset{}, nil, 0, fmt.Errorf("gazetteer: format version %d, want %d", v, formatVersion)
 	}
+	d.off = len(magic) + 1
 	maxTok := d.count()
 	n := d.count()
 	for i := 0; i < n && d.err == nil; i++ {
@@ -349,23 +376,28 @@ func decode(r io.Reader) (dataset, *layer, int, error) {
 		l.keys = make([]string, 0, n)
 		l.post = make([]uint32, 1, n+1)
 	}
-	prevKey := ""
-	var kb []byte
+	// Keys are rebuilt into one arena so that they cost one allocation, not one each.
+	var arena []byte
+	type span struct{ off, n int }
+	var spans []span
+	last := span{}
 	for i := 0; i < n && d.err == nil; i++ {
 		shared := d.count()
-		suffix := d.bytes()
-		if shared > len(prevKey) {
+		suffix := d.str()
+		if shared > last.n {
 			d.fail(errCorrupt)
 			break
 		}
-		kb = append(append(kb[:0], prevKey[:shared]...), suffix...)
-		k := string(kb)
-		if i > 0 && k <= prevKey {
+		off := len(arena)
+		arena = append(arena, arena[last.off:last.off+shared]...)
+		arena = append(arena, suffix...)
+		cur := span{off, len(arena) - off}
+		if i > 0 && bytes.Compare(arena[cur.off:], arena[last.off:last.off+last.n]) <= 0 {
 			d.fail(errCorrupt) // keys must be sorted and unique for binary search
 			break
 		}
-		l.keys = append(l.keys, k)
-		prevKey = k
+		spans = append(spans, cur)
+		last = cur
 		c := d.count()
 		id := int32(0)
 		for j := 0; j < c && d.err == nil; j++ {
@@ -381,8 +413,12 @@ func decode(r io.Reader) (dataset, *layer, int, error) {
 	if d.err != nil {
 		return dataset{}, nil, 0, fmt.Errorf("gazetteer: decode: %w", d.err)
 	}
-	if _, err := d.r.ReadByte(); err != io.EOF {
+	if d.off != len(d.buf) {
 		return dataset{}, nil, 0, fmt.Errorf("gazetteer: decode: trailing data: %w", errCorrupt)
+	}
+	all := string(arena)
+	for _, sp := range spans {
+		l.keys = append(l.keys, all[sp.off:sp.off+sp.n])
 	}
 	l.buildGrid()
 	return ds, l, maxTok, nil
@@ -409,7 +445,7 @@ func DecodePlaces(b []byte) ([]Place, error) {
 
 // Load reads a gazetteer in the project's compact format (as written by Build or EncodePlaces).
 func Load(r io.Reader) (*Gazetteer, error) {
-	g := &Gazetteer{countries: map[string]Country{}, byName: map[string]string{}, admins: map[string]Place{}}
+	g := newGazetteer()
 	if err := g.load(r); err != nil {
 		return nil, err
 	}
@@ -418,7 +454,15 @@ func Load(r io.Reader) (*Gazetteer, error) {
 
 // load adds one compact file's layer (below the layers already loaded) and its countries and admins.
 func (g *Gazetteer) load(r io.Reader) error {
-	ds, l, maxTok, err := decode(r)
+	size := 0
+	if br, ok := r.(*bytes.Reader); ok && br.Len() > 18 {
+		// Whole file in memory: its gzip trailer says how big the content is.
+		var tail [4]byte
+		if _, err := br.ReadAt(tail[:], br.Size()-4); err == nil {
+			size = int(binary.LittleEndian.Uint32(tail[:]))
+		}
+	}
+	ds, l, maxTok, err := decodeSized(r, size)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ var dataFS embed.FS
 // OpenStreetMap place layer. Each call decodes afresh (there is no package-level cache): callers
 // keep the result.
 func Default() (*Gazetteer, error) {
-	g := &Gazetteer{countries: map[string]Country{}, byName: map[string]string{}, admins: map[string]Place{}}
+	g := newGazetteer()
 	for _, name := range []string{MainFile, OSMFile} {
 		b, err := dataFS.ReadFile("data/" + name)
 		if err != nil {

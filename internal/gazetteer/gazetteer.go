@@ -49,6 +49,7 @@ type Gazetteer struct {
 	countries map[string]Country
 	byName    map[string]string // folded country name/alias → ISO2
 	admins    map[string]Place  // "CC.a1" and "CC.a1.a2" → admin unit (Name ACLED-style)
+	splitFrom map[string]string // "CC.a1" of a newer admin1 → the admin1 code it was split from
 	maxTokens int
 }
 
@@ -197,11 +198,48 @@ func (g *Gazetteer) Add(places []Place) {
 	if len(places) == 0 {
 		return
 	}
-	l := newLayer(append([]Place(nil), places...))
+	places = append([]Place(nil), places...)
+	g.resolveAdmins(places)
+	l := newLayer(places)
 	g.layers = append([]*layer{l}, g.layers...)
 	g.overlays++
 	if t := l.maxTokens(); t > g.maxTokens {
 		g.maxTokens = t
+	}
+}
+
+// resolveAdmins turns admin1/admin2 given as names (custom CSVs let analysts write "Mopti") into
+// the codes the gazetteer uses; codes and unknown names are left as they are.
+func (g *Gazetteer) resolveAdmins(places []Place) {
+	var byName map[string]string // "CC|folded admin1 name" and "CC.a1|folded admin2 name" → code
+	for i := range places {
+		p := &places[i]
+		_, ok1 := g.admins[adminKey(p.Country, p.Admin1)]
+		_, ok2 := g.admins[adminKey(p.Country, p.Admin1, p.Admin2)]
+		if (ok1 || p.Admin1 == "") && (ok2 || p.Admin2 == "") {
+			continue
+		}
+		if byName == nil {
+			byName = map[string]string{}
+			for k, a := range g.admins {
+				parts := strings.Split(k, ".")
+				if len(parts) == 2 {
+					byName[parts[0]+"|"+Fold(a.Name)] = parts[1]
+				} else if len(parts) == 3 {
+					byName[parts[0]+"."+parts[1]+"|"+Fold(a.Name)] = parts[2]
+				}
+			}
+		}
+		if !ok1 && p.Admin1 != "" {
+			if c, ok := byName[p.Country+"|"+Fold(p.Admin1)]; ok {
+				p.Admin1 = c
+			}
+		}
+		if _, ok := g.admins[adminKey(p.Country, p.Admin1, p.Admin2)]; !ok && p.Admin2 != "" {
+			if c, ok := byName[p.Country+"."+p.Admin1+"|"+Fold(p.Admin2)]; ok {
+				p.Admin2 = c
+			}
+		}
 	}
 }
 
@@ -254,18 +292,51 @@ func (g *Gazetteer) Admin2(country, admin1, code string) (Place, bool) {
 
 // AdminNames returns the ACLED-style names of the place's admin1 and admin2 units ("Tillaberi",
 // "Segou", "Cabo Delgado", "Borno"); empty where unknown.
+//
+// A place whose source gives no admin2 (most GeoNames villages, Natural Earth, many OSM nodes)
+// takes the admin2 of its nearest neighbour within 15 km in the same admin1, or in an admin1 split
+// from it (a village coded Gao in an old dump, next to villages of the Ménaka region, is in Ménaka).
 func (g *Gazetteer) AdminNames(p Place) (admin1, admin2 string) {
-	if p.Admin1 != "" {
-		if a, ok := g.Admin1(p.Country, p.Admin1); ok {
-			admin1 = a.Name
-		}
-		if p.Admin2 != "" {
-			if a, ok := g.Admin2(p.Country, p.Admin1, p.Admin2); ok {
-				admin2 = a.Name
-			}
-		}
+	a1, a2 := g.AdminCodes(p)
+	if a, ok := g.Admin1(p.Country, a1); ok {
+		admin1 = a.Name
+	}
+	if a, ok := g.Admin2(p.Country, a1, a2); ok && a2 != "" {
+		admin2 = a.Name
 	}
 	return admin1, admin2
+}
+
+// AdminCodes returns the admin1 and admin2 codes AdminNames names: the place's own, or for admin2
+// (and a split admin1) its neighbour's.
+func (g *Gazetteer) AdminCodes(p Place) (admin1, admin2 string) {
+	a1, a2 := p.Admin1, p.Admin2
+	if _, ok := g.admins[adminKey(p.Country, a1, a2)]; !ok && a1 != "" && p.Code != "ADM1" {
+		n, _, ok := g.nearest(p.Lat, p.Lon, p.Country, func(q Place) bool {
+			if q.Admin2 == "" || q.Admin1 != a1 && g.splitFrom[adminKey(q.Country, q.Admin1)] != a1 {
+				return false
+			}
+			_, known := g.admins[adminKey(q.Country, q.Admin1, q.Admin2)]
+			return known
+		}, 15)
+		if ok {
+			a1, a2 = n.Admin1, n.Admin2
+		}
+	}
+	return a1, a2
+}
+
+// newGazetteer returns an empty gazetteer with the package's hand-written admin history.
+func newGazetteer() *Gazetteer {
+	g := &Gazetteer{countries: map[string]Country{}, byName: map[string]string{}, admins: map[string]Place{},
+		splitFrom: map[string]string{}}
+	// The table is embedded and tiny; a read error would be a broken build, caught by tests.
+	_ = readEmbeddedTSV("data/admin-splits.tsv", func(f []string) {
+		if len(f) >= 2 {
+			g.splitFrom[f[0]] = f[1]
+		}
+	})
+	return g
 }
 
 // DistanceKm is the great-circle distance between two points.
@@ -281,6 +352,11 @@ func DistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
 // and to places the filter accepts (nil accepts all), with its distance in km. It searches rings
 // of 1° cells outwards and gives up beyond about 20° (ok is false).
 func (g *Gazetteer) Nearest(lat, lon float64, country string, filter func(Place) bool) (Place, float64, bool) {
+	return g.nearest(lat, lon, country, filter, math.Inf(1))
+}
+
+// nearest is Nearest limited to maxKm.
+func (g *Gazetteer) nearest(lat, lon float64, country string, filter func(Place) bool, maxKm float64) (Place, float64, bool) {
 	var best Place
 	bestD := math.Inf(1)
 	found := false
@@ -290,7 +366,7 @@ func (g *Gazetteer) Nearest(lat, lon float64, country string, filter func(Place)
 		// A cell in ring r is at least (r-1)° away; one degree of latitude is ~111 km, of longitude
 		// less, so stop once the ring's lower bound exceeds the best distance.
 		minKm := float64(ring-1) * 111.0 * math.Max(0.05, math.Cos(math.Min(89, math.Abs(lat)+float64(ring))*math.Pi/180))
-		if found && minKm > bestD {
+		if found && minKm > bestD || minKm > maxKm {
 			break
 		}
 		for dla := -ring; dla <= ring; dla++ {
@@ -311,7 +387,7 @@ func (g *Gazetteer) Nearest(lat, lon float64, country string, filter func(Place)
 							continue
 						}
 						d := DistanceKm(lat, lon, p.Lat, p.Lon)
-						if d >= bestD {
+						if d >= bestD || d > maxKm {
 							continue
 						}
 						if filter != nil && !filter(*p) {
@@ -331,4 +407,71 @@ func abs32(x int32) int32 {
 		return -x
 	}
 	return x
+}
+
+// nearestIndex is the index of the layer's place nearest to (lat, lon) within maxKm that ok
+// accepts, or -1: the build-time variant of Nearest, without copying places.
+func (l *layer) nearestIndex(lat, lon, maxKm float64, ok func(int32) bool) int32 {
+	if k := l.kNearest(lat, lon, maxKm, 1, ok); len(k) > 0 {
+		return k[0]
+	}
+	return -1
+}
+
+// kNearest returns the indexes of up to k places nearest to (lat, lon) within maxKm that ok
+// accepts, nearest first.
+func (l *layer) kNearest(lat, lon, maxKm float64, k int, ok func(int32) bool) []int32 {
+	type cand struct {
+		i int32
+		d float64
+	}
+	best := make([]cand, 0, k)
+	bound := func() float64 {
+		if len(best) < k {
+			return maxKm
+		}
+		return best[len(best)-1].d
+	}
+	la0, lo0 := int32(math.Floor(lat)), int32(math.Floor(lon))
+	for ring := int32(0); ring <= 20; ring++ {
+		minKm := float64(ring-1) * 111.0 * math.Max(0.05, math.Cos(math.Min(89, math.Abs(lat)+float64(ring))*math.Pi/180))
+		if minKm > bound() {
+			break
+		}
+		for dla := -ring; dla <= ring; dla++ {
+			for dlo := -ring; dlo <= ring; dlo++ {
+				if max(abs32(dla), abs32(dlo)) != ring {
+					continue
+				}
+				la, lo := la0+dla, lo0+dlo
+				if la < -90 || la > 89 {
+					continue
+				}
+				lo = (lo+180+360)%360 - 180
+				for _, i := range l.grid[(la+90)*1000+lo+180] {
+					p := &l.places[i]
+					d := DistanceKm(lat, lon, p.Lat, p.Lon)
+					if d >= bound() || !ok(i) {
+						continue
+					}
+					j := len(best)
+					if j < k {
+						best = append(best, cand{})
+					} else {
+						j--
+					}
+					for j > 0 && best[j-1].d > d {
+						best[j] = best[j-1]
+						j--
+					}
+					best[j] = cand{i, d}
+				}
+			}
+		}
+	}
+	out := make([]int32, len(best))
+	for i, c := range best {
+		out[i] = c.i
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package gazetteer
 import (
 	"context"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -29,7 +30,7 @@ func BuildOSM(ctx context.Context, sharedDir string, w io.Writer) (BuildReport, 
 		return rep, err
 	}
 	cw := &countingWriter{w: w}
-	if err := encode(cw, dataset{places: places}); err != nil {
+	if rep.Keys, err = encodeKeys(cw, dataset{places: places}); err != nil {
 		return rep, err
 	}
 	rep.OutputSize = cw.n
@@ -38,8 +39,6 @@ func BuildOSM(ctx context.Context, sharedDir string, w io.Writer) (BuildReport, 
 
 func (b *builder) buildOSM(ctx context.Context) ([]Place, BuildReport, error) {
 	rep := BuildReport{BySource: map[string]int{}, Unmatched: map[string]int{}}
-	coded := &Gazetteer{layers: []*layer{newLayer(b.places)}}
-	hasAdmin := func(p Place) bool { return p.Admin1 != "" && p.Admin1 != "00" }
 	var out []Place
 	seen := map[int64]bool{}
 	add := func(p Place, pip1, pip2 string) {
@@ -51,14 +50,6 @@ func (b *builder) buildOSM(ctx context.Context) ([]Place, BuildReport, error) {
 			p.Admin1, p.Admin2 = b.codeNames(p.Country, pip1, pip2)
 			if p.Admin1 == "" {
 				rep.Unmatched["osm-pip-"+p.Country]++
-			}
-		}
-		if p.Admin1 == "" {
-			if n, d, ok := coded.Nearest(p.Lat, p.Lon, p.Country, hasAdmin); ok && d < 150 {
-				p.Admin1, p.Admin2 = n.Admin1, n.Admin2
-				rep.Approx++
-			} else {
-				rep.Unmatched["osm-nearest-"+p.Country]++
 			}
 		}
 		out = append(out, p)
@@ -127,8 +118,57 @@ func (b *builder) buildOSM(ctx context.Context) ([]Place, BuildReport, error) {
 	if err != nil {
 		return nil, rep, err
 	}
+	// Nodes without point-in-polygon admin codes take those of their nearest coded neighbours.
+	approx := b.report.Approx
+	b.fillAdmins(out, append(append([]Place(nil), b.places...), out...))
+	rep.Approx = b.report.Approx - approx
+	// Where GeoNames has neither a full dump nor polygons (MZ, TD, CD), districts are mostly named
+	// after their seat: the seats found among all places split the country into nearest-seat
+	// cells, which give admin2 and, where most districts have a seat, admin1 too.
+	all := append(append([]Place(nil), b.places...), out...)
+	seats := b.seatLayer(all, seatCountries)
+	units := map[string]int{}
+	for k := range b.admins {
+		if seatCountries[k[:2]] && strings.Count(k, ".") == 2 {
+			units[k[:2]]++
+		}
+	}
+	for cc, n := range seatCount(seats) {
+		rep.BySource["admin2-seats-"+cc] = n
+	}
+	dense := map[string]bool{}
+	for cc, n := range seatCount(seats) {
+		dense[cc] = 2*n >= units[cc]
+	}
+	for i := range out {
+		p := &out[i]
+		if !seatCountries[p.Country] {
+			continue
+		}
+		j := seats.nearestIndex(p.Lat, p.Lon, 120, func(j int32) bool {
+			s := &seats.places[j]
+			return s.Country == p.Country && (dense[p.Country] || s.Admin1 == p.Admin1)
+		})
+		if j >= 0 {
+			p.Admin1, p.Admin2 = seats.places[j].Admin1, seats.places[j].Admin2
+			rep.BySource["admin-from-seat-"+p.Country]++
+		}
+	}
+	// The located districts themselves become places: ACLED often names a district ("Meluco",
+	// "Cahora Bassa") as the location.
+	for _, s := range seats.places {
+		if !seen[s.ID] {
+			seen[s.ID] = true
+			out = append(out, s)
+			rep.BySource["osm-district-"+s.Country]++
+		}
+	}
+	for _, p := range out {
+		if !b.knownAdmin1(&p) {
+			rep.Unmatched["osm-admin1-"+p.Country]++
+		}
+	}
 	rep.Places = len(out)
-	rep.Keys = len(newLayer(out).keys)
 	return out, rep, nil
 }
 
@@ -149,4 +189,64 @@ func osmKind(v string) (byte, string) {
 		return 'A', "ADM2"
 	}
 	return 'P', "PPL"
+}
+
+// Countries whose OSM nodes take admin codes from the nearest district seat.
+var seatCountries = map[string]bool{"MZ": true, "TD": true, "CD": true}
+
+// seatLayer locates admin2 units of the given countries by the place that bears their name (the
+// district seat: "Macomia" for Macomia district) among populated places already coded in the
+// unit's admin1, the most populous first; the layer's places carry the unit's codes.
+func (b *builder) seatLayer(all []Place, countries map[string]bool) *layer {
+	byName := map[string][]int{}
+	for i := range all {
+		if countries[all[i].Country] && all[i].Class == 'P' {
+			k := all[i].Country + "|" + Fold(all[i].Name)
+			byName[k] = append(byName[k], i)
+		}
+	}
+	keys := make([]string, 0)
+	for k := range b.admins {
+		if countries[k[:2]] && strings.Count(k, ".") == 2 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var seats []Place
+	for _, k := range keys {
+		a := b.admins[k]
+		// "Cidade de Pemba" is seated in Pemba.
+		names := []string{a.Name, strings.TrimPrefix(strings.TrimPrefix(a.Name, "Cidade de "), "Cidade De ")}
+		best, bestScore := -1, int64(-1)
+		for _, n := range names {
+			for _, i := range byName[a.Country+"|"+Fold(n)] {
+				p := &all[i]
+				if p.Admin1 != a.Admin1 {
+					continue // a namesake in another province
+				}
+				score := p.Population + 1
+				if score > bestScore || score == bestScore && p.ID < all[best].ID {
+					best, bestScore = i, score
+				}
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		s := all[best]
+		// The GeoNames admin2 id, positioned by its seat (from OSM or GeoNames).
+		seats = append(seats, Place{ID: a.ID, Name: a.Name, Lat: s.Lat, Lon: s.Lon, Class: 'A', Code: "ADM2",
+			Country: a.Country, Admin1: a.Admin1, Admin2: a.Admin2, Source: "osm"})
+	}
+	l := &layer{places: seats}
+	l.buildGrid()
+	return l
+}
+
+func seatCount(l *layer) map[string]int {
+	n := map[string]int{}
+	for _, p := range l.places {
+		n[p.Country]++
+	}
+	return n
 }
