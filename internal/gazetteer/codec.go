@@ -446,34 +446,65 @@ func DecodePlaces(b []byte) ([]Place, error) {
 // Load reads a gazetteer in the project's compact format (as written by Build or EncodePlaces).
 func Load(r io.Reader) (*Gazetteer, error) {
 	g := newGazetteer()
-	if err := g.load(r); err != nil {
+	var err error
+	if br, ok := r.(*bytes.Reader); ok {
+		// Whole file in memory: size the buffer from the gzip trailer.
+		b := make([]byte, br.Len())
+		if _, err := io.ReadFull(br, b); err != nil {
+			return nil, err
+		}
+		var d decoded
+		if d, err = decodeBytes(b); err == nil {
+			g.merge(d)
+		}
+	} else {
+		err = g.load(r)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return g, nil
 }
 
+// decoded is one compact file, decoded.
+type decoded struct {
+	ds     dataset
+	l      *layer
+	maxTok int
+}
+
+// decodeBytes decodes a whole compact file held in memory; its gzip trailer gives the content size.
+func decodeBytes(b []byte) (decoded, error) {
+	size := 0
+	if len(b) > 18 {
+		size = int(binary.LittleEndian.Uint32(b[len(b)-4:]))
+	}
+	ds, l, maxTok, err := decodeSized(bytes.NewReader(b), size)
+	return decoded{ds, l, maxTok}, err
+}
+
 // load adds one compact file's layer (below the layers already loaded) and its countries and admins.
 func (g *Gazetteer) load(r io.Reader) error {
-	size := 0
-	if br, ok := r.(*bytes.Reader); ok && br.Len() > 18 {
-		// Whole file in memory: its gzip trailer says how big the content is.
-		var tail [4]byte
-		if _, err := br.ReadAt(tail[:], br.Size()-4); err == nil {
-			size = int(binary.LittleEndian.Uint32(tail[:]))
-		}
-	}
-	ds, l, maxTok, err := decodeSized(r, size)
+	ds, l, maxTok, err := decode(r)
 	if err != nil {
 		return err
 	}
-	g.layers = append(g.layers, l)
-	g.maxTokens = max(g.maxTokens, maxTok)
+	g.merge(decoded{ds, l, maxTok})
+	return nil
+}
+
+// merge adds a decoded file's layer below the layers already there, and its countries and admins.
+func (g *Gazetteer) merge(d decoded) {
+	ds := d.ds
+	g.layers = append(g.layers, d.l)
+	g.maxTokens = max(g.maxTokens, d.maxTok)
 	for _, c := range ds.countries {
 		g.countries[c.ISO2] = c
 	}
 	for k, p := range ds.admins {
 		g.admins[k] = p
 	}
+	g.indexSoleAdmin2()
 	for k, iso := range ds.aliases {
 		g.byName[k] = iso
 	}
@@ -482,5 +513,22 @@ func (g *Gazetteer) load(r io.Reader) error {
 		g.byName["#"+c.ISO2] = c.ISO2
 		g.byName["#"+c.ISO3] = c.ISO2
 	}
-	return nil
+}
+
+// indexSoleAdmin2 notes the admin1 units that hold a single admin2 unit.
+func (g *Gazetteer) indexSoleAdmin2() {
+	n := map[string]int{}
+	clear(g.soleAdmin2)
+	for k, p := range g.admins {
+		if p.Admin2 != "" && strings.Count(k, ".") == 2 {
+			a1 := adminKey(p.Country, p.Admin1)
+			n[a1]++
+			g.soleAdmin2[a1] = p.Admin2
+		}
+	}
+	for a1, c := range n {
+		if c != 1 {
+			delete(g.soleAdmin2, a1)
+		}
+	}
 }

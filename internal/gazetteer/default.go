@@ -1,9 +1,9 @@
 package gazetteer
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
+	"sync"
 )
 
 //go:generate go run ./cmd/gazbuild -o data
@@ -18,19 +18,39 @@ const (
 //go:embed data
 var dataFS embed.FS
 
-// Default loads the embedded default gazetteer: GeoNames and open admin data, overlaid with the
+// Default loads the embedded default gazetteer: GeoNames and open admin data plus the
 // OpenStreetMap place layer. Each call decodes afresh (there is no package-level cache): callers
-// keep the result.
+// keep the result. The two files are decoded concurrently.
 func Default() (*Gazetteer, error) {
+	names := []string{MainFile, OSMFile}
+	type result struct {
+		d   decoded
+		err error
+	}
+	res := make([]result, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, err := dataFS.ReadFile("data/" + name)
+			if err != nil {
+				res[i].err = fmt.Errorf("gazetteer: embedded %s: %w", name, err)
+				return
+			}
+			res[i].d, err = decodeBytes(b)
+			if err != nil {
+				res[i].err = fmt.Errorf("gazetteer: embedded %s: %w", name, err)
+			}
+		}()
+	}
+	wg.Wait()
 	g := newGazetteer()
-	for _, name := range []string{MainFile, OSMFile} {
-		b, err := dataFS.ReadFile("data/" + name)
-		if err != nil {
-			return nil, fmt.Errorf("gazetteer: embedded %s: %w", name, err)
+	for _, r := range res {
+		if r.err != nil {
+			return nil, r.err
 		}
-		if err := g.load(bytes.NewReader(b)); err != nil {
-			return nil, fmt.Errorf("gazetteer: embedded %s: %w", name, err)
-		}
+		g.merge(r.d)
 	}
 	return g, nil
 }

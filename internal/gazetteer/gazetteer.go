@@ -44,13 +44,14 @@ type Country struct {
 // Gazetteer is a compact in-memory index of places. It is safe for concurrent reads; Add must not
 // run concurrently with other calls.
 type Gazetteer struct {
-	layers    []*layer // overlays first (most recent Add first), then the default layers
-	overlays  int      // how many leading layers came from Add
-	countries map[string]Country
-	byName    map[string]string // folded country name/alias → ISO2
-	admins    map[string]Place  // "CC.a1" and "CC.a1.a2" → admin unit (Name ACLED-style)
-	splitFrom map[string]string // "CC.a1" of a newer admin1 → the admin1 code it was split from
-	maxTokens int
+	layers     []*layer // overlays first (most recent Add first), then the default layers
+	overlays   int      // how many leading layers came from Add
+	countries  map[string]Country
+	byName     map[string]string // folded country name/alias → ISO2
+	admins     map[string]Place  // "CC.a1" and "CC.a1.a2" → admin unit (Name ACLED-style)
+	splitFrom  map[string]string // "CC.a1" of a newer admin1 → the admin1 code it was split from
+	soleAdmin2 map[string]string // "CC.a1" → its admin2 code, for admin1 units with exactly one
+	maxTokens  int
 }
 
 // layer is one loaded data file (or one Add call): places plus a sorted folded-name index and a
@@ -321,6 +322,8 @@ func (g *Gazetteer) AdminCodes(p Place) (admin1, admin2 string) {
 		}, 15)
 		if ok {
 			a1, a2 = n.Admin1, n.Admin2
+		} else if sole, ok := g.soleAdmin2[adminKey(p.Country, a1)]; ok {
+			a2 = sole // Bamako, Niamey: a capital district with one admin2
 		}
 	}
 	return a1, a2
@@ -329,7 +332,7 @@ func (g *Gazetteer) AdminCodes(p Place) (admin1, admin2 string) {
 // newGazetteer returns an empty gazetteer with the package's hand-written admin history.
 func newGazetteer() *Gazetteer {
 	g := &Gazetteer{countries: map[string]Country{}, byName: map[string]string{}, admins: map[string]Place{},
-		splitFrom: map[string]string{}}
+		splitFrom: map[string]string{}, soleAdmin2: map[string]string{}}
 	// The table is embedded and tiny; a read error would be a broken build, caught by tests.
 	_ = readEmbeddedTSV("data/admin-splits.tsv", func(f []string) {
 		if len(f) >= 2 {
