@@ -27,8 +27,8 @@ func (c streamCoder) Code(ctx context.Context, d document.Document) ([]event.Eve
 }
 
 // BenchmarkDedup measures the per-document cost of placing a report (candidate lookup, decision,
-// merge, write) with 1,000 to 1,000,000 events already stored, accumulated at a steady rate. Sizes above 100,000 take minutes to
-// prepare; set SITREP_BENCH_MAX_EVENTS=1000000 to include them.
+// merge, write) with 1,000 to 1,000,000 events already stored, accumulated at a steady 30 events a
+// day. Sizes above 100,000 take minutes to prepare; set SITREP_BENCH_MAX_EVENTS=1000000 to include them.
 func BenchmarkDedup(b *testing.B) {
 	g, err := gazetteer.Default()
 	if err != nil {
@@ -53,9 +53,10 @@ func BenchmarkDedup(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer store.Close()
-			// A steady 150 events a day (about ACLED's volume for Africa): a bigger store covers a
-			// longer past, and new reports are about the last month, as in a live deployment.
-			days := max(1, n/150)
+			// A steady 30 events a day (about ACLED's volume for the Sahel, Lake Chad and Cabo
+			// Delgado): a bigger store covers a longer past, and new reports are about the last month,
+			// as in a live deployment.
+			days := max(1, n/30)
 			recent := min(30, days)
 			end := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			fill(b, store, synthetic.NewStream(1, places, end.AddDate(0, 0, -days), days), n)
