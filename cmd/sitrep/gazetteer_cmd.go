@@ -5,17 +5,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
+	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
 )
 
 // gazetteerCommand groups the gazetteer tools: build the embedded default set, import place files,
 // look names up.
 func gazetteerCommand() command {
 	c := command{name: "gazetteer", summary: "build the default gazetteer, import place files, look up names",
-		usage: "build [--shared DIR] [-o DIR] | import [-o FILE] FILE... | lookup [--json] NAME..."}
+		usage: "build [--shared DIR] [-o DIR] | import [--db FILE] FILE... | lookup [--db FILE] NAME..."}
 	c.run = func(ctx context.Context, env *cliEnv, args []string) error {
 		if len(args) == 0 {
 			return usageErr("need a subcommand: build, import or lookup")
@@ -62,16 +64,14 @@ func gazetteerBuild(ctx context.Context, env *cliEnv, c command, args []string) 
 	return nil
 }
 
-// placeSetStore is where imported place sets are kept (the sqlite store implements it).
-type placeSetStore interface {
-	PutPlaceSet(ctx context.Context, name string, data []byte) error
-}
-
 func gazetteerImport(ctx context.Context, env *cliEnv, c command, args []string) error {
-	c.name, c.usage, c.summary = "gazetteer import", "[-o FILE] FILE...",
-		"Parse GeoNames dumps (.txt, .gz, .zip) and custom place CSVs (see internal/gazetteer/README.md) into an encoded place set."
+	c.name, c.usage, c.summary = "gazetteer import", "[--db FILE] [--name SET] [-o FILE] FILE...",
+		"Parse GeoNames dumps (.txt, .gz, .zip) and custom place CSVs (see internal/gazetteer/README.md) and keep them in the database as place sets, which overlay the default gazetteer."
 	fs := newFlagSet(env, c)
-	out := fs.String("o", "", "write the encoded place set (sitrep's compact format) to this file")
+	db := dbFlag(fs, env)
+	name := fs.String("name", "", "store all files as one place set with this name (default: one set per file, named after it)")
+	out := fs.String("o", "", "also write the encoded place set (sitrep's compact format) to this file")
+	dry := fs.Bool("dry-run", false, "parse and count only; store nothing")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -79,6 +79,8 @@ func gazetteerImport(ctx context.Context, env *cliEnv, c command, args []string)
 	if len(files) == 0 {
 		return usageErr("no files to import")
 	}
+	sets := map[string][]gazetteer.Place{}
+	var order []string
 	var all []gazetteer.Place
 	failed := false
 	for _, f := range files {
@@ -92,21 +94,67 @@ func gazetteerImport(ctx context.Context, env *cliEnv, c command, args []string)
 			continue
 		}
 		fmt.Fprintf(env.stdout, "%s: %d places\n", f, len(places))
+		set := *name
+		if set == "" {
+			set = filepath.Base(f)
+		}
+		if _, ok := sets[set]; !ok {
+			order = append(order, set)
+		}
+		sets[set] = append(sets[set], places...)
 		all = append(all, places...)
 	}
-	data := gazetteer.EncodePlaces(all)
 	if *out != "" {
+		data := gazetteer.EncodePlaces(all)
 		if err := os.WriteFile(*out, data, 0o644); err != nil {
 			return fmt.Errorf("write place set: %w", err)
 		}
 		fmt.Fprintf(env.stdout, "wrote %d places (%d bytes) to %s\n", len(all), len(data), *out)
-	} else {
-		// The integrator wires the store here (placeSetStore.PutPlaceSet); until then the place set
-		// is only checked and counted.
-		env.logger.Warn("no store wired for place sets yet; use -o to keep the encoded set", "places", len(all))
+	}
+	if !*dry && len(order) > 0 {
+		store, err := sqlite.Open(ctx, *db)
+		if err != nil {
+			return fmt.Errorf("open database %s: %w", *db, err)
+		}
+		defer store.Close()
+		for _, set := range order {
+			if err := store.PutPlaceSet(ctx, set, gazetteer.EncodePlaces(sets[set])); err != nil {
+				return fmt.Errorf("store place set %s: %w", set, err)
+			}
+			fmt.Fprintf(env.stdout, "stored place set %q (%d places) in %s\n", set, len(sets[set]), *db)
+		}
 	}
 	if failed {
 		return errFailed
+	}
+	return nil
+}
+
+// overlayPlaceSets adds the place sets kept in the database (if it exists) to g.
+func overlayPlaceSets(ctx context.Context, g *gazetteer.Gazetteer, db string) error {
+	if _, err := os.Stat(db); err != nil {
+		return nil // no database yet: nothing imported
+	}
+	store, err := sqlite.Open(ctx, db)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", db, err)
+	}
+	defer store.Close()
+	sets, err := store.PlaceSets(ctx)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(sets))
+	for n := range sets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		places, err := gazetteer.DecodePlaces(sets[n])
+		if err != nil {
+			return fmt.Errorf("place set %s: %w", n, err)
+		}
+		g.Add(places)
 	}
 	return nil
 }
@@ -128,10 +176,11 @@ func readPlaceFile(path string) ([]gazetteer.Place, error) {
 	return gazetteer.ReadGeoNamesFile(path)
 }
 
-func gazetteerLookup(_ context.Context, env *cliEnv, c command, args []string) error {
-	c.name, c.usage, c.summary = "gazetteer lookup", "[--country CC] [--limit N] NAME...",
-		"Print the places the gazetteer holds under each name, with their ACLED-style admin names."
+func gazetteerLookup(ctx context.Context, env *cliEnv, c command, args []string) error {
+	c.name, c.usage, c.summary = "gazetteer lookup", "[--db FILE] [--country CC] [--limit N] NAME...",
+		"Print the places the gazetteer holds under each name (imported place sets first), with their ACLED-style admin names."
 	fs := newFlagSet(env, c)
+	db := dbFlag(fs, env)
 	country := fs.String("country", "", "only places in this country (ISO2 code or name)")
 	limit := fs.Int("limit", 50, "at most this many candidates per name (0: all)")
 	names, err := parseInterspersed(fs, args)
@@ -145,6 +194,9 @@ func gazetteerLookup(_ context.Context, env *cliEnv, c command, args []string) e
 	if err != nil {
 		return err
 	}
+	if err := overlayPlaceSets(ctx, g, *db); err != nil {
+		return err
+	}
 	cc := strings.ToUpper(*country)
 	if cc != "" && len(cc) != 2 {
 		ct, ok := g.CountryByName(*country)
@@ -156,6 +208,13 @@ func gazetteerLookup(_ context.Context, env *cliEnv, c command, args []string) e
 	for _, name := range names {
 		var shown int
 		all := g.Lookup(name)
+		// Most populous first, then populated places before other features: what an analyst looks for.
+		sort.SliceStable(all, func(i, j int) bool {
+			if all[i].Population != all[j].Population {
+				return all[i].Population > all[j].Population
+			}
+			return all[i].Class == 'P' && all[j].Class != 'P'
+		})
 		fmt.Fprintf(env.stdout, "%s (%s): %d candidates\n", name, gazetteer.Fold(name), len(all))
 		for _, p := range all {
 			if cc != "" && p.Country != cc {
