@@ -80,6 +80,23 @@ func (b *builder) path(rel ...string) string {
 	return filepath.Join(append([]string{b.shared, "data"}, rel...)...)
 }
 
+// source finds an optional input file, compressed or not ("XX.txt.gz" or "XX.txt"); a missing one
+// is noted in the report and skipped, so that a partial shared folder still builds.
+func (b *builder) source(rel ...string) (string, bool) {
+	p := b.path(rel...)
+	alt := strings.TrimSuffix(p, ".gz")
+	if alt == p {
+		alt = p + ".gz"
+	}
+	for _, c := range []string{p, alt} {
+		if _, err := os.Stat(c); err == nil {
+			return c, true
+		}
+	}
+	b.report.Unmatched["missing "+filepath.Join(rel...)]++
+	return "", false
+}
+
 // Build reads the openly licensed place data under sharedDir (../shared) and writes the main
 // default file (GeoNames CC BY 4.0, Natural Earth public domain, Nigerian ward points MIT, Somali
 // villages CC0) in the compact format. OpenStreetMap places go to their own file: see BuildOSM.
@@ -517,7 +534,11 @@ func asciiName(s string) string {
 // readDumps reads the full GeoNames country dumps; their ADM1/ADM2 features give admin centres.
 func (b *builder) readDumps() error {
 	for _, cc := range dumpCountries {
-		places, err := ReadGeoNamesFile(b.path("geonames", cc+".txt.gz"))
+		path, ok := b.source("geonames", cc+".txt.gz")
+		if !ok {
+			continue
+		}
+		places, err := ReadGeoNamesFile(path)
 		if err != nil {
 			return err
 		}
@@ -545,7 +566,11 @@ func (b *builder) readDumps() error {
 
 // readCities500 adds GeoNames' worldwide towns for countries without a full dump.
 func (b *builder) readCities500() error {
-	places, err := ReadGeoNamesFile(b.path("geonames", "cities500.txt.gz"))
+	path, ok := b.source("geonames", "cities500.txt.gz")
+	if !ok {
+		return nil
+	}
+	places, err := ReadGeoNamesFile(path)
 	if err != nil {
 		return err
 	}
@@ -578,7 +603,11 @@ func (b *builder) readCities500() error {
 // readNaturalEarth adds admin-1 units of countries without a full GeoNames dump (label points) and
 // gives every admin1 without a GeoNames ADM1 feature its centre.
 func (b *builder) readNaturalEarth() error {
-	rc, err := openMaybeCompressed(b.path("places", "natural_earth_admin1", "ne_10m_admin_1_states_provinces.csv.gz"))
+	path, ok := b.source("places", "natural_earth_admin1", "ne_10m_admin_1_states_provinces.csv.gz")
+	if !ok {
+		return nil
+	}
+	rc, err := openMaybeCompressed(path)
 	if err != nil {
 		return err
 	}
@@ -668,7 +697,11 @@ func (b *builder) readNigeriaWards() error {
 	}
 	lgas := map[string]*acc{}
 	var order []string
-	err := readTSV(b.path("places", "temikeezy_nigeria_wards", "nga_wards.tsv"), func(r map[string]string) error {
+	path, ok := b.source("places", "temikeezy_nigeria_wards", "nga_wards.tsv")
+	if !ok {
+		return nil
+	}
+	err := readTSV(path, func(r map[string]string) error {
 		lat, lon, err := parseLatLon(r["lat"], r["lon"])
 		if err != nil || (lat == 0 && lon == 0) {
 			b.report.Unmatched["ng-ward-coords"]++
@@ -749,7 +782,11 @@ func (b *builder) codeNames(cc, admin1, admin2 string) (string, string) {
 
 // readSomalia adds Somali villages (CC0); the source already swapped its lat/lon columns back.
 func (b *builder) readSomalia() error {
-	return readTSV(b.path("places", "spatialworks_somalia", "som_villages.tsv"), func(r map[string]string) error {
+	path, ok := b.source("places", "spatialworks_somalia", "som_villages.tsv")
+	if !ok {
+		return nil
+	}
+	return readTSV(path, func(r map[string]string) error {
 		lat, lon, err := parseLatLon(r["lat"], r["lon"])
 		if err != nil || lat < -2 || lat > 12.5 || lon < 40.5 || lon > 51.5 { // outside Somalia: bad row
 			b.report.Unmatched["somalia-coords"]++

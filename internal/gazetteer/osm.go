@@ -59,7 +59,11 @@ func (b *builder) buildOSM(ctx context.Context) ([]Place, BuildReport, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, rep, err
 		}
-		err := readTSV(b.path("places", "osm_obiwanlansi_geodata_2019", oc.file), func(r map[string]string) error {
+		path, ok := b.source("places", "osm_obiwanlansi_geodata_2019", oc.file)
+		if !ok {
+			continue
+		}
+		err := readTSV(path, func(r map[string]string) error {
 			name := strings.TrimSpace(r["name"])
 			if name == "" {
 				return nil
@@ -85,7 +89,8 @@ func (b *builder) buildOSM(ctx context.Context) ([]Place, BuildReport, error) {
 			return nil, rep, err
 		}
 	}
-	err := readTSV(b.path("places", "spatialworks_mozambique", "moz_hotosm_populated_places.tsv"), func(r map[string]string) error {
+	hot, ok := b.source("places", "spatialworks_mozambique", "moz_hotosm_populated_places.tsv")
+	err := readTSV(hot, func(r map[string]string) error {
 		name := strings.TrimSpace(r["name"])
 		if name == "" {
 			return nil
@@ -115,7 +120,7 @@ func (b *builder) buildOSM(ctx context.Context) ([]Place, BuildReport, error) {
 		add(p, "", "")
 		return nil
 	})
-	if err != nil {
+	if ok && err != nil {
 		return nil, rep, err
 	}
 	// Nodes without point-in-polygon admin codes take those of their nearest coded neighbours.
