@@ -2,9 +2,11 @@ package classify
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -313,4 +315,54 @@ func BenchmarkDefault(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestGoldNotes classifies the notes a human coder wrote for the seed articles' gold events: text in
+// a different hand from ACLED's.
+func TestGoldNotes(t *testing.T) {
+	path := fixtures.Path(t, "fixtures", "seeds", "gold-events.jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := defaultModel(t)
+	n, ok := 0, 0
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var g struct {
+			EventType    json.RawMessage `json:"event_type"`
+			SubEventType json.RawMessage `json:"sub_event_type"`
+			Background   bool            `json:"background"`
+			Notes        string          `json:"notes"`
+		}
+		if err := json.Unmarshal([]byte(line), &g); err != nil {
+			t.Fatal(err)
+		}
+		if g.Background {
+			continue
+		}
+		types, subs := oneOrMany(t, g.EventType), oneOrMany(t, g.SubEventType)
+		p := m.Predict(g.Notes)
+		n++
+		if slices.Contains(types, p.EventType) && slices.Contains(subs, p.SubEventType) {
+			ok++
+		} else {
+			t.Logf("%s / %s, want %v / %v: %.80s", p.EventType, p.SubEventType, types, subs, g.Notes)
+		}
+	}
+	if n < 10 || float64(ok) < 0.75*float64(n) {
+		t.Errorf("%d of %d gold notes classified right; want at least 75%%", ok, n)
+	}
+}
+
+func oneOrMany(t *testing.T, raw json.RawMessage) []string {
+	t.Helper()
+	var many []string
+	if err := json.Unmarshal(raw, &many); err == nil {
+		return many
+	}
+	var one string
+	if err := json.Unmarshal(raw, &one); err != nil {
+		t.Fatalf("neither string nor list: %s", raw)
+	}
+	return []string{one}
 }

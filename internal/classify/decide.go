@@ -36,7 +36,10 @@ var remoteCategories = []string{"air", "ied", "suicide", "shelling", "grenade", 
 // decideParams are the weights of the decision rules, chosen by cross-validation on the ACLED
 // development records.
 type decideParams struct {
-	excluded    float64 // factor on a type the cues rule out (not zero: the cues may be wrong)
+	excluded float64 // factor on a type the cues rule out (not zero: the cues may be wrong)
+	// absent is the factor on Protests (Riots) when the cues are known and name no protesters
+	// (rioters): ACLED codes no protest without protesters, but actor resolution may miss a crowd.
+	absent      float64
 	remoteBoost float64 // factor on Explosions/Remote violence when the text names remote means
 	subBoost    float64 // factor on a sub-type whose lexicon category is in the text
 	// decisive lists the categories that settle the sub-type on their own when they are the only
@@ -48,7 +51,7 @@ type decideParams struct {
 // "seize" decisive too costs 0.06 points of sub-type accuracy, "abduction" 2 points (ACLED codes a
 // raid that kills and abducts as an Attack), so they only raise their sub-type.
 func defaultDecide() decideParams {
-	return decideParams{excluded: 0.001, remoteBoost: 2, subBoost: 2, decisive: map[string]bool{
+	return decideParams{excluded: 0.001, absent: 0.05, remoteBoost: 2, subBoost: 2, decisive: map[string]bool{
 		"sexual": true, "arrest": true, "intervention": true, "excessive": true, "retake": true,
 		"air": true, "ied": true, "suicide": true, "shelling": true, "grenade": true,
 	}}
@@ -163,8 +166,11 @@ func (m *Model) applyCues(pt []float64, cats []string, c Cues, dp decideParams) 
 		}
 	}
 	for i, t := range m.types {
-		if !allowed[t] {
+		switch {
+		case !allowed[t]:
 			pt[i] *= dp.excluded
+		case t == event.Protests && !c.Protest, t == event.Riots && !c.Riot:
+			pt[i] *= dp.absent
 		}
 	}
 	normalise(pt)
