@@ -15,7 +15,7 @@ import (
 
 // acledRow is the part of an ACLED record the gazetteer is measured on.
 type acledRow struct {
-	country, admin1, admin2, location string
+	country, region, iso, admin1, admin2, location string
 	lat, lon                          float64
 }
 
@@ -49,7 +49,7 @@ func readACLED(t testing.TB) []acledRow {
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		rows = append(rows, acledRow{country: rec[col["country"]], admin1: rec[col["admin1"]],
+		rows = append(rows, acledRow{country: rec[col["country"]], region: rec[col["region"]], iso: rec[col["iso"]], admin1: rec[col["admin1"]],
 			admin2: rec[col["admin2"]], location: rec[col["location"]], lat: lat, lon: lon})
 	}
 	return rows
@@ -231,4 +231,29 @@ func suggestAdminNames(t *testing.T, g *Gazetteer, stats map[string]*geoStats) {
 	}
 	sort.Strings(lines)
 	t.Logf("suggested admin-acled.tsv lines:\n%s", strings.Join(lines, "\n"))
+}
+
+// TestACLEDCountries checks that every country of the ACLED records resolves by its ACLED name to
+// a country with that name, ACLED's region and numeric code.
+func TestACLEDCountries(t *testing.T) {
+	rows := readACLED(t)
+	g, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if seen[r.country] {
+			continue
+		}
+		seen[r.country] = true
+		c, ok := g.CountryByName(r.country)
+		if !ok {
+			t.Errorf("CountryByName(%q) not found", r.country)
+			continue
+		}
+		if c.Name != r.country || c.Region != r.region || strconv.Itoa(c.Numeric) != r.iso {
+			t.Errorf("CountryByName(%q) = %s %q %q %d; ACLED says region %q, iso %s", r.country, c.ISO2, c.Name, c.Region, c.Numeric, r.region, r.iso)
+		}
+	}
 }

@@ -64,3 +64,80 @@ func BenchmarkDefault(b *testing.B) {
 	}
 	b.ReportMetric(heap, "heapMiB")
 }
+
+func TestDefaultCountries(t *testing.T) {
+	g, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, iso2, acled string }{
+		{"Mali", "ML", "Mali"},
+		{"Côte d'Ivoire", "CI", "Ivory Coast"},
+		{"Cote d’Ivoire", "CI", "Ivory Coast"},
+		{"DRC", "CD", "Democratic Republic of Congo"},
+		{"Democratic Republic of the Congo", "CD", "Democratic Republic of Congo"},
+		{"Burkinabe", "BF", "Burkina Faso"},
+		{"Nigerien", "NE", "Niger"},
+		{"Nigerian", "NG", "Nigeria"},
+		{"MOZ", "MZ", "Mozambique"},
+		{"eSwatini", "SZ", "eSwatini"},
+	}
+	for _, tt := range tests {
+		c, ok := g.CountryByName(tt.name)
+		if !ok || c.ISO2 != tt.iso2 || c.Name != tt.acled {
+			t.Errorf("CountryByName(%q) = %+v, %v; want %s %q", tt.name, c, ok, tt.iso2, tt.acled)
+		}
+	}
+	if c, _ := g.Country("ML"); c.Capital != "Bamako" || c.Lat < 12 || c.Lat > 13 || c.Region != "Western Africa" {
+		t.Errorf("Country(ML) = %+v", c)
+	}
+	if a, ok := g.Admin1("NE", "09"); !ok || a.Name != "Tillaberi" || a.Lat == 0 {
+		t.Errorf("Admin1(NE, 09) = %+v, %v", a, ok)
+	}
+}
+
+func BenchmarkLookup(b *testing.B) {
+	g, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	names := []string{"Gao", "Tillabéri", "Mocímboa da Praia", "Maiduguri", "Nowhere Town", "Djibo"}
+	for i := 0; b.Loop(); i++ {
+		g.Lookup(names[i%len(names)])
+	}
+}
+
+func BenchmarkHas(b *testing.B) {
+	g, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys := []string{"gao", "tillaberi", "the", "attack", "maiduguri", "zzzz"}
+	for i := 0; b.Loop(); i++ {
+		g.Has(keys[i%len(keys)])
+	}
+}
+
+func BenchmarkAdminNames(b *testing.B) {
+	g, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ps []Place
+	for _, n := range []string{"Djibo", "Boulkessi", "Mocimboa da Praia", "Gwoza", "Ayorou"} {
+		ps = append(ps, g.Lookup(n)...)
+	}
+	for i := 0; b.Loop(); i++ {
+		g.AdminNames(ps[i%len(ps)])
+	}
+}
+
+func BenchmarkNearest(b *testing.B) {
+	g, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; b.Loop(); i++ {
+		g.Nearest(14+float64(i%10)*0.1, -1+float64(i%7)*0.2, "", nil)
+	}
+}

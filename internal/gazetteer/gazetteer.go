@@ -9,7 +9,6 @@
 package gazetteer
 
 import (
-	"math"
 	"sort"
 	"strings"
 )
@@ -67,21 +66,6 @@ type layer struct {
 func (l *layer) find(folded string) (int, bool) {
 	i := sort.SearchStrings(l.keys, folded)
 	return i, i < len(l.keys) && l.keys[i] == folded
-}
-
-// gridCell buckets coordinates in 1° cells.
-func gridCell(lat, lon float64) int32 {
-	la := int32(math.Floor(lat)) + 90
-	lo := int32(math.Floor(lon)) + 180
-	return la*1000 + lo
-}
-
-func (l *layer) buildGrid() {
-	l.grid = make(map[int32][]int32, 4096)
-	for i := range l.places {
-		c := gridCell(l.places[i].Lat, l.places[i].Lon)
-		l.grid[c] = append(l.grid[c], int32(i))
-	}
 }
 
 // newLayer indexes places under their folded names and alternate names.
@@ -340,141 +324,4 @@ func newGazetteer() *Gazetteer {
 		}
 	})
 	return g
-}
-
-// DistanceKm is the great-circle distance between two points.
-func DistanceKm(lat1, lon1, lat2, lon2 float64) float64 {
-	const r = 6371.0
-	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
-	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
-	a := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
-	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
-}
-
-// Nearest returns the place closest to (lat, lon), restricted to a country (ISO2; "" for any)
-// and to places the filter accepts (nil accepts all), with its distance in km. It searches rings
-// of 1° cells outwards and gives up beyond about 20° (ok is false).
-func (g *Gazetteer) Nearest(lat, lon float64, country string, filter func(Place) bool) (Place, float64, bool) {
-	return g.nearest(lat, lon, country, filter, math.Inf(1))
-}
-
-// nearest is Nearest limited to maxKm.
-func (g *Gazetteer) nearest(lat, lon float64, country string, filter func(Place) bool, maxKm float64) (Place, float64, bool) {
-	var best Place
-	bestD := math.Inf(1)
-	found := false
-	country = strings.ToUpper(country)
-	la0, lo0 := int32(math.Floor(lat)), int32(math.Floor(lon))
-	for ring := int32(0); ring <= 20; ring++ {
-		// A cell in ring r is at least (r-1)° away; one degree of latitude is ~111 km, of longitude
-		// less, so stop once the ring's lower bound exceeds the best distance.
-		minKm := float64(ring-1) * 111.0 * math.Max(0.05, math.Cos(math.Min(89, math.Abs(lat)+float64(ring))*math.Pi/180))
-		if found && minKm > bestD || minKm > maxKm {
-			break
-		}
-		for dla := -ring; dla <= ring; dla++ {
-			for dlo := -ring; dlo <= ring; dlo++ {
-				if max(abs32(dla), abs32(dlo)) != ring {
-					continue
-				}
-				la, lo := la0+dla, lo0+dlo
-				if la < -90 || la > 89 {
-					continue
-				}
-				lo = (lo+180+360)%360 - 180
-				cell := (la+90)*1000 + lo + 180
-				for _, l := range g.layers {
-					for _, i := range l.grid[cell] {
-						p := &l.places[i]
-						if country != "" && p.Country != country {
-							continue
-						}
-						d := DistanceKm(lat, lon, p.Lat, p.Lon)
-						if d >= bestD || d > maxKm {
-							continue
-						}
-						if filter != nil && !filter(*p) {
-							continue
-						}
-						best, bestD, found = *p, d, true
-					}
-				}
-			}
-		}
-	}
-	return best, bestD, found
-}
-
-func abs32(x int32) int32 {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-// nearestIndex is the index of the layer's place nearest to (lat, lon) within maxKm that ok
-// accepts, or -1: the build-time variant of Nearest, without copying places.
-func (l *layer) nearestIndex(lat, lon, maxKm float64, ok func(int32) bool) int32 {
-	if k := l.kNearest(lat, lon, maxKm, 1, ok); len(k) > 0 {
-		return k[0]
-	}
-	return -1
-}
-
-// kNearest returns the indexes of up to k places nearest to (lat, lon) within maxKm that ok
-// accepts, nearest first.
-func (l *layer) kNearest(lat, lon, maxKm float64, k int, ok func(int32) bool) []int32 {
-	type cand struct {
-		i int32
-		d float64
-	}
-	best := make([]cand, 0, k)
-	bound := func() float64 {
-		if len(best) < k {
-			return maxKm
-		}
-		return best[len(best)-1].d
-	}
-	la0, lo0 := int32(math.Floor(lat)), int32(math.Floor(lon))
-	for ring := int32(0); ring <= 20; ring++ {
-		minKm := float64(ring-1) * 111.0 * math.Max(0.05, math.Cos(math.Min(89, math.Abs(lat)+float64(ring))*math.Pi/180))
-		if minKm > bound() {
-			break
-		}
-		for dla := -ring; dla <= ring; dla++ {
-			for dlo := -ring; dlo <= ring; dlo++ {
-				if max(abs32(dla), abs32(dlo)) != ring {
-					continue
-				}
-				la, lo := la0+dla, lo0+dlo
-				if la < -90 || la > 89 {
-					continue
-				}
-				lo = (lo+180+360)%360 - 180
-				for _, i := range l.grid[(la+90)*1000+lo+180] {
-					p := &l.places[i]
-					d := DistanceKm(lat, lon, p.Lat, p.Lon)
-					if d >= bound() || !ok(i) {
-						continue
-					}
-					j := len(best)
-					if j < k {
-						best = append(best, cand{})
-					} else {
-						j--
-					}
-					for j > 0 && best[j-1].d > d {
-						best[j] = best[j-1]
-						j--
-					}
-					best[j] = cand{i, d}
-				}
-			}
-		}
-	}
-	out := make([]int32, len(best))
-	for i, c := range best {
-		out[i] = c.i
-	}
-	return out
 }
