@@ -16,7 +16,7 @@ import (
 // acledRow is the part of an ACLED record the gazetteer is measured on.
 type acledRow struct {
 	country, region, iso, admin1, admin2, location string
-	lat, lon                          float64
+	lat, lon                                       float64
 }
 
 func readACLED(t testing.TB) []acledRow {
