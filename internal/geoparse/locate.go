@@ -2,6 +2,7 @@ package geoparse
 
 import (
 	"math"
+	"strings"
 
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
 )
@@ -28,6 +29,12 @@ func (d *Doc) Locate(start, end int) (Location, bool) {
 	if !ok {
 		return Location{}, false
 	}
+	if a, ok := d.wordAdmin1(); ok {
+		// No place the gazetteer knows, but the story's words point to one region ("Dogon",
+		// "Dan Na Ambassagou"): its centre, at precision 3, is nearer the truth than the country's.
+		loc := d.fill(a, 3)
+		return loc, true
+	}
 	loc := d.fill(countryPlace(c), 3)
 	loc.Name = c.Name
 	for _, m := range d.ms {
@@ -38,6 +45,34 @@ func (d *Doc) Locate(start, end int) (Location, bool) {
 	}
 	return loc, true
 }
+
+// wordAdmin1 returns the focus country's admin1 unit that the word model favours, when it favours
+// one clearly.
+func (d *Doc) wordAdmin1() (gazetteer.Place, bool) {
+	best, bp := "", 0.0
+	prefix := d.focus + "|"
+	for k, p := range d.a1 {
+		if strings.HasPrefix(k, prefix) && p > bp {
+			best, bp = k[len(prefix):], p
+		}
+	}
+	if bp < wordAdmin1Min {
+		return gazetteer.Place{}, false
+	}
+	for _, c := range d.p.g.Lookup(best) {
+		if c.Code != "ADM1" || c.Country != d.focus {
+			continue
+		}
+		if a1, _ := d.p.g.AdminNames(c); gazetteer.Fold(a1) == best {
+			return c, true
+		}
+	}
+	return gazetteer.Place{}, false
+}
+
+// wordAdmin1Min is the least probability the word model must give an admin1 unit for a story
+// without known places to be located there.
+const wordAdmin1Min = 0.5
 
 // bestIn returns the index of the mention in [start, end) most likely to be where the event
 // happened, or -1.
