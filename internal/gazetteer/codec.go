@@ -242,6 +242,7 @@ func (d *decoder) varint() int64 {
 	}
 	return x
 }
+
 // count reads a length or number of items: each item takes at least a byte, so a count beyond
 // the bytes left is corrupt (and must not size an allocation).
 func (d *decoder) count() int {
