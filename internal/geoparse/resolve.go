@@ -354,6 +354,11 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			s += 1
 		}
 	default:
+		if isAdmin(c) && m.r.inParen == 0 {
+			// Without "district"/"region" after it, a name shared by a unit and its seat means
+			// the town: "attacked Palma", "in Mopti".
+			s -= 2.5
+		}
 		if m.r.before != nil && strongCue[m.r.before.label] {
 			if c.Class == 'P' {
 				s += 1
