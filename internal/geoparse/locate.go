@@ -178,7 +178,8 @@ func (d *Doc) fallbackFor(i int) (int, bool) {
 		var spec int
 		switch {
 		case o.r.inParen == i+1:
-			spec = 10
+			// The first bracketed unit is the most specific: "(Tera, Tillaberi)".
+			spec = 30 - 10*d.qualifierRank(i, j)
 		case o.Place.Code == "ADM3":
 			spec = 4
 		case o.Place.Code == "ADM2":
@@ -188,16 +189,6 @@ func (d *Doc) fallbackFor(i int) (int, bool) {
 		default:
 			continue
 		}
-		if o.r.inParen == i+1 {
-			switch o.Place.Code {
-			case "ADM3":
-				spec += 3
-			case "ADM2":
-				spec += 2
-			case "ADM1":
-				spec += 1
-			}
-		}
 		if d.focus != "" && o.Place.Country != d.focus {
 			continue
 		}
@@ -206,6 +197,17 @@ func (d *Doc) fallbackFor(i int) (int, bool) {
 		}
 	}
 	return best, best >= 0
+}
+
+// qualifierRank is the position of mention j among the bracketed qualifiers of mention i.
+func (d *Doc) qualifierRank(i, j int) int {
+	n := 0
+	for k := range d.ms[:j] {
+		if d.ms[k].r.inParen == i+1 {
+			n++
+		}
+	}
+	return n
 }
 
 // locationOf turns mention i into a Location; start and end bound the event's sentences.

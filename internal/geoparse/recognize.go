@@ -431,13 +431,14 @@ func (p *Parser) linkCommaQualifiers(text string, toks []token, rs []raw) {
 		if strings.TrimSpace(text[toks[a.j-1].end:toks[b.i].start]) != "," {
 			continue
 		}
-		if b.j < len(toks) {
+		unitAfter := b.after != nil && b.after.role != "event"
+		if b.j < len(toks) && !unitAfter {
 			next := text[toks[b.j-1].end:toks[b.j].start]
 			if strings.Contains(next, ",") || toks[b.j].fold == "and" || toks[b.j].fold == "or" || toks[b.j].upper {
 				continue
 			}
 		}
-		qualifies := b.isCtry
+		qualifies := b.isCtry || unitAfter
 		if !qualifies && b.known {
 			for _, c := range p.g.Lookup(text[toks[b.i].start:toks[b.j-1].end]) {
 				if c.Code == "ADM1" || c.Code == "ADM2" {

@@ -401,6 +401,23 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			s += 2 * norm[c.Country]
 		}
 	}
+	if prev != nil {
+		// The units named in brackets after the name, "Tassia (Torodi, Tillaberi)": the place
+		// lies near the first, a commune or department usually named after its seat.
+		for j := range prev {
+			o := &prev[j]
+			if o.r.inParen != i+1 || !o.Resolved || o.Place.Country != c.Country || o.Place.Code == "ADM1" {
+				continue
+			}
+			switch dist := gazetteer.DistanceKm(o.Place.Lat, o.Place.Lon, c.Lat, c.Lon); {
+			case dist < 40:
+				s += 3
+			case dist < 80:
+				s += 1.5
+			}
+			break
+		}
+	}
 	if prev != nil && m.r.within > 0 {
 		if o := &prev[m.r.within-1]; o.Resolved && o.Place.Country == c.Country {
 			op := o.Place
