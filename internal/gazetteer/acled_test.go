@@ -87,6 +87,11 @@ func measureACLED(g *Gazetteer, rows []acledRow) map[string]*geoStats {
 			}
 		}
 		if bestD > 25 {
+			if bestD < 1e9 {
+				s.mismatch[fmt.Sprintf("~far %s (%.0f km)", r.location, bestD)]++
+			} else {
+				s.mismatch["~missing "+r.location]++
+			}
 			continue
 		}
 		s.covered++
@@ -155,11 +160,11 @@ func TestACLEDAdminAgreement(t *testing.T) {
 			}
 			sort.Slice(ms, func(i, j int) bool { return ms[i].n > ms[j].n || ms[i].n == ms[j].n && ms[i].k < ms[j].k })
 			// admin1 mismatches first (their key has one dot), then admin2 ones.
-			for _, level := range []int{1, 2} {
+			for _, level := range []int{1, 2, 0} {
 				shown := 0
 				for _, m := range ms {
 					key, _, _ := strings.Cut(m.k, " ")
-					if strings.Count(key, ".") == level && shown < 10 {
+					if (strings.Count(key, ".") == level || level == 0 && key[0] == '~') && shown < 10 {
 						t.Logf("    %4d %s", m.n, m.k)
 						shown++
 					}
