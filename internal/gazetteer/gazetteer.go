@@ -296,15 +296,19 @@ func (g *Gazetteer) AdminNames(p Place) (admin1, admin2 string) {
 // (and a split admin1) its neighbour's.
 func (g *Gazetteer) AdminCodes(p Place) (admin1, admin2 string) {
 	a1, a2 := p.Admin1, p.Admin2
-	if _, ok := g.admins[adminKey(p.Country, a1, a2)]; !ok && a1 != "" && p.Code != "ADM1" {
-		n, _, ok := g.nearest(p.Lat, p.Lon, p.Country, func(q Place) bool {
-			if q.Admin2 == "" || q.Admin1 != a1 && g.splitFrom[adminKey(q.Country, q.Admin1)] != a1 {
-				return false
-			}
-			_, known := g.admins[adminKey(q.Country, q.Admin1, q.Admin2)]
-			return known
-		}, 15)
-		if ok {
+	if _, ok := g.admins[adminKey(p.Country, a1, a2)]; !ok && a1 != "" {
+		var n Place
+		found := false
+		if p.Code != "ADM1" {
+			n, _, found = g.nearest(p.Lat, p.Lon, p.Country, func(q Place) bool {
+				if q.Admin2 == "" || q.Admin1 != a1 && g.splitFrom[adminKey(q.Country, q.Admin1)] != a1 {
+					return false
+				}
+				_, known := g.admins[adminKey(q.Country, q.Admin1, q.Admin2)]
+				return known
+			}, 15)
+		}
+		if found {
 			a1, a2 = n.Admin1, n.Admin2
 		} else if sole, ok := g.soleAdmin2[adminKey(p.Country, a1)]; ok {
 			a2 = sole // Bamako, Niamey: a capital district with one admin2
