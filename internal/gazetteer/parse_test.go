@@ -1,7 +1,9 @@
 package gazetteer
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"os"
@@ -175,4 +177,38 @@ func FuzzParseCustomCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestReadGeoNamesFileCompressed(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "geonames.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(raw)
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(dir, "XX.txt.gz"), gz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var zb bytes.Buffer
+	w := zip.NewWriter(&zb)
+	r, _ := w.Create("readme.txt")
+	r.Write([]byte("not a dump"))
+	f, _ := w.Create("XX.txt")
+	f.Write(raw)
+	w.Close()
+	if err := os.WriteFile(filepath.Join(dir, "XX.zip"), zb.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"XX.txt.gz", "XX.zip"} {
+		places, err := ReadGeoNamesFile(filepath.Join(dir, name))
+		if err != nil || len(places) != 2 || places[1].Name != "Tinzaouatene" {
+			t.Errorf("%s: %d places, %v", name, len(places), err)
+		}
+	}
+	if _, err := ReadGeoNamesFile(filepath.Join(dir, "absent.txt")); err == nil {
+		t.Error("no error for a missing file")
+	}
 }
