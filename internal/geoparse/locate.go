@@ -79,6 +79,7 @@ const wordAdmin1Min = 0.5
 func (d *Doc) bestIn(start, end int, resolvedOnly bool) int {
 	best, bs := -1, math.Inf(-1)
 	rank := 0
+	allowed := d.countriesIn(start, end)
 	for i := range d.ms {
 		m := &d.ms[i]
 		if m.Start < start || m.End > end || m.Kind == "country" {
@@ -87,9 +88,10 @@ func (d *Doc) bestIn(start, end int, resolvedOnly bool) int {
 		if !m.Resolved && (resolvedOnly || len(m.r.paren) == 0 && !d.hasFallback(i)) {
 			continue
 		}
-		if m.Resolved && d.focus != "" && d.p.african[d.focus] && !d.p.african[m.Place.Country] {
-			// A story about an African country whose name matched a town elsewhere ("Awara",
-			// "Toyota", "University"): that town is not where its event happened.
+		if m.Resolved && allowed != nil && !allowed[m.Place.Country] && (!d.p.african[m.Place.Country] || d.votes[m.Place.Country] < foreignShare*d.votes[d.focus]) {
+			// A story about one country whose name matched a town elsewhere ("Awara", "Toyota",
+			// "Makutano" in Congo for a Kenyan story): that town is not where its event
+			// happened, unless the event's own sentences name that other country.
 			continue
 		}
 		s := d.eventScore(i) - 0.3*float64(rank)
@@ -99,6 +101,25 @@ func (d *Doc) bestIn(start, end int, resolvedOnly bool) int {
 		}
 	}
 	return best
+}
+
+// foreignShare: a place outside the focus country may still locate the event when its country has
+// at least this share of the focus country's evidence (border stories, wrong focus guesses).
+const foreignShare = 0.5
+
+// countriesIn returns the countries an event in [start, end) may lie in: the focus country and those
+// the span names. With no focus, any.
+func (d *Doc) countriesIn(start, end int) map[string]bool {
+	if d.focus == "" {
+		return nil
+	}
+	out := map[string]bool{d.focus: true}
+	for _, m := range d.ms {
+		if m.Kind == "country" && m.Start >= start && m.End <= end {
+			out[m.Place.Country] = true
+		}
+	}
+	return out
 }
 
 // eventScore rates how likely mention i names the event's place.
