@@ -71,7 +71,8 @@ func isEvent(g *group) bool {
 // event. Crowds and civilians are actors of protests and riots, or victims.
 func armed(m actor.Mention) bool {
 	switch m.Generic {
-	case "civilians", "protesters", "rioters":
+	case "civilians", "protesters", "rioters", "government":
+		// A ministry or the authorities speaking make nothing an event.
 		return false
 	case "":
 		return m.Actor.Inter != 5 && m.Actor.Inter != 6 && m.Actor.Inter != 7 && m.Actor.Name != ""

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sitrep-dev/sitrep/internal/actor"
 	"github.com/sitrep-dev/sitrep/internal/classify"
+	"github.com/sitrep-dev/sitrep/internal/dedup"
 	"github.com/sitrep-dev/sitrep/internal/document"
 	"github.com/sitrep-dev/sitrep/internal/event"
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
@@ -322,20 +323,18 @@ func distanceKm(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * 6371 * math.Asin(math.Sqrt(h))
 }
 
-// mergeSameEvent folds events of one document that ended up with the same date, place and type (the
-// article returned to the event after talking of another).
+// mergeSameEvent folds events of one document that the deduplicator would call one event (the article
+// returned to the event after talking of another): a document's events must be distinct, or storing
+// them would depend on which other reports arrived first.
 func mergeSameEvent(evs []event.Event) []event.Event {
 	var out []event.Event
 	for _, e := range evs {
 		merged := false
 		for i := range out {
-			o := &out[i]
-			if o.Background == e.Background && o.EventDate == e.EventDate && o.Location == e.Location && o.EventType == e.EventType && o.Country == e.Country {
-				o.Evidence = append(o.Evidence, e.Evidence...)
-				o.Claims = append(o.Claims, e.Claims...)
-				if e.Fatalities > o.Fatalities && o.Fatalities == 0 {
-					o.Fatalities, o.FatalitiesLow, o.FatalitiesHigh = e.Fatalities, e.FatalitiesLow, e.FatalitiesHigh
-				}
+			if _, ok := dedup.Match(out[i], e); ok {
+				id := out[i].EventIDCnty
+				out[i] = dedup.Merge([]event.Event{out[i], e})
+				out[i].EventIDCnty, out[i].Status = id, event.StatusAuto
 				merged = true
 				break
 			}

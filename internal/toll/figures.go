@@ -191,6 +191,9 @@ func Figures(text string, s segment.Sentence) []Figure {
 		if ft.ne < 0 {
 			continue // an article with no person noun after it
 		}
+		if ft.single && ft.ne < len(toks) && speechVerb[toks[ft.ne].w] {
+			continue // "…, a local official said": who speaks, not who died
+		}
 		// Partitive: "some of the victims", "three of them": a subset of the people counted before
 		// it in the sentence ("one of the drivers" alone is one person).
 		if ft.f.Value < 12 && partitive(toks, ft.qe) && slices.ContainsFunc(figs, func(p figTok) bool {
@@ -692,6 +695,10 @@ func startsObject(toks []tok, k int) bool {
 	_, isNum := ParseNumber(w)
 	return isNum
 }
+
+// speechVerb words after "a/an NOUN" make the noun phrase a claimant.
+var speechVerb = map[string]bool{"said": true, "says": true, "told": true, "added": true, "reported": true,
+	"confirmed": true, "stated": true, "explained": true, "claimed": true, "announced": true, "declared": true}
 
 // postModifier words start a phrase that may stand between a figure's noun and its casualty word
 // ("15 fighters from the Wagner group killed", "two children travelling on a cart were killed").
