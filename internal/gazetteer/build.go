@@ -267,8 +267,12 @@ func vote(idx []int32, key func(int32) string) int32 {
 	return best
 }
 
+// maxNameTokens drops the few features whose primary name is a sentence ("The Most Noble and
+// Most Loyal City of ..."): nobody writes them in news, and they would set MaxTokens.
+const maxNameTokens = 10
+
 func (b *builder) addPlace(p Place) {
-	if b.seen[p.ID] {
+	if b.seen[p.ID] || Tokens(p.Name) > maxNameTokens {
 		return
 	}
 	b.seen[p.ID] = true

@@ -426,6 +426,7 @@ func decodeSized(r io.Reader, size int) (dataset, *layer, int, error) {
 		l.keys = append(l.keys, all[sp.off:sp.off+sp.n])
 	}
 	l.buildGrid()
+	l.buildHashes()
 	return ds, l, maxTok, nil
 }
 

@@ -61,9 +61,57 @@ type layer struct {
 	post   []uint32 // post[i]..post[i+1] index ids for keys[i]
 	ids    []int32  // place indexes
 	grid   map[int32][]int32
+	hashes []uint64 // open-addressing set of key hashes: most Has calls miss, and miss fast
+}
+
+func keyHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h | 1 // never 0, the empty slot
+}
+
+func (l *layer) buildHashes() {
+	size := 1
+	for size < 2*len(l.keys) {
+		size <<= 1
+	}
+	l.hashes = make([]uint64, size)
+	mask := uint64(size - 1)
+	for _, k := range l.keys {
+		h := keyHash(k)
+		for i := h & mask; ; i = (i + 1) & mask {
+			if l.hashes[i] == 0 {
+				l.hashes[i] = h
+				break
+			}
+		}
+	}
+}
+
+// mayHave is false when the layer certainly lacks the key.
+func (l *layer) mayHave(folded string) bool {
+	if len(l.hashes) == 0 {
+		return true
+	}
+	h := keyHash(folded)
+	mask := uint64(len(l.hashes) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch l.hashes[i] {
+		case 0:
+			return false
+		case h:
+			return true
+		}
+	}
 }
 
 func (l *layer) find(folded string) (int, bool) {
+	if !l.mayHave(folded) {
+		return 0, false
+	}
 	i := sort.SearchStrings(l.keys, folded)
 	return i, i < len(l.keys) && l.keys[i] == folded
 }
@@ -106,6 +154,7 @@ func newLayer(places []Place) *layer {
 		l.post = append(l.post, uint32(len(l.ids)))
 	}
 	l.buildGrid()
+	l.buildHashes()
 	return l
 }
 

@@ -42,7 +42,7 @@ func (b *builder) buildOSM(ctx context.Context) ([]Place, BuildReport, error) {
 	var out []Place
 	seen := map[int64]bool{}
 	add := func(p Place, pip1, pip2 string) {
-		if seen[p.ID] {
+		if seen[p.ID] || Tokens(p.Name) > maxNameTokens {
 			return
 		}
 		seen[p.ID] = true

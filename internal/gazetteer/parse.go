@@ -93,6 +93,9 @@ func parseLatLon(la, lo string) (float64, float64, error) {
 	return lat, lon, nil
 }
 
+// maxAltTokens bounds the length of kept alternate names, in tokens.
+const maxAltTokens = 6
+
 // altNames filters and joins alternate names: Latin script only, one per folded form, not the
 // primary name's folded form, no codes.
 func altNames(name string, alts []string) string {
@@ -100,7 +103,9 @@ func altNames(name string, alts []string) string {
 	var keep []string
 	for _, a := range alts {
 		a = strings.TrimSpace(strings.ReplaceAll(a, ",", " "))
-		if a == "" || len(a) > 120 || !isLatinName(a) || isCode(a) {
+		// Long alternates are mostly transliterations ("sheng an dong ni ao ...") that only
+		// lengthen the n-grams a recogniser must try.
+		if a == "" || len(a) > 120 || Tokens(a) > maxAltTokens || !isLatinName(a) || isCode(a) {
 			continue
 		}
 		k := Fold(a)
