@@ -276,12 +276,20 @@ func FuzzParse(f *testing.F) {
 	p := parser(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		d := p.Parse(s, Hints{Title: s})
+		// Character boundaries as Go decodes the text (an invalid byte counts as one character).
+		bound := map[int]bool{len(s): true}
+		for i := range s {
+			bound[i] = true
+		}
 		for _, m := range d.Mentions() {
 			if m.Start < 0 || m.End > len(s) || m.Start >= m.End {
 				t.Fatalf("span %d..%d outside text of %d bytes", m.Start, m.End, len(s))
 			}
-			if m.Start > 0 && !utf8.RuneStart(s[m.Start]) || m.End < len(s) && !utf8.RuneStart(s[m.End]) {
+			if !bound[m.Start] || !bound[m.End] {
 				t.Fatalf("span %d..%d splits a character", m.Start, m.End)
+			}
+			if utf8.ValidString(s) && !utf8.ValidString(m.Text) {
+				t.Fatalf("mention %q is not valid UTF-8", m.Text)
 			}
 			if s[m.Start:m.End] != m.Text {
 				t.Fatalf("mention text %q does not match span", m.Text)
