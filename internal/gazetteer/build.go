@@ -50,7 +50,8 @@ func (r BuildReport) String() string {
 }
 
 // Full GeoNames country dumps the default set is built from (../shared/data/geonames/XX.txt.gz).
-var dumpCountries = []string{"ML", "BF", "NE", "CM", "SN", "CI", "MR"}
+// (A function, not a variable: the package keeps no mutable state.)
+func dumpCountries() []string { return []string{"ML", "BF", "NE", "CM", "SN", "CI", "MR"} }
 
 // builder accumulates the default set from ../shared.
 type builder struct {
@@ -472,31 +473,35 @@ func (b *builder) addAdminName(p Place, names ...string) {
 	}
 }
 
-// Suffixes and prefixes ACLED leaves off admin unit names.
-var (
-	adminSuffixes = []string{" Region", " Province", " State", " Governorate", " County", " District",
+// adminSuffixes are the suffixes ACLED leaves off admin unit names.
+func adminSuffixes() []string {
+	return []string{" Region", " Province", " State", " Governorate", " County", " District",
 		" Department", " Prefecture", " Cercle", " Local Government Area", " LGA", " Division", " Municipality", " Commune", " (city)"}
-	// Longest first, so that "Province de la " wins over "Province de ".
-	adminPrefixes = []string{"Province de la ", "Province de l'", "Departement de ", "Departement du ",
+}
+
+// adminPrefixes are longest first, so that "Province de la " wins over "Province de ".
+func adminPrefixes() []string {
+	return []string{"Province de la ", "Province de l'", "Departement de ", "Departement du ",
 		"Departement d'", "Prefecture de ", "Province des ", "Province of ", "Province de ", "Province du ",
 		"Region of ", "Region de ", "Region du ", "Commune de ", "District de ", "Cercle d' ", "Cercle de ",
 		"Wilaya de ", "Cercle d'", "Cercled'", "Wilaya d'", "Circunscricao da ", "Circunscricao de ",
 		"Circunscricao do ", "Concelho da ", "Concelho de ", "Concelho do ", "Commune of "}
-)
+}
 
 // acledAdminName turns a GeoNames admin name into ACLED's style: ASCII, without "Region",
 // "Province", "State", "Cercle de"... affixes.
 func acledAdminName(s string) string {
 	s = asciiName(strings.TrimSpace(s))
+	suffixes, prefixes := adminSuffixes(), adminPrefixes()
 	for changed := true; changed; {
 		changed = false
-		for _, suf := range adminSuffixes {
+		for _, suf := range suffixes {
 			if len(s) > len(suf) && strings.EqualFold(s[len(s)-len(suf):], suf) {
 				s = strings.TrimSpace(s[:len(s)-len(suf)])
 				changed = true
 			}
 		}
-		for _, pre := range adminPrefixes {
+		for _, pre := range prefixes {
 			if len(s) > len(pre) && strings.EqualFold(s[:len(pre)], pre) {
 				s = strings.TrimSpace(s[len(pre):])
 				changed = true
@@ -537,7 +542,7 @@ func asciiName(s string) string {
 
 // readDumps reads the full GeoNames country dumps; their ADM1/ADM2 features give admin centres.
 func (b *builder) readDumps() error {
-	for _, cc := range dumpCountries {
+	for _, cc := range dumpCountries() {
 		path, ok := b.source("geonames", cc+".txt.gz")
 		if !ok {
 			continue
@@ -579,7 +584,7 @@ func (b *builder) readCities500() error {
 		return err
 	}
 	dump := map[string]bool{}
-	for _, c := range dumpCountries {
+	for _, c := range dumpCountries() {
 		dump[c] = true
 	}
 	for _, p := range places {
@@ -633,7 +638,7 @@ func (b *builder) readNaturalEarth() error {
 		return ""
 	}
 	dump := map[string]bool{}
-	for _, c := range dumpCountries {
+	for _, c := range dumpCountries() {
 		dump[c] = true
 	}
 	for {

@@ -9,10 +9,12 @@ import (
 )
 
 // OpenStreetMap place-node extracts (2019) under ../shared/data/places/osm_obiwanlansi_geodata_2019.
-var osmCountries = []struct{ cc, file string }{
-	{"BF", "osm_places_BF.tsv"}, {"CD", "osm_places_CD.tsv.gz"}, {"ML", "osm_places_ML.tsv.gz"},
-	{"MZ", "osm_places_MZ.tsv"}, {"NE", "osm_places_NE.tsv.gz"}, {"NG", "osm_places_NG.tsv.gz"},
-	{"SO", "osm_places_SO.tsv"}, {"TD", "osm_places_TD.tsv.gz"},
+func osmCountries() []struct{ cc, file string } {
+	return []struct{ cc, file string }{
+		{"BF", "osm_places_BF.tsv"}, {"CD", "osm_places_CD.tsv.gz"}, {"ML", "osm_places_ML.tsv.gz"},
+		{"MZ", "osm_places_MZ.tsv"}, {"NE", "osm_places_NE.tsv.gz"}, {"NG", "osm_places_NG.tsv.gz"},
+		{"SO", "osm_places_SO.tsv"}, {"TD", "osm_places_TD.tsv.gz"},
+	}
 }
 
 // BuildOSM writes the OpenStreetMap place layer (ODbL 1.0, "© OpenStreetMap contributors") in
@@ -55,7 +57,7 @@ func (b *builder) buildOSM(ctx context.Context) ([]Place, BuildReport, error) {
 		out = append(out, p)
 		rep.BySource[p.Source+"-"+p.Country]++
 	}
-	for _, oc := range osmCountries {
+	for _, oc := range osmCountries() {
 		if err := ctx.Err(); err != nil {
 			return nil, rep, err
 		}
@@ -131,10 +133,11 @@ func (b *builder) buildOSM(ctx context.Context) ([]Place, BuildReport, error) {
 	// after their seat: the seats found among all places split the country into nearest-seat
 	// cells, which give admin2 and, where most districts have a seat, admin1 too.
 	all := append(append([]Place(nil), b.places...), out...)
-	seats := b.seatLayer(all, seatCountries)
+	seatCC := seatCountries()
+	seats := b.seatLayer(all, seatCC)
 	units := map[string]int{}
 	for k := range b.admins {
-		if seatCountries[k[:2]] && strings.Count(k, ".") == 2 {
+		if seatCC[k[:2]] && strings.Count(k, ".") == 2 {
 			units[k[:2]]++
 		}
 	}
@@ -147,7 +150,7 @@ func (b *builder) buildOSM(ctx context.Context) ([]Place, BuildReport, error) {
 	}
 	for i := range out {
 		p := &out[i]
-		if !seatCountries[p.Country] {
+		if !seatCC[p.Country] {
 			continue
 		}
 		j := seats.nearestIndex(p.Lat, p.Lon, 120, func(j int32) bool {
@@ -196,8 +199,8 @@ func osmKind(v string) (byte, string) {
 	return 'P', "PPL"
 }
 
-// Countries whose OSM nodes take admin codes from the nearest district seat.
-var seatCountries = map[string]bool{"MZ": true, "TD": true, "CD": true}
+// seatCountries are the countries whose OSM nodes take admin codes from the nearest district seat.
+func seatCountries() map[string]bool { return map[string]bool{"MZ": true, "TD": true, "CD": true} }
 
 // seatLayer locates admin2 units of the given countries by the place that bears their name (the
 // district seat: "Macomia" for Macomia district) among populated places already coded in the
