@@ -152,7 +152,9 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 					ordinary = true
 				}
 			}
-			if !ordinary && (bc != nil && (strongCue[bc.label] || bc.role == "event" && !t.sentStart) || qualifiedByParen(text, toks, j)) {
+			// "in Islamist attacks": a capitalised adjective before a common noun is no place.
+			adjective := j < len(toks) && !toks[j].upper && joinable(text[toks[j-1].end:toks[j].start]) && p.cueAfter(toks, j, text) == nil
+			if !ordinary && (bc != nil && (strongCue[bc.label] || bc.role == "event" && !t.sentStart && !adjective) || qualifiedByParen(text, toks, j)) {
 				out = append(out, raw{i: i, j: j, before: bc, after: p.cueAfter(toks, j, text)})
 				i = j
 				continue
@@ -280,11 +282,11 @@ func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
 	// A capitalised neighbour that is not part of the name makes it part of a person's or an
 	// organisation's name: "Assimi Goita", "Amadou Kouffa", "Gao Football Club".
 	if k := i + n; k < len(toks) && toks[k].upper && !toks[k].allUpper && !p.common[toks[k].fold] &&
-		text[toks[k-1].end:toks[k].start] == " " && !p.g.Has(toks[k].fold) {
+		text[toks[k-1].end:toks[k].start] == " " && p.cueAfter(toks, k, text) == nil {
 		return false
 	}
 	if i > 0 && toks[i-1].upper && !toks[i-1].allUpper && !toks[i-1].sentStart && !p.common[toks[i-1].fold] &&
-		text[toks[i-1].end:toks[i].start] == " " && !p.g.Has(toks[i-1].fold) {
+		text[toks[i-1].end:toks[i].start] == " " {
 		return false
 	}
 	return true
@@ -417,7 +419,7 @@ func qualifiedByParen(text string, toks []token, j int) bool {
 	if gap != "(" {
 		return false
 	}
-	return toks[j].upper && !toks[j].allUpper
+	return toks[j].upper && !toks[j].allUpper && len(toks[j].fold) > 3
 }
 
 // linkCommaQualifiers treats "Koro, Mopti protested" like "Koro (Mopti)": a name followed by a

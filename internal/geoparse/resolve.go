@@ -3,6 +3,7 @@ package geoparse
 import (
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
@@ -21,10 +22,11 @@ type Doc struct {
 // mention is a Mention plus what resolution and location choice need.
 type mention struct {
 	Mention
-	r     raw
-	cands []gazetteer.Place
-	exact int     // cands[exact:] came from spelling variants
-	score float64 // of the chosen candidate
+	r       raw
+	cands   []gazetteer.Place
+	exact   int     // cands[exact:] came from spelling variants
+	variant bool    // the chosen candidate is one of them
+	score   float64 // of the chosen candidate
 }
 
 // Parse recognises and resolves the place mentions of a text.
@@ -170,6 +172,34 @@ func (d *Doc) resolve(h Hints) {
 			d.pick(i, norm, prev)
 		}
 	}
+	d.dropWeak()
+}
+
+// dropWeak removes bare names, with no cue, brackets or dateline around them, that only resolved
+// to a place outside the story's country, or only through a spelling variant: a surname or an organisation's word that happens to
+// name a hamlet somewhere ("Diarra", "Corporation", "Langley").
+func (d *Doc) dropWeak() {
+	if d.focus == "" {
+		return
+	}
+	isBare := func(m *mention) bool {
+		return m.r.before == nil && m.r.after == nil && m.r.inParen == 0 && len(m.r.paren) == 0 && !m.r.dateline && m.r.within == 0
+	}
+	// A name the story also uses with a cue ("the town of Boulikessi") is a place everywhere.
+	cued := map[string]bool{}
+	for i := range d.ms {
+		if !isBare(&d.ms[i]) {
+			cued[gazetteer.Fold(d.ms[i].Text)] = true
+		}
+	}
+	kept := d.ms[:0]
+	for _, m := range d.ms {
+		if isBare(&m) && !cued[gazetteer.Fold(m.Text)] && m.Kind != "country" && m.Resolved && (m.Place.Country != d.focus || m.variant) {
+			continue
+		}
+		kept = append(kept, m)
+	}
+	d.ms = kept
 }
 
 // withinCountry renormalises admin1 probabilities so that each country's sum to 1.
@@ -243,6 +273,7 @@ func (d *Doc) pick(i int, norm map[string]float64, prev []mention) {
 		}
 	}
 	m.Place, m.Resolved, m.score = m.cands[bi], true, bs
+	m.variant = bi >= m.exact
 	switch m.Place.Code {
 	case "ADM1":
 		m.Kind = "admin1"
@@ -439,6 +470,9 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 	}
 	if prev != nil {
 		var co float64
+		// Each other place counts once, however often the story repeats it: ten "Bamako"s must
+		// not drown the difference between two Faladiés.
+		seen := map[string]bool{}
 		for j := range prev {
 			o := &prev[j]
 			if j == i || !o.Resolved || o.Kind == "country" || gazetteer.Fold(o.Text) == gazetteer.Fold(m.Text) {
@@ -448,6 +482,11 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			if op.Country != c.Country {
 				continue
 			}
+			key := op.Name + "|" + strconv.FormatInt(op.ID, 10)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
 			co += 0.5 // the story's places tend to share a country
 			switch {
 			case op.Code == "ADM1" && op.Admin1 != "" && op.Admin1 == c.Admin1:
