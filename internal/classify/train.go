@@ -18,9 +18,9 @@ type Example struct {
 // Options control training. The zero value of a field means its default.
 type Options struct {
 	Buckets   uint32  // hashed feature space size (default 1<<18)
-	Epochs    int     // passes over the data (default 12)
-	LearnRate float64 // initial SGD step (default 0.5)
-	L2        float64 // L2 regularisation per example (default 1e-6)
+	Epochs    int     // passes over the data (default 20)
+	LearnRate float64 // initial SGD step (default 1)
+	L2        float64 // L2 regularisation per example (default 1e-7)
 	Seed      uint64  // shuffling seed (default 1)
 }
 
@@ -29,13 +29,13 @@ func (o Options) withDefaults() Options {
 		o.Buckets = 1 << 18
 	}
 	if o.Epochs == 0 {
-		o.Epochs = 12
+		o.Epochs = 20
 	}
 	if o.LearnRate == 0 {
-		o.LearnRate = 0.5
+		o.LearnRate = 1
 	}
 	if o.L2 == 0 {
-		o.L2 = 1e-6
+		o.L2 = 1e-7
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
