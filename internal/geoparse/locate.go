@@ -145,6 +145,9 @@ func (d *Doc) eventScore(i int) float64 {
 	if m.r.inParen > 0 {
 		s -= 3 // a qualifier of another name
 	}
+	if m.r.before == nil && m.r.after == nil && len(m.r.paren) == 0 && m.r.within == 0 {
+		s -= 1 // a bare name ("31 Bassa dead") is weaker than one the text places ("in Toto LGA")
+	}
 	if m.r.dateline {
 		s -= 3 // where the story was filed
 	}
