@@ -302,3 +302,15 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestQualifiersFillAdmin3(t *testing.T) {
+	p := parser(t)
+	text := "On 29 July, two armed groups clashed in the area of Tounte (Koutougou, Soum)."
+	loc, ok := p.Parse(text, Hints{}).Locate(0, len(text))
+	if !ok {
+		t.Fatal("no location")
+	}
+	if loc.Country != "Burkina Faso" || loc.Admin2 != "Soum" || loc.Admin3 != "Koutougou" || loc.GeoPrecision != 2 {
+		t.Errorf("got %+v, want Burkina Faso / Soum / Koutougou at precision 2", loc)
+	}
+}

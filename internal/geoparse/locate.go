@@ -278,6 +278,15 @@ func (d *Doc) locationOf(i, start, end int) (Location, bool) {
 // Gao)", override the gazetteer's admin1 and admin2 where they disagree: reports follow the
 // administrative map of their day, which older or newer gazetteer codes may not.
 func (d *Doc) applyQualifiers(loc *Location, m *mention) {
+	// ACLED writes three units for communes: "Tounte (Koutougou, Soum)" is (admin3, admin2) once
+	// the admin1 is implied; "(Diankabou, Koro, Mopti)" names all three.
+	if n := len(m.r.paren); n >= 2 && loc.Admin3 == "" {
+		if f2 := gazetteer.Fold(loc.Admin2); f2 != "" && m.r.paren[n-1] == f2 || n == 3 && m.r.paren[1] == f2 {
+			if first := m.r.paren[0]; first != f2 && first != gazetteer.Fold(loc.Admin1) && first != gazetteer.Fold(loc.Name) {
+				loc.Admin3 = m.r.parenRaw[0]
+			}
+		}
+	}
 	for pi, part := range m.r.paren {
 		for _, c := range d.p.g.Lookup(part) {
 			if c.Country != m.Place.Country {

@@ -110,6 +110,7 @@ type raw struct {
 	before   *cue
 	after    *cue
 	paren    []string // folded qualifiers in the parentheses right after the name
+	parenRaw []string // the same as written
 	inParen  int      // index+1 of the mention this one qualifies ("Kadji (Gao, Gao)"), 0 if none
 	demonym  bool
 	dateline bool // "Bamako, Mali –" or "APA - Bamako (Mali)": where the story was filed
@@ -451,6 +452,7 @@ func (p *Parser) linkCommaQualifiers(text string, toks []token, rs []raw) {
 		}
 		if qualifies {
 			a.paren = append(a.paren, gazetteer.Fold(text[toks[b.i].start:toks[b.j-1].end]))
+			a.parenRaw = append(a.parenRaw, text[toks[b.i].start:toks[b.j-1].end])
 			if !b.isCtry {
 				b.inParen = k + 1
 			}
@@ -478,9 +480,10 @@ func (p *Parser) linkParens(text string, toks []token, rs []raw) {
 		if len(parts) > 3 || len(inner) > 60 {
 			continue // a remark in brackets, not admin units
 		}
-		for _, part := range strings.FieldsFunc(inner, func(r rune) bool { return r == ',' || r == '/' || r == ';' }) {
+		for _, part := range parts {
 			if f := gazetteer.Fold(part); f != "" {
 				rs[k].paren = append(rs[k].paren, f)
+				rs[k].parenRaw = append(rs[k].parenRaw, strings.TrimSpace(part))
 			}
 		}
 		for q := k + 1; q < len(rs); q++ {
