@@ -437,7 +437,10 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 		// lies near the first, a commune or department usually named after its seat.
 		for j := range prev {
 			o := &prev[j]
-			if o.r.inParen != i+1 || !o.Resolved || o.Place.Country != c.Country || o.Place.Code == "ADM1" {
+			// Only a town locates: an admin unit's centroid says little, and "Bourem (Bourem, Gao)"
+			// names the town's own cercle.
+			if o.r.inParen != i+1 || !o.Resolved || o.Place.Country != c.Country || o.Place.Class != 'P' ||
+				gazetteer.Fold(o.Text) == gazetteer.Fold(m.Text) {
 				continue
 			}
 			switch dist := gazetteer.DistanceKm(o.Place.Lat, o.Place.Lon, c.Lat, c.Lon); {
