@@ -272,6 +272,11 @@ func (d *Doc) pick(i int, norm map[string]float64, prev []mention) {
 			bi, bs = ci, s
 		}
 	}
+	if bi >= m.exact && bs < 0 {
+		// Only respellings that contradict the text: leave the name unresolved.
+		m.Place, m.Resolved, m.score, m.variant = gazetteer.Place{}, false, 0, false
+		return
+	}
 	m.Place, m.Resolved, m.score = m.cands[bi], true, bs
 	m.variant = bi >= m.exact
 	switch m.Place.Code {
@@ -291,6 +296,18 @@ func (p *Parser) classPrior(c gazetteer.Place) float64 {
 		s += 3.5
 	}
 	return s
+}
+
+// agreesWithParen reports whether a candidate's admin1 or admin2 is one of the bracketed units.
+func (d *Doc) agreesWithParen(c gazetteer.Place, parts []string) bool {
+	a1, a2 := d.p.g.AdminNames(c)
+	f1, f2 := gazetteer.Fold(a1), gazetteer.Fold(a2)
+	for _, part := range parts {
+		if part != "" && (part == f1 || part == f2) {
+			return true
+		}
+	}
+	return false
 }
 
 // prior ranks a place by what it is and how many live there: capitals and admin seats before
@@ -346,6 +363,10 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 	s := prior(c)
 	if ci >= m.exact {
 		s -= 1.5 // a variant spelling is weaker evidence than the name as written
+		if len(m.r.paren) > 0 && !d.agreesWithParen(c, m.r.paren) {
+			// A respelled name must at least lie in the units the text brackets after it.
+			s -= 20
+		}
 	}
 	if d.p.african[c.Country] {
 		s += 3.5 // sitrep reads African conflict news: Palma in Mozambique before Palma de Mallorca
