@@ -378,13 +378,12 @@ func (c *Coder) spelling(text string, loc geoparse.Location) string {
 	return loc.Name
 }
 
-// nameUnidentified replaces an "Unidentified Armed Group" with the armed group the event's sentences
-// name most often ("separatist rebels battled the army" in a story that names the CSP-DPA throughout).
-func (c *Coder) nameUnidentified(g *group, cast *actor.Cast, country string, day time.Time) {
+// namedGroup returns the armed group the sentences name most often, if named at least min times.
+func namedGroup(sents []*sentence, min int) (string, map[string]actor.Actor) {
 	count := map[string]int{}
 	byName := map[string]actor.Actor{}
 	best := ""
-	for _, s := range g.sents {
+	for _, s := range sents {
 		for _, m := range s.actors {
 			a := m.Actor
 			if a.Name == "" || m.Generic != "" || a.Inter < 2 || a.Inter > 4 {
@@ -396,6 +395,20 @@ func (c *Coder) nameUnidentified(g *group, cast *actor.Cast, country string, day
 				best = a.Name
 			}
 		}
+	}
+	if best == "" || count[best] < min {
+		return "", nil
+	}
+	return best, byName
+}
+
+// nameUnidentified replaces an "Unidentified Armed Group" with the armed group the event's sentences
+// name most often ("separatist rebels battled the army" in a story that names the CSP-DPA throughout).
+func (c *Coder) nameUnidentified(g *group, cast *actor.Cast, country string, day time.Time) {
+	best, byName := namedGroup(g.sents, 1)
+	if best == "" {
+		// "the attackers" of a story that names one armed group throughout are that group.
+		best, byName = namedGroup(g.docSents, 2)
 	}
 	if best == "" {
 		return

@@ -93,6 +93,8 @@ type group struct {
 	place      *geoparse.Location
 	placeSent  *sentence
 	classes    map[string]bool
+	// docSents are all the document's event sentences, for what the event's own do not say.
+	docSents []*sentence
 }
 
 // distinctClasses are kinds of action that, appearing beside another, are another event (a drone
@@ -152,6 +154,9 @@ func (c *Coder) Code(ctx context.Context, doc document.Document) ([]event.Event,
 	}
 
 	groups := c.group(sents)
+	for _, g := range groups {
+		g.docSents = sents
+	}
 	for _, g := range groups {
 		if g.date != nil || g.background || len(g.sents) == 0 {
 			continue

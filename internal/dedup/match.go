@@ -28,7 +28,7 @@ const (
 // Match scores how likely a and b report the same event; ok is false when a gate fails. Scoring:
 // location (same place +2, ≤10 km +1.5, ≤25 km +1, same region at coarse precision +0.5), date (same day
 // +1.5, overlapping spans +1, within the precisions' slack +0.5), type (same +1, same sub-type +0.5,
-// another political-violence type 0 and only when the dates overlap), a shared named actor +1, tolls
+// another political-violence type 0 and only when both are dated to the same day), a shared named actor +1, tolls
 // within a factor of two +0.5.
 func Match(a, b event.Event) (score float64, ok bool) {
 	if a.Background != b.Background {
@@ -82,9 +82,10 @@ func Match(a, b event.Event) (score float64, ok bool) {
 			score += 0.5
 		}
 	case compatibleTypes(a.EventType, b.EventType):
-		// Differently typed reports must at least overlap in time: a drone strike days after a
-		// battle at the same place is another event.
-		if af.After(bt) || bf.After(at) {
+		// Differently typed reports must be dated to the same day: a drone strike days after a
+		// battle at the same place is another event, and a report dated only "this week" cannot say
+		// which of them it is.
+		if a.EventDate != b.EventDate || a.TimePrecision != 1 || b.TimePrecision != 1 {
 			return 0, false
 		}
 	default:

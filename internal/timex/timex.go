@@ -835,7 +835,8 @@ func monthsBetween(a, b time.Time) int {
 
 // Choose applies the event-date policy to the expressions of an event's sentences: the first
 // EventTime expression that is not a running total's start; else the first report time widened to
-// the two days before it (precision 2, Day stays the report day as ACLED codes it); else the publication day with precision 2. Without a known
+// the day before it (precision 2, Day stays the report day as ACLED codes it); else the publication
+// day with precision 2. Without a known
 // publication time it never guesses a day: it returns the first event expression read from the text,
 // or an Expr with precision 3 and a zero Day.
 func Choose(exprs []Expr, ref Ref) Expr {
@@ -850,9 +851,10 @@ func Choose(exprs []Expr, ref Ref) Expr {
 	}
 	for _, e := range exprs {
 		if e.Kind == ReportTime {
-			// ACLED keeps the report day itself as the date of an event known only from the report.
+			// ACLED keeps the report day itself as the date of an event known only from the report;
+			// the span admits the day before ("sources told AFP on Sunday" of a Saturday night attack).
 			r := e.Day
-			out := Expr{Day: r, From: r.AddDate(0, 0, -2), To: r, Precision: 2}
+			out := Expr{Day: r, From: r.AddDate(0, 0, -1), To: r, Precision: 2}
 			out.Start, out.End, out.Text, out.Kind = e.Start, e.End, e.Text, ReportTime
 			return out
 		}

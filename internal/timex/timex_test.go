@@ -134,9 +134,9 @@ func TestFind(t *testing.T) {
 func TestChoose(t *testing.T) {
 	pub := mustTime(t, "2024-05-27T09:30:36Z")
 	ref := Ref{Published: pub, Known: true}
-	// Only a report time: widened to the two days before it.
+	// Only a report time: widened to the day before it.
 	e := Choose(find1("Jihadists killed 18 civilians, sources told AFP on Sunday.", ref), ref)
-	if e.Precision != 2 || e.Day.Format(time.DateOnly) != "2024-05-26" || e.From.Format(time.DateOnly) != "2024-05-24" {
+	if e.Precision != 2 || e.Day.Format(time.DateOnly) != "2024-05-26" || e.From.Format(time.DateOnly) != "2024-05-25" {
 		t.Errorf("report only: %+v", e)
 	}
 	// Nothing: publication day, precision 2.
