@@ -182,6 +182,10 @@ func holdoutFold(id string, n int) bool {
 	return h.Sum32()%uint32(n) == 0
 }
 
+// minDocs is the least number of summaries a word must occur in to be kept: rarer words are mostly
+// names of people and hamlets, which the models would only memorise.
+const minDocs = 2
+
 // labelWords counts words per label (a country, or "country|admin1") over the dev records and, if
 // extra is set, the extra summaries (which carry a country only).
 func labelWords(root, out string, holdout int, label func(map[string]string) string, extra bool) error {
@@ -237,7 +241,7 @@ func labelWords(root, out string, holdout int, label func(map[string]string) str
 		for _, k := range byC {
 			n += k
 		}
-		if n >= 3 {
+		if n >= minDocs {
 			ws = append(ws, w)
 		}
 	}
