@@ -21,7 +21,7 @@ var floors = map[string]struct{ admin1, km25 float64 }{
 	"Mali":         {90.5, 76},
 	"Burkina Faso": {91, 83},
 	"Niger":        {92, 74},
-	"Nigeria":      {85.5, 66},
+	"Nigeria":      {87, 67.5},
 	"Mozambique":   {90.5, 65.5},
 }
 

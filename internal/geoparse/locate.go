@@ -13,6 +13,9 @@ import (
 // even a country is known.
 func (d *Doc) Locate(start, end int) (Location, bool) {
 	if i := d.bestIn(start, end, false); i >= 0 {
+		if u := d.contradictingUnit(i, start, end); u >= 0 {
+			i = u
+		}
 		if loc, ok := d.locationOf(i, start, end); ok {
 			return loc, true
 		}
@@ -120,6 +123,64 @@ func (d *Doc) countriesIn(start, end int) map[string]bool {
 		}
 	}
 	return out
+}
+
+// contradictingUnit returns the most specific admin unit the span names with a unit word ("Keana
+// Local Government Area", "Nasarawa State") when the chosen place lies outside it, else -1: the
+// text's own units outrank a same-name village the gazetteer found elsewhere.
+func (d *Doc) contradictingUnit(i, start, end int) int {
+	m := &d.ms[i]
+	if !m.Resolved || isAdmin(m.Place) {
+		return -1
+	}
+	best, bestLevel := -1, 0
+	conflict := false
+	for j := range d.ms {
+		o := &d.ms[j]
+		if j == i || !o.Resolved || o.Start < start || o.End > end || o.Place.Country != m.Place.Country {
+			continue
+		}
+		role := ""
+		if o.r.after != nil {
+			role = o.r.after.role
+		}
+		if role != "admin1" && role != "admin2" || !d.sameSentence(m, o) {
+			continue
+		}
+		level := 0
+		switch o.Place.Code {
+		case "ADM1":
+			level = 1
+			if o.Place.Admin1 != m.Place.Admin1 {
+				conflict = true
+			}
+		case "ADM2":
+			level = 2
+			if o.Place.Admin1 != m.Place.Admin1 || o.Place.Admin2 != "" && m.Place.Admin2 != "" && o.Place.Admin2 != m.Place.Admin2 {
+				conflict = true
+			}
+		default:
+			continue
+		}
+		if level > bestLevel {
+			best, bestLevel = j, level
+		}
+	}
+	if !conflict {
+		return -1
+	}
+	return best
+}
+
+// sameSentence reports whether two mentions lie in one sentence: no full stop or line break
+// between them.
+func (d *Doc) sameSentence(a, b *mention) bool {
+	lo, hi := min(a.End, b.End), max(a.Start, b.Start)
+	if lo >= hi {
+		return true
+	}
+	between := d.text[lo:hi]
+	return !strings.Contains(between, ". ") && !strings.ContainsAny(between, "\n!?")
 }
 
 // eventScore rates how likely mention i names the event's place.
