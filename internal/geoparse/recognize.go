@@ -276,6 +276,12 @@ func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
 	if strong || adminAfter {
 		return true
 	}
+	// Inside a run of capitalised words on both sides it is a word of a name ("Multinational
+	// Joint Task Force", "Ministry of Defence Mali"), not a place.
+	if k := i + n; i > 0 && k < len(toks) && toks[i-1].upper && !toks[i-1].sentStart && toks[k].upper &&
+		text[toks[i-1].end:toks[i].start] == " " && text[toks[k-1].end:toks[k].start] == " " && p.cueAfter(toks, k, text) == nil {
+		return false
+	}
 	// A title before the name makes it a person: "President Bazoum", "General Tiani".
 	if i > 0 && p.titles[toks[i-1].fold] && joinable(text[toks[i-1].end:toks[i].start]) {
 		return false
