@@ -1,0 +1,384 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/sitrep-dev/sitrep/internal/event"
+)
+
+// Sort is an order the API lists events in; both are newest first among equals.
+type Sort string
+
+// The sort orders.
+const (
+	SortDate       Sort = "date"       // event_date descending, then event_id_cnty descending
+	SortFatalities Sort = "fatalities" // fatalities descending, then as SortDate
+)
+
+// Key is an event's position in a sort order: a page starts strictly after the Key of the previous
+// page's last event (keyset pagination), so pages never skip or repeat events as others are added.
+type Key struct {
+	Fatalities int    `json:"f,omitempty"` // used by SortFatalities only
+	Date       string `json:"d"`
+	ID         string `json:"i"`
+}
+
+// Query asks for one page of events.
+type Query struct {
+	Filter event.Filter
+	Sort   Sort // "" is SortDate
+	Limit  int  // 1 or more
+	After  *Key // nil for the first page
+}
+
+// ErrBadQuery is returned (wrapped, with what was wrong) for a filter or query the store cannot run:
+// a malformed date, a full-text query without words, an unknown sort.
+var ErrBadQuery = errors.New("bad query")
+
+func badQuery(format string, a ...any) error {
+	return fmt.Errorf("sqlite: %w: %s", ErrBadQuery, fmt.Sprintf(format, a...))
+}
+
+// Page returns up to q.Limit events matching q.Filter in q.Sort order after q.After, with their
+// sources, claims and evidence, and the Key to pass as After for the next page (nil on the last page).
+func (s *Store) Page(ctx context.Context, q Query) ([]event.Event, *Key, error) {
+	if q.Limit < 1 {
+		return nil, nil, badQuery("limit %d: want at least 1", q.Limit)
+	}
+	cond, args, err := filterSQL(q.Filter)
+	if err != nil {
+		return nil, nil, err
+	}
+	var order string
+	switch q.Sort {
+	case "", SortDate:
+		order = " ORDER BY e.event_date DESC, e.event_id_cnty DESC"
+		if q.After != nil {
+			cond = append(cond, "(e.event_date, e.event_id_cnty) < (?, ?)")
+			args = append(args, q.After.Date, q.After.ID)
+		}
+	case SortFatalities:
+		order = " ORDER BY e.fatalities DESC, e.event_date DESC, e.event_id_cnty DESC"
+		if q.After != nil {
+			cond = append(cond, "(e.fatalities, e.event_date, e.event_id_cnty) < (?, ?, ?)")
+			args = append(args, q.After.Fatalities, q.After.Date, q.After.ID)
+		}
+	default:
+		return nil, nil, badQuery("sort %q: want date or fatalities", q.Sort)
+	}
+	args = append(args, q.Limit+1) // one more tells whether a next page exists
+	where, n := whereSQL(cond)
+	rows, err := s.r.QueryContext(ctx, selectEvents(false)+where+order+fmt.Sprintf(" LIMIT ?%d", n+1), args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: page: %w", err)
+	}
+	defer rows.Close()
+	var out []event.Event
+	for rows.Next() {
+		st, err := scanEvent(rows, false)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sqlite: page: %w", err)
+		}
+		out = append(out, st.Event)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("sqlite: page: %w", err)
+	}
+	if len(out) <= q.Limit {
+		return out, nil, nil
+	}
+	out = out[:q.Limit]
+	last := out[len(out)-1]
+	next := &Key{Date: last.EventDate, ID: last.EventIDCnty}
+	if q.Sort == SortFatalities {
+		next.Fatalities = last.Fatalities
+	}
+	return out, next, nil
+}
+
+// Matching calls fn for every event matching f, oldest first (event_date, then event_id_cnty), as
+// Events does but with every field of the filter; for CSV and GeoJSON downloads. An error from fn stops
+// the walk and is returned as is.
+func (s *Store) Matching(ctx context.Context, f event.Filter, fn func(event.Event) error) error {
+	cond, args, err := filterSQL(f)
+	if err != nil {
+		return err
+	}
+	rtx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("sqlite: matching: %w", err)
+	}
+	defer rtx.Rollback()
+	where, _ := whereSQL(cond)
+	rows, err := rtx.QueryContext(ctx, selectEvents(false)+where+" ORDER BY e.event_date, e.event_id_cnty", args...)
+	if err != nil {
+		return fmt.Errorf("sqlite: matching: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		st, err := scanEvent(rows, false)
+		if err != nil {
+			return fmt.Errorf("sqlite: matching: %w", err)
+		}
+		if err := fn(st.Event); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: matching: %w", err)
+	}
+	return nil
+}
+
+// Bucket is one period of the timeline.
+type Bucket struct {
+	Start      string         `json:"start"` // YYYY-MM-DD: the day, or the Monday of the week
+	Events     int            `json:"events"`
+	Fatalities int            `json:"fatalities"`
+	ByType     map[string]int `json:"by_type"` // events per event type
+}
+
+// TypeCount is the total of one event type.
+type TypeCount struct {
+	EventType  string `json:"event_type"`
+	Events     int    `json:"events"`
+	Fatalities int    `json:"fatalities"`
+}
+
+// Stats are the counts behind the dashboard's timeline and legend.
+type Stats struct {
+	Events     int         `json:"events"`
+	Fatalities int         `json:"fatalities"`
+	Buckets    []Bucket    `json:"buckets"` // oldest first; periods without events are left out
+	ByType     []TypeCount `json:"by_type"` // most events first
+	Bucket     string      `json:"bucket"`  // "day" or "week"
+}
+
+// Stats counts the events matching f and their fatalities per day or per ISO week (bucket "day" or
+// "week") and per event type.
+func (s *Store) Stats(ctx context.Context, f event.Filter, bucket string) (Stats, error) {
+	var period string
+	switch bucket {
+	case "day":
+		period = "e.event_date"
+	case "week":
+		// 'weekday 0' moves forward to Sunday (or stays), -6 days lands on that week's Monday.
+		period = "date(e.event_date, 'weekday 0', '-6 days')"
+	default:
+		return Stats{}, badQuery("bucket %q: want day or week", bucket)
+	}
+	cond, args, err := filterSQL(f)
+	if err != nil {
+		return Stats{}, err
+	}
+	where, _ := whereSQL(cond)
+	q := "SELECT " + period + " AS p, e.event_type, count(*), coalesce(sum(e.fatalities), 0) FROM events e" +
+		where + " GROUP BY p, e.event_type ORDER BY p"
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return Stats{}, fmt.Errorf("sqlite: stats: %w", err)
+	}
+	defer rows.Close()
+	st := Stats{Buckets: []Bucket{}, ByType: []TypeCount{}, Bucket: bucket}
+	types := map[string]int{} // index in st.ByType
+	for rows.Next() {
+		var p sql.NullString
+		var typ string
+		var n, dead int
+		if err := rows.Scan(&p, &typ, &n, &dead); err != nil {
+			return Stats{}, fmt.Errorf("sqlite: stats: %w", err)
+		}
+		if len(st.Buckets) == 0 || st.Buckets[len(st.Buckets)-1].Start != p.String {
+			st.Buckets = append(st.Buckets, Bucket{Start: p.String, ByType: map[string]int{}})
+		}
+		b := &st.Buckets[len(st.Buckets)-1]
+		b.Events += n
+		b.Fatalities += dead
+		b.ByType[typ] += n
+		i, ok := types[typ]
+		if !ok {
+			i = len(st.ByType)
+			types[typ] = i
+			st.ByType = append(st.ByType, TypeCount{EventType: typ})
+		}
+		st.ByType[i].Events += n
+		st.ByType[i].Fatalities += dead
+		st.Events += n
+		st.Fatalities += dead
+	}
+	if err := rows.Err(); err != nil {
+		return Stats{}, fmt.Errorf("sqlite: stats: %w", err)
+	}
+	sortTypeCounts(st.ByType)
+	return st, nil
+}
+
+func sortTypeCounts(tc []TypeCount) {
+	for i := 1; i < len(tc); i++ { // a handful of types: insertion sort, stable
+		for j := i; j > 0 && (tc[j].Events > tc[j-1].Events ||
+			tc[j].Events == tc[j-1].Events && tc[j].EventType < tc[j-1].EventType); j-- {
+			tc[j], tc[j-1] = tc[j-1], tc[j]
+		}
+	}
+}
+
+// whereSQL joins conditions into a WHERE clause with their parameters numbered in order, and returns
+// how many parameters it holds.
+func whereSQL(cond []string) (string, int) {
+	if len(cond) == 0 {
+		return "", 0
+	}
+	cond, n := numberParams(cond)
+	return " WHERE " + strings.Join(cond, " AND "), n
+}
+
+// filterSQL turns a filter into conditions on the events alias e. It must select exactly what
+// f.Match selects (query_test.go compares them), plus the full-text part Match cannot see.
+func filterSQL(f event.Filter) ([]string, []any, error) {
+	var cond []string
+	var args []any
+	for name, d := range map[string]string{"since": f.Since, "until": f.Until} {
+		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
+			return nil, nil, badQuery("%s %q: want YYYY-MM-DD", name, d)
+		}
+	}
+	if !f.IncludeBackground {
+		cond = append(cond, "e.background = 0")
+	}
+	if c := strings.TrimSpace(f.Country); c != "" {
+		cond = append(cond, "e.country_key = ?")
+		args = append(args, strings.ToLower(c))
+	}
+	// COLLATE NOCASE matches the NOCASE indexes of migration 00003.
+	for _, c := range []struct{ col, v string }{
+		{"admin1", f.Admin1}, {"event_type", f.EventType}, {"sub_event_type", f.SubEventType},
+	} {
+		if v := strings.TrimSpace(c.v); v != "" {
+			cond = append(cond, "e."+c.col+" = ? COLLATE NOCASE")
+			args = append(args, v)
+		}
+	}
+	if f.Since != "" {
+		cond = append(cond, "e.event_date >= ?")
+		args = append(args, f.Since)
+	}
+	if f.Until != "" {
+		cond = append(cond, "e.event_date <= ?")
+		args = append(args, f.Until)
+	}
+	if a := strings.TrimSpace(f.Actor); a != "" {
+		pat := "%" + likeEscaper.Replace(a) + "%"
+		cond = append(cond, `(e.actor1 LIKE ?1 ESCAPE '\' OR e.actor2 LIKE ?1 ESCAPE '\'
+			OR e.assoc_actor_1 LIKE ?1 ESCAPE '\' OR e.assoc_actor_2 LIKE ?1 ESCAPE '\')`)
+		args = append(args, pat)
+	}
+	if f.MinFatalities > 0 {
+		cond = append(cond, "e.fatalities >= ?")
+		args = append(args, f.MinFatalities)
+	}
+	if f.CivilianTargeting != nil {
+		op := "<>"
+		if *f.CivilianTargeting {
+			op = "="
+		}
+		cond = append(cond, "e.civilian_targeting "+op+" ?")
+		args = append(args, event.CivilianTargetingValue)
+	}
+	if b := f.BBox; b != nil {
+		// The R*Tree narrows to the box (its 32-bit boxes are rounded outwards, so it may keep a point
+		// just outside); the exact comparison decides.
+		cond = append(cond, `e.rowid IN (SELECT id FROM events_geo
+			WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)`,
+			"e.longitude BETWEEN ? AND ?", "e.latitude BETWEEN ? AND ?")
+		args = append(args, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat)
+	}
+	if strings.TrimSpace(f.Text) != "" {
+		m, err := ftsQuery(f.Text)
+		if err != nil {
+			return nil, nil, err
+		}
+		cond = append(cond, `(e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)
+			OR e.event_id_cnty IN (SELECT s.event_id FROM event_sources s JOIN documents d ON d.id = s.source_id
+				WHERE d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)))`)
+		args = append(args, m, m)
+	}
+	return cond, args, nil
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// numberParams rewrites each condition's parameters as ?N in one sequence, so that a condition may
+// use its own argument more than once (?1 within a condition means the condition's first argument);
+// n is the number of parameters.
+func numberParams(cond []string) (out []string, n int) {
+	out = make([]string, len(cond))
+	for i, c := range cond {
+		var b strings.Builder
+		base := n
+		for j := 0; j < len(c); j++ {
+			if c[j] != '?' {
+				b.WriteByte(c[j])
+				continue
+			}
+			k := j + 1
+			for k < len(c) && c[k] >= '0' && c[k] <= '9' {
+				k++
+			}
+			if k > j+1 { // ?N: the condition's Nth argument
+				m, _ := strconv.Atoi(c[j+1 : k]) // digits only: cannot fail
+				fmt.Fprintf(&b, "?%d", base+m)
+				n = max(n, base+m)
+			} else {
+				n++
+				fmt.Fprintf(&b, "?%d", n)
+			}
+			j = k - 1
+		}
+		out[i] = b.String()
+	}
+	return out, n
+}
+
+// ftsQuery turns what a user typed into an FTS5 query: every word must occur (any order, case and
+// diacritics ignored); a word ending in * matches as a prefix. FTS5 operators and syntax in the input
+// have no effect: each word is quoted.
+func ftsQuery(text string) (string, error) {
+	var terms []string
+	var word strings.Builder
+	flush := func(prefix bool) {
+		if word.Len() == 0 {
+			return
+		}
+		t := `"` + word.String() + `"`
+		if prefix {
+			t += "*"
+		}
+		terms = append(terms, t)
+		word.Reset()
+	}
+	for _, r := range text {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			word.WriteRune(r)
+		case r == '*':
+			flush(true)
+		default:
+			flush(false)
+		}
+	}
+	flush(false)
+	if len(terms) == 0 {
+		return "", badQuery("q %q: no words to search for", text)
+	}
+	if len(terms) > 32 {
+		return "", badQuery("q: %d words, at most 32", len(terms))
+	}
+	return strings.Join(terms, " "), nil
+}
