@@ -1,0 +1,215 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// The tests run against a real PostgreSQL: $SITREP_TEST_POSTGRES (a URL of a server where the user
+// may create databases) or, failing that, a throwaway server this process starts with initdb and
+// pg_ctl. TestMain starts it once for the package; each test gets its own database.
+
+// pgServer is a server the tests can create databases on.
+type pgServer struct {
+	admin   string // URL of a database to run CREATE DATABASE from
+	stop    func() // nil for an outside server
+	problem string // why there is no server (then admin is "")
+	nextDB  atomic.Int64
+}
+
+// server is shared by every test of this package; TestMain sets it before any test runs.
+var server pgServer
+
+func TestMain(m *testing.M) {
+	if u := os.Getenv("SITREP_TEST_POSTGRES"); u != "" {
+		server.admin = u
+	} else if err := startServer(&server); err != nil {
+		server.problem = err.Error()
+	}
+	code := m.Run()
+	if server.stop != nil {
+		server.stop()
+	}
+	os.Exit(code)
+}
+
+// newDatabase creates an empty database for one test and returns its URL; it is dropped at the end.
+// Without a server the test is skipped, or fails under CI=true.
+func newDatabase(t testing.TB) string {
+	t.Helper()
+	if server.admin == "" {
+		msg := "no PostgreSQL server for the tests: " + server.problem +
+			" (install PostgreSQL server binaries, or set SITREP_TEST_POSTGRES to a URL)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	ctx := context.Background()
+	name := fmt.Sprintf("sitrep_test_%d_%d", os.Getpid(), server.nextDB.Add(1))
+	conn, err := pgx.Connect(ctx, server.admin)
+	if err != nil {
+		t.Fatalf("connect to the test server: %v", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("create database: %v", err)
+	}
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, server.admin)
+		if err != nil {
+			t.Errorf("connect to drop %s: %v", name, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(server.admin)
+	if err != nil {
+		t.Fatalf("test server URL: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// pgBinDir finds the directory holding initdb and pg_ctl.
+func pgBinDir() (string, error) {
+	if p, err := exec.LookPath("initdb"); err == nil {
+		if _, err := exec.LookPath("pg_ctl"); err == nil {
+			return filepath.Dir(p), nil
+		}
+	}
+	// Debian keeps the server binaries out of PATH, one directory per major version.
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	dirs = append(dirs, "/usr/local/pgsql/bin", "/usr/local/bin")
+	for i := len(dirs) - 1; i >= 0; i-- { // the Glob sorts ascending: prefer the newest version
+		d := dirs[i]
+		if isExec(filepath.Join(d, "initdb")) && isExec(filepath.Join(d, "pg_ctl")) {
+			return d, nil
+		}
+	}
+	return "", errors.New("initdb and pg_ctl not found in PATH, /usr/lib/postgresql/*/bin or /usr/local/bin")
+}
+
+func isExec(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir() && st.Mode()&0o111 != 0
+}
+
+// startServer runs initdb in a new temporary directory and starts a server on a free 127.0.0.1 port,
+// with its unix socket in that directory. PostgreSQL refuses to run as root, so under root the
+// server runs as the postgres user (or nobody), which owns the directory.
+func startServer(s *pgServer) error {
+	bin, err := pgBinDir()
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "sitrep-pg-")
+	if err != nil {
+		return err
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	var cred *syscall.Credential
+	if os.Geteuid() == 0 {
+		cred, err = serverUser()
+		if err != nil {
+			cleanup()
+			return err
+		}
+		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
+			cleanup()
+			return err
+		}
+	}
+	run := func(name string, args ...string) error {
+		cmd := exec.Command(filepath.Join(bin, name), args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "LC_ALL=C", "TZ=UTC")
+		if cred != nil {
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%s: %w\n%s", name, err, out)
+		}
+		return nil
+	}
+	data := filepath.Join(dir, "data")
+	if err := run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"); err != nil {
+		cleanup()
+		return err
+	}
+	port, err := freePort()
+	if err != nil {
+		cleanup()
+		return err
+	}
+	// fsync off: a test server holds nothing worth a flush, and the machine is shared.
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60", port, dir)
+	if err := run("pg_ctl", "-D", data, "-l", filepath.Join(dir, "log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
+		log, _ := os.ReadFile(filepath.Join(dir, "log"))
+		cleanup()
+		return fmt.Errorf("%w\n%s", err, log)
+	}
+	s.admin = "postgres://postgres@127.0.0.1:" + strconv.Itoa(port) + "/postgres?sslmode=disable"
+	s.stop = func() {
+		if err := run("pg_ctl", "-D", data, "-m", "fast", "-w", "stop"); err != nil {
+			fmt.Fprintln(os.Stderr, "stop test PostgreSQL:", err)
+		}
+		cleanup()
+	}
+	return nil
+}
+
+// serverUser is the unprivileged account the server runs as when the tests run as root.
+func serverUser() (*syscall.Credential, error) {
+	var problems []string
+	for _, name := range []string{"postgres", "nobody"} {
+		u, err := user.Lookup(name)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
+		gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
+		if err1 != nil || err2 != nil {
+			problems = append(problems, "user "+name+": odd ids")
+			continue
+		}
+		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+	}
+	return nil, errors.New("running as root and no unprivileged user to run PostgreSQL as: " + strings.Join(problems, "; "))
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// waitFor is a short context for test set-up calls.
+func waitFor(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
