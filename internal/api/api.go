@@ -21,14 +21,14 @@ import (
 	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
 )
 
-// ContentSecurityPolicy is sent with every response, API and dashboard alike. Article text is
-// untrusted, so no inline script may ever run: scripts come from our origin only. MapLibre GL starts
-// its workers from blob: URLs (worker-src, and child-src for older browsers) and sets inline styles on
-// map elements (style-src 'unsafe-inline'); map images may be data: or blob: URLs. Any change the
-// dashboard needs (e.g. a tile server in connect-src/img-src) is made here, in this one place.
-const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; " +
-	"child-src blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+// ContentSecurityPolicy is sent with every response, API and dashboard alike: the one place the
+// policy is written. Article text is untrusted, so no inline script or style may ever take effect:
+// scripts and stylesheets come from our origin only. MapLibre GL starts its worker from a same-origin
+// module that some browsers wrap in a blob: URL (worker-src, and child-src for browsers without
+// worker-src); its controls are data: images. The dashboard needs nothing else (internal/web).
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
+	"img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; child-src blob:; " +
+	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
 // MaxLimit is the largest page /api/events returns; DefaultLimit is its page size when none is asked.
 const (

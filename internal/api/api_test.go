@@ -207,7 +207,7 @@ func TestEventsFilters(t *testing.T) {
 		{"since=2025-01-10&until=2025-01-10", event.Filter{Since: "2025-01-10", Until: "2025-01-10"}, 1},
 		{"bbox=-6,13,-4,15", event.Filter{BBox: &event.BBox{MinLon: -6, MinLat: 13, MaxLon: -4, MaxLat: 15}}, 25},
 		{"bbox=-4.25,14.0167,-4.25,14.0167", event.Filter{BBox: &event.BBox{MinLon: -4.25, MinLat: 14.0167, MaxLon: -4.25, MaxLat: 14.0167}}, 10}, // edges included
-		{"bbox=-1,-1,1,1", event.Filter{BBox: &event.BBox{MinLon: -1, MinLat: -1, MaxLon: 1, MaxLat: 1}}, 0}, // unlocated events are not at 0,0
+		{"bbox=-1,-1,1,1", event.Filter{BBox: &event.BBox{MinLon: -1, MinLat: -1, MaxLon: 1, MaxLat: 1}}, 0},                                      // unlocated events are not at 0,0
 		{"bbox=30,-20,50,0", event.Filter{BBox: &event.BBox{MinLon: 30, MinLat: -20, MaxLon: 50, MaxLat: 0}}, 10},
 		{"min_fatalities=20", event.Filter{MinFatalities: 20}, 10},
 		{"min_fatalities=0", event.Filter{}, 100},
@@ -251,8 +251,8 @@ func TestEventsFullText(t *testing.T) {
 		want []string // ids, any order
 	}{
 		{"convoy traders", []string{events[1].EventIDCnty, events[2].EventIDCnty}},
-		{"MARCHE", []string{events[0].EventIDCnty, events[1].EventIDCnty}}, // case and accents ignored
-		{"KENIEBA", []string{events[0].EventIDCnty, events[1].EventIDCnty}},  // in the title
+		{"MARCHE", []string{events[0].EventIDCnty, events[1].EventIDCnty}},  // case and accents ignored
+		{"KENIEBA", []string{events[0].EventIDCnty, events[1].EventIDCnty}}, // in the title
 		{"ambus*", []string{events[1].EventIDCnty, events[2].EventIDCnty}},
 		{"convoy marché", nil}, // every word in one text
 		{`"NEAR" OR convoy`, nil},

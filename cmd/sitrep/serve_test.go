@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/internal/event"
+	"github.com/sitrep-dev/sitrep/internal/pipeline"
+	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine's log writes and the test's reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestServe runs `sitrep serve` on a free port against a real store, queries it over HTTP, then
+// cancels its context (what SIGTERM does in main) and expects a clean shutdown.
+func TestServe(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "serve.db")
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = store.Update(ctx, func(tx pipeline.Tx) error {
+		e := event.Event{EventIDCnty: "MLI1", EventDate: "2025-03-02", Year: 2025, Country: "Mali",
+			EventType: event.Battles, SubEventType: "Armed clash", Notes: "<script>alert(1)</script>", Status: event.StatusAuto}
+		return tx.SaveEvent(ctx, pipeline.Stored{Event: e}, 1)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+
+	var stderr syncBuffer
+	env := &cliEnv{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr,
+		getenv: func(string) string { return "" }, logger: newDiscardLogger()}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- serveCommand().run(sctx, env, []string{"--db", db, "--addr", "127.0.0.1:0"}) }()
+
+	addrRE := regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
+	var addr string
+	for deadline := time.Now().Add(10 * time.Second); addr == "" && time.Now().Before(deadline); {
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped early: %v\n%s", err, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		t.Fatalf("serve never said where it listens:\n%s", stderr.String())
+	}
+	for _, tc := range []struct {
+		path   string
+		status int
+		want   string
+	}{
+		{"/healthz", 200, `"ok"`},
+		{"/api/events?country=mali", 200, `"MLI1"`},
+		{"/api/events/MLI1", 200, `\u003cscript\u003e`},
+		{"/api/events?since=soon", 400, "since: want YYYY-MM-DD"},
+	} {
+		resp, err := http.Get("http://" + addr + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || !strings.Contains(string(body), tc.want) {
+			t.Errorf("GET %s: %d %s, want %d with %s", tc.path, resp.StatusCode, body, tc.status, tc.want)
+		}
+		if resp.Header.Get("Content-Security-Policy") == "" {
+			t.Errorf("GET %s: no Content-Security-Policy", tc.path)
+		}
+	}
+	if !strings.Contains(stderr.String(), "http request") {
+		t.Errorf("no request log on stderr:\n%s", stderr.String())
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve after cancel: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		t.Error("server still answers after shutdown")
+	}
+}
+
+func TestServeErrors(t *testing.T) {
+	env := &cliEnv{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard,
+		getenv: func(string) string { return "" }, logger: newDiscardLogger()}
+	dir := t.TempDir()
+	if err := serveCommand().run(context.Background(), env, []string{"--db", filepath.Join(dir, "none.db")}); err == nil ||
+		!strings.Contains(err.Error(), "run 'sitrep ingest' first") {
+		t.Errorf("missing database: %v", err)
+	}
+	if err := serveCommand().run(context.Background(), env, []string{"extra"}); !errors.Is(err, errUsage) {
+		t.Errorf("extra argument: %v, want a usage error", err)
+	}
+	db := filepath.Join(dir, "x.db")
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := serveCommand().run(context.Background(), env, []string{"--db", db, "--addr", "256.0.0.1:99999"}); err == nil ||
+		!strings.Contains(err.Error(), "listen on") {
+		t.Errorf("bad address: %v", err)
+	}
+}
