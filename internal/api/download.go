@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/sitrep-dev/sitrep/internal/event"
@@ -31,7 +32,11 @@ func (s *server) download(w http.ResponseWriter, r *http.Request, f export.Forma
 		}
 		w.Header().Set("Content-Type", f.ContentType())
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="sitrep-events%s"`, f.Ext()))
-		ew, err = export.New(w, f, export.Options{Extensions: p.extensions})
+		var out io.Writer = w
+		if f == export.FormatGeoJSON {
+			out = jsonHTMLEscaper{w}
+		}
+		ew, err = export.New(out, f, export.Options{Extensions: p.extensions})
 		return err
 	}
 	err = s.store.Matching(r.Context(), p.filter, func(e event.Event) error {
@@ -55,4 +60,38 @@ func (s *server) download(w http.ResponseWriter, r *http.Request, f export.Forma
 		loggerOf(r).ErrorContext(r.Context(), "api: download failed at the end", "path", r.URL.Path, "err", err)
 	}
 	return nil
+}
+
+// jsonHTMLEscaper escapes <, > and & in JSON text as \u003c, \u003e and \u0026, as the API's own
+// JSON responses do (export writes them plainly, for readable files). Outside strings JSON never uses
+// these bytes, so the rewrite is valid anywhere in the stream; article markup stays inert even in a
+// client that mishandles the Content-Type.
+type jsonHTMLEscaper struct{ w io.Writer }
+
+func (e jsonHTMLEscaper) Write(p []byte) (int, error) {
+	start := 0
+	for i, c := range p {
+		var esc string
+		switch c {
+		case '<':
+			esc = `\u003c`
+		case '>':
+			esc = `\u003e`
+		case '&':
+			esc = `\u0026`
+		default:
+			continue
+		}
+		if _, err := e.w.Write(p[start:i]); err != nil {
+			return start, err
+		}
+		if _, err := io.WriteString(e.w, esc); err != nil {
+			return i, err
+		}
+		start = i + 1
+	}
+	if _, err := e.w.Write(p[start:]); err != nil {
+		return start, err
+	}
+	return len(p), nil
 }
