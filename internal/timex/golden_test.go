@@ -1,16 +1,13 @@
 package timex
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
-	"sort"
 	"testing"
 	"time"
 
+	"github.com/sitrep-dev/sitrep/internal/golden"
 	"github.com/sitrep-dev/sitrep/internal/segment"
 )
 
@@ -30,37 +27,5 @@ func TestGoldenSeeds(t *testing.T) {
 			}
 		}
 	}
-	compareGolden(t, filepath.Join("testdata", "seed-dates.golden.json"), got)
-}
-
-func compareGolden(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := json.MarshalIndent(v, "", " ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b = append(b, '\n')
-	if *update {
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(want, b) {
-		var w, g map[string]json.RawMessage
-		_ = json.Unmarshal(want, &w)
-		_ = json.Unmarshal(b, &g)
-		var diff []string
-		for k := range g {
-			if !bytes.Equal(w[k], g[k]) {
-				diff = append(diff, k)
-			}
-		}
-		sort.Strings(diff)
-		t.Errorf("%s differs for %v (run with -update if the change is intended)", path, diff)
-	}
+	golden.JSON(t, filepath.Join("testdata", "seed-dates.golden.json"), got, *update)
 }

@@ -1,15 +1,12 @@
 package toll
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
-	"sort"
 	"testing"
 
+	"github.com/sitrep-dev/sitrep/internal/golden"
 	"github.com/sitrep-dev/sitrep/internal/segment"
 )
 
@@ -35,7 +32,7 @@ func TestGoldenSeeds(t *testing.T) {
 			}
 		}
 	}
-	compareGolden(t, filepath.Join("testdata", "seed-figures.golden.json"), got)
+	golden.JSON(t, filepath.Join("testdata", "seed-figures.golden.json"), got, *update)
 }
 
 func vagueWord(f Figure) string {
@@ -43,36 +40,4 @@ func vagueWord(f Figure) string {
 		return "vague"
 	}
 	return "exact"
-}
-
-func compareGolden(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := json.MarshalIndent(v, "", " ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b = append(b, '\n')
-	if *update {
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(want, b) {
-		var w, g map[string]json.RawMessage
-		_ = json.Unmarshal(want, &w)
-		_ = json.Unmarshal(b, &g)
-		var diff []string
-		for k := range g {
-			if !bytes.Equal(w[k], g[k]) {
-				diff = append(diff, k)
-			}
-		}
-		sort.Strings(diff)
-		t.Errorf("%s differs for %v (run with -update if the change is intended)", path, diff)
-	}
 }
