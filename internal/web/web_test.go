@@ -1,0 +1,272 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func get(t *testing.T, h http.Handler, method, path string) *httptest.ResponseRecorder {
+	t.Helper()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(method, path, nil))
+	return w
+}
+
+func TestHandler(t *testing.T) {
+	h := Handler()
+	tests := []struct {
+		method, path string
+		status       int
+		ctype        string // prefix of Content-Type
+		contains     string
+	}{
+		{"GET", "/", 200, "text/html", `<script type="module" src="app.js"></script>`},
+		{"HEAD", "/", 200, "text/html", ""},
+		{"GET", "/app.js", 200, "text/javascript", "maplibre-gl-worker.mjs"},
+		{"GET", "/app.css", 200, "text/css", ".maplibregl-map"},
+		{"GET", "/maplibre-gl-worker.mjs", 200, "text/javascript", ""},
+		{"GET", "/countries-50m.json", 200, "application/json", `"Mali"`},
+		{"GET", "/favicon.svg", 200, "image/svg+xml", "<svg"},
+		{"GET", "/index.html", 301, "", ""}, // the file server's canonical "/"
+		{"GET", "/no-such-file.js", 404, "", ""},
+		{"GET", "/../web.go", 404, "", ""},
+		{"POST", "/", 405, "", ""},
+		{"DELETE", "/app.js", 405, "", ""},
+	}
+	for _, tc := range tests {
+		w := get(t, h, tc.method, tc.path)
+		if w.Code != tc.status {
+			t.Errorf("%s %s: status %d, want %d", tc.method, tc.path, w.Code, tc.status)
+			continue
+		}
+		if ct := w.Header().Get("Content-Type"); tc.ctype != "" && !strings.HasPrefix(ct, tc.ctype) {
+			t.Errorf("%s %s: Content-Type %q, want %s...", tc.method, tc.path, ct, tc.ctype)
+		}
+		if tc.contains != "" && !strings.Contains(w.Body.String(), tc.contains) {
+			t.Errorf("%s %s: body lacks %q", tc.method, tc.path, tc.contains)
+		}
+		if tc.status == 200 && w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s %s: no nosniff header", tc.method, tc.path)
+		}
+	}
+}
+
+// The page must run under a CSP without 'unsafe-inline' and fetch nothing from elsewhere: every
+// script is an external same-origin file, no inline handlers, no absolute URLs, and every asset
+// the page names is embedded.
+func TestPageIsSelfContained(t *testing.T) {
+	page, err := fs.ReadFile(dist, "dist/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scripts := regexp.MustCompile(`(?is)<script\b([^>]*)>(.*?)</script>`).FindAllSubmatch(page, -1)
+	if len(scripts) == 0 {
+		t.Fatal("the page loads no script")
+	}
+	for _, s := range scripts {
+		if !bytes.Contains(s[1], []byte("src=")) || len(bytes.TrimSpace(s[2])) > 0 {
+			t.Errorf("inline script: %s", s[0])
+		}
+	}
+	if m := regexp.MustCompile(`(?i)\son[a-z]+\s*=`).Find(page); m != nil {
+		t.Errorf("inline event handler attribute %q", m)
+	}
+	if m := regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`).Find(page); m != nil {
+		t.Errorf("the page names another origin: %q", m)
+	}
+	for _, m := range regexp.MustCompile(`(?i)\s(?:src|href)="([^"]+)"`).FindAllSubmatch(page, -1) {
+		ref := string(m[1])
+		if strings.HasPrefix(ref, "/api/") {
+			continue // served by the API beside this handler
+		}
+		if _, err := fs.Stat(dist, "dist/"+strings.TrimPrefix(ref, "/")); err != nil {
+			t.Errorf("the page names %q, which is not embedded", ref)
+		}
+	}
+	css, err := fs.ReadFile(dist, "dist/app.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := regexp.MustCompile(`url\(\s*["']?(https?:)?//`).Find(css); m != nil {
+		t.Errorf("the stylesheet loads from another origin: %q", m)
+	}
+}
+
+// The basemap must hold the countries sitrep's sources cover, with the numeric ISO ids the map
+// uses to shade countries that have events.
+func TestBasemap(t *testing.T) {
+	b, err := fs.ReadFile(dist, "dist/countries-50m.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var topo struct {
+		Type    string `json:"type"`
+		Objects map[string]struct {
+			Geometries []struct {
+				ID         string `json:"id"`
+				Properties struct {
+					Name string `json:"name"`
+				} `json:"properties"`
+			} `json:"geometries"`
+		} `json:"objects"`
+	}
+	if err := json.Unmarshal(b, &topo); err != nil {
+		t.Fatal(err)
+	}
+	if topo.Type != "Topology" {
+		t.Fatalf("type %q, want Topology", topo.Type)
+	}
+	ids := map[string]string{}
+	for _, g := range topo.Objects["countries"].Geometries {
+		ids[g.Properties.Name] = g.ID
+	}
+	for name, id := range map[string]string{"Mali": "466", "Niger": "562", "Mozambique": "508", "Nigeria": "566", "Burkina Faso": "854"} {
+		if ids[name] != id {
+			t.Errorf("%s: id %q, want %s", name, ids[name], id)
+		}
+	}
+}
+
+// repoRoot is the module root (where go.mod is), for the web/ sources.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	d, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			t.Fatal("go.mod not found")
+		}
+	}
+}
+
+// needNode returns node's path and the web folder, skipping (failing under CI=true) when node or
+// the npm packages are missing.
+func needNode(t *testing.T, modules bool) (node, web string) {
+	t.Helper()
+	web = filepath.Join(repoRoot(t), "web")
+	node, err := exec.LookPath("node")
+	missing := ""
+	switch {
+	case err != nil:
+		missing = "node is not installed"
+	case modules:
+		if _, err := os.Stat(filepath.Join(web, "node_modules", "esbuild")); err != nil {
+			missing = "web/node_modules is missing (run npm ci --prefix web)"
+		}
+	}
+	if missing != "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(missing)
+		}
+		t.Skip(missing)
+	}
+	return node, web
+}
+
+// The dashboard's pure JavaScript (byte offsets to UTF-16, URL state) has node unit tests.
+func TestJavaScriptUnits(t *testing.T) {
+	node, web := needNode(t, false)
+	cmd := exec.CommandContext(t.Context(), node, "--test", "src/")
+	cmd.Dir = web
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node --test: %v\n%s", err, out)
+	}
+}
+
+// The committed dist must be what the committed sources and lockfile build, so the binary never
+// embeds a stale dashboard.
+func TestDistIsBuiltFromSources(t *testing.T) {
+	node, web := needNode(t, true)
+	out := t.TempDir()
+	cmd := exec.CommandContext(t.Context(), node, "scripts/build.mjs")
+	cmd.Dir = web
+	cmd.Env = append(os.Environ(), "SITREP_WEB_OUT="+out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, b)
+	}
+	built := map[string]bool{}
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		built[rel] = true
+		fresh, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		committed, err := fs.ReadFile(dist, "dist/"+filepath.ToSlash(rel))
+		if err != nil {
+			t.Errorf("%s is built but not in dist (run npm --prefix web run build)", rel)
+			return nil
+		}
+		if !bytes.Equal(fresh, committed) {
+			t.Errorf("dist/%s differs from a fresh build (run npm --prefix web run build)", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := fs.ReadDir(dist, "dist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !built[e.Name()] {
+			t.Errorf("dist/%s is not produced by the build any more", e.Name())
+		}
+	}
+}
+
+// FuzzHandlerPath: any request path gets an ordinary answer (never a server error or panic), and a
+// 200 answer is one of the embedded files.
+func FuzzHandlerPath(f *testing.F) {
+	for _, s := range []string{"/", "/app.js", "/..%2f..%2fetc/passwd", "/dist/index.html", "//x", "/%00", "/a/../app.css", "/index.html/"} {
+		f.Add(s)
+	}
+	h := Handler()
+	files := map[string]bool{}
+	entries, err := fs.ReadDir(dist, "dist")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range entries {
+		b, _ := fs.ReadFile(dist, "dist/"+e.Name())
+		files[string(b)] = true
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		req, err := http.NewRequest("GET", "http://sitrep.test/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.URL.Path = "/" + strings.TrimPrefix(path, "/")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code >= 500 {
+			t.Fatalf("%q: status %d", path, w.Code)
+		}
+		if w.Code == 200 {
+			body, _ := io.ReadAll(w.Body)
+			if !files[string(body)] {
+				t.Fatalf("%q: 200 with a body that is no embedded file (%d bytes)", path, len(body))
+			}
+		}
+	})
+}
