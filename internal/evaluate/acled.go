@@ -12,28 +12,44 @@ import (
 	"github.com/sitrep-dev/sitrep/internal/event"
 )
 
-// ACLEDRow is the part of an ACLED record the scorer compares. Numbers are kept as written, since a
-// figure that does not parse simply scores no hit (as in score.py).
+// ACLEDRow is the part of an ACLED record sitrep reads: what the scorer compares, and the columns the
+// learners and per-package measures use (associated actors, inter codes, time precision, admin2).
+// Values are kept as written, since a figure that does not parse simply scores no hit (as in
+// score.py); an absent column reads as "".
 type ACLEDRow struct {
-	EventIDCnty  string
-	EventDate    string
-	EventType    string
-	SubEventType string
-	Actor1       string
-	Actor2       string
-	Country      string
-	Admin1       string
-	Location     string
-	Latitude     string
-	Longitude    string
-	Fatalities   string
-	Notes        string
+	EventIDCnty   string
+	EventDate     string
+	TimePrecision string
+	EventType     string
+	SubEventType  string
+	Actor1        string
+	AssocActor1   string
+	Inter1        string
+	Actor2        string
+	AssocActor2   string
+	Inter2        string
+	ISO           string
+	Region        string
+	Country       string
+	Admin1        string
+	Admin2        string
+	Location      string
+	Latitude      string
+	Longitude     string
+	Fatalities    string
+	Notes         string
 }
 
 // ReadACLED reads ACLED records from CSV with a header line (ACLED's export, or
 // ../shared/eval/acled-dev.csv). Columns are found by name; only event_id_cnty, event_type and country
 // are required.
 func ReadACLED(r io.Reader) ([]ACLEDRow, error) {
+	return ReadACLEDWith(r)
+}
+
+// ReadACLEDWith is ReadACLED for a reader that cannot do without some more columns: it fails when the
+// header lacks one of need, rather than reading them as "".
+func ReadACLEDWith(r io.Reader, need ...string) ([]ACLEDRow, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -50,9 +66,9 @@ func ReadACLED(r io.Reader) ([]ACLEDRow, error) {
 			col[h] = i
 		}
 	}
-	for _, need := range []string{"event_id_cnty", "event_type", "country"} {
-		if _, ok := col[need]; !ok {
-			return nil, fmt.Errorf("read ACLED: no %s column", need)
+	for _, c := range append([]string{"event_id_cnty", "event_type", "country"}, need...) {
+		if _, ok := col[c]; !ok {
+			return nil, fmt.Errorf("read ACLED: no %s column", c)
 		}
 	}
 	var rows []ACLEDRow
@@ -71,11 +87,13 @@ func ReadACLED(r io.Reader) ([]ACLEDRow, error) {
 			return ""
 		}
 		rows = append(rows, ACLEDRow{
-			EventIDCnty: get("event_id_cnty"), EventDate: get("event_date"), EventType: get("event_type"),
-			SubEventType: get("sub_event_type"), Actor1: get("actor1"), Actor2: get("actor2"),
-			Country: get("country"), Admin1: get("admin1"), Location: get("location"),
-			Latitude: get("latitude"), Longitude: get("longitude"), Fatalities: get("fatalities"),
-			Notes: get("notes"),
+			EventIDCnty: get("event_id_cnty"), EventDate: get("event_date"), TimePrecision: get("time_precision"),
+			EventType: get("event_type"), SubEventType: get("sub_event_type"),
+			Actor1: get("actor1"), AssocActor1: get("assoc_actor_1"), Inter1: get("inter1"),
+			Actor2: get("actor2"), AssocActor2: get("assoc_actor_2"), Inter2: get("inter2"),
+			ISO: get("iso"), Region: get("region"), Country: get("country"), Admin1: get("admin1"), Admin2: get("admin2"),
+			Location: get("location"), Latitude: get("latitude"), Longitude: get("longitude"),
+			Fatalities: get("fatalities"), Notes: get("notes"),
 		})
 	}
 }

@@ -98,3 +98,71 @@ func TestReadACLEDErrors(t *testing.T) {
 		t.Errorf("short row: %+v, %v", rows, err)
 	}
 }
+
+func TestReadACLEDWith(t *testing.T) {
+	const in = "event_id_cnty,event_type,country,inter1,assoc_actor_1,admin2\nX,Battles,Mali,2,A; B,Douentza\n"
+	if _, err := ReadACLEDWith(strings.NewReader(in), "inter1", "latitude"); err == nil || !strings.Contains(err.Error(), "latitude") {
+		t.Errorf("missing latitude column: error %v", err)
+	}
+	rows, err := ReadACLEDWith(strings.NewReader(in), "inter1", "assoc_actor_1", "admin2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ACLEDRow{EventIDCnty: "X", EventType: "Battles", Country: "Mali", Inter1: "2", AssocActor1: "A; B", Admin2: "Douentza"}
+	if len(rows) != 1 || rows[0] != want {
+		t.Errorf("rows %+v, want %+v", rows, want)
+	}
+}
+
+// TestReadACLEDDocsDev joins the development documents with their records, as the package measures do.
+func TestReadACLEDDocsDev(t *testing.T) {
+	f, err := os.Open(fixtures.Path(t, "eval", "acled-dev-docs.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	docs, err := ReadACLEDDocs(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, err := os.Open(fixtures.Path(t, "eval", "acled-dev.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cf.Close()
+	rows, err := ReadACLED(cf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, r := range rows {
+		ids[r.EventIDCnty] = true
+	}
+	joined, empty := 0, 0
+	for _, d := range docs {
+		if d.Published.IsZero() {
+			t.Fatalf("document %s without a publication time", d.ID)
+		}
+		if d.Text == "" { // notes that were nothing but coder remarks
+			empty++
+		}
+		if ids[d.ID] {
+			joined++
+		}
+	}
+	if len(docs) < 7000 || joined < len(docs)*9/10 || empty > len(docs)/100 {
+		t.Errorf("%d documents, %d with a record, %d without text", len(docs), joined, empty)
+	}
+}
+
+func TestReadACLEDDocsErrors(t *testing.T) {
+	for _, in := range []string{`{"text":"no id"}`, `{"id":"X","published":"yesterday"}`, `{"id":`} {
+		if _, err := ReadACLEDDocs(strings.NewReader(in)); err == nil {
+			t.Errorf("ReadACLEDDocs(%q): no error", in)
+		}
+	}
+	docs, err := ReadACLEDDocs(strings.NewReader("\n{\"id\":\"X\",\"text\":\"Gunmen attacked Boni.\"}\n\n"))
+	if err != nil || len(docs) != 1 || docs[0].ID != "X" || docs[0].Text != "Gunmen attacked Boni." {
+		t.Errorf("one document: %+v, %v", docs, err)
+	}
+}

@@ -63,6 +63,22 @@ func FuzzReadACLED(f *testing.F) {
 	})
 }
 
+func FuzzReadACLEDDocs(f *testing.F) {
+	f.Add(`{"id":"X","published":"2024-03-11T12:00:00Z","language":"en","text":"Gunmen attacked Boni."}` + "\n")
+	f.Add(`{"id":""}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		docs, err := ReadACLEDDocs(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		for _, d := range docs {
+			if d.ID == "" {
+				t.Fatalf("document without an id accepted: %+v", d)
+			}
+		}
+	})
+}
+
 func FuzzReadEvents(f *testing.F) {
 	f.Add([]byte(`{"event_date":"2024-01-01","sources":[{"id":"a"}],"fatalities":3}` + "\n"))
 	f.Add([]byte(`{"sources":"x"}`))

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/event"
 )
@@ -162,6 +163,35 @@ func ReadArticles(r io.Reader) ([]ArticleRef, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read articles: %w", err)
+	}
+	return out, nil
+}
+
+// ACLEDDoc is one ACLED record as an input document (../shared/eval/acled-dev-docs.jsonl): its id is
+// the record's event_id_cnty and its text the record's notes without ACLED's coder remarks.
+type ACLEDDoc struct {
+	ID        string    `json:"id"`
+	Published time.Time `json:"published"`
+	Text      string    `json:"text"`
+}
+
+// ReadACLEDDocs reads ACLED records as documents (JSON lines), for measures that join each document
+// with its record.
+func ReadACLEDDocs(r io.Reader) ([]ACLEDDoc, error) {
+	var out []ACLEDDoc
+	err := eachLine(r, func(n int, line []byte) error {
+		var d ACLEDDoc
+		if err := json.Unmarshal(line, &d); err != nil {
+			return fmt.Errorf("document: %w", err)
+		}
+		if d.ID == "" {
+			return errors.New("document without an id")
+		}
+		out = append(out, d)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read ACLED documents: %w", err)
 	}
 	return out, nil
 }
