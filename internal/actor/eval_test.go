@@ -1,8 +1,6 @@
 package actor
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"os"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
+	"github.com/sitrep-dev/sitrep/internal/fixtures/acleddev"
 )
 
 // scoreNorm normalises a name as ../shared/tools/score.py does: accents folded, lower case, ACLED's
@@ -60,61 +59,17 @@ type evalRow struct {
 
 func loadEval(t testing.TB) []evalRow {
 	t.Helper()
-	csvPath := fixtures.Path(t, "eval", "acled-dev.csv")
-	docsPath := fixtures.Path(t, "eval", "acled-dev-docs.jsonl")
-	f, err := os.Open(csvPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := readACLED(f, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	types, err := readEventTypes(csvPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	texts := map[string]string{}
-	df, err := os.Open(docsPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer df.Close()
-	sc := bufio.NewScanner(df)
-	sc.Buffer(make([]byte, 0, 1<<20), 1<<24)
-	for sc.Scan() {
-		var d struct{ ID, Text string }
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			t.Fatal(err)
-		}
+	for _, d := range acleddev.Docs(t) {
 		texts[d.ID] = d.Text
 	}
 	var out []evalRow
-	for _, r := range rows {
-		if txt, ok := texts[r.id]; ok {
-			out = append(out, evalRow{row: r, eventType: types[r.id], text: txt})
+	for _, r := range acleddev.Rows(t, learnColumns()...) {
+		if txt, ok := texts[r.EventIDCnty]; ok {
+			out = append(out, evalRow{row: learnRow(r), eventType: r.EventType, text: txt})
 		}
 	}
 	return out
-}
-
-// readEventTypes reads event_type per record (not part of what the learner reads).
-func readEventTypes(path string) (map[string]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	rows, err := readCSVColumns(f, "event_id_cnty", "event_type")
-	if err != nil {
-		return nil, err
-	}
-	m := map[string]string{}
-	for _, r := range rows {
-		m[r[0]] = r[1]
-	}
-	return m, nil
 }
 
 func heldOut(id string) bool {

@@ -2,7 +2,6 @@ package actor
 
 import (
 	"compress/gzip"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sitrep-dev/sitrep/internal/evaluate"
 )
 
 // Model is what sitrep learns from ACLED records: the actor names ACLED uses per country with their
@@ -87,29 +88,28 @@ type acledRow struct {
 	inter              [2]int
 }
 
+// learnColumns are the ACLED columns the learner reads besides event_id_cnty.
+func learnColumns() []string {
+	return []string{"event_date", "country", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "inter1", "inter2", "notes"}
+}
+
 // readACLED reads ACLED records (CSV with ACLED's header), keeping those keep accepts (nil keeps all).
 func readACLED(r io.Reader, keep func(id string) bool) ([]acledRow, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
+	recs, err := evaluate.ReadACLEDWith(r, learnColumns()...)
 	if err != nil {
-		return nil, fmt.Errorf("read ACLED header: %w", err)
+		return nil, err
 	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.TrimSpace(h)] = i
-	}
-	for _, need := range []string{"event_id_cnty", "event_date", "country", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "inter1", "inter2", "notes"} {
-		if _, ok := col[need]; !ok {
-			return nil, fmt.Errorf("ACLED records lack column %q", need)
+	var rows []acledRow
+	for _, rec := range recs {
+		if keep == nil || keep(rec.EventIDCnty) {
+			rows = append(rows, learnRow(rec))
 		}
 	}
-	get := func(rec []string, name string) string {
-		if i := col[name]; i < len(rec) {
-			return rec[i]
-		}
-		return ""
-	}
+	return rows, nil
+}
+
+// learnRow is the part of an ACLED record the learner reads, with the actor lists split.
+func learnRow(rec evaluate.ACLEDRow) acledRow {
 	split := func(s string) []string {
 		var out []string
 		for _, p := range strings.Split(s, ";") {
@@ -119,26 +119,11 @@ func readACLED(r io.Reader, keep func(id string) bool) ([]acledRow, error) {
 		}
 		return out
 	}
-	var rows []acledRow
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read ACLED record: %w", err)
-		}
-		id := get(rec, "event_id_cnty")
-		if keep != nil && !keep(id) {
-			continue
-		}
-		row := acledRow{id: id, country: get(rec, "country"), notes: get(rec, "notes"), date: parseDay(get(rec, "event_date"))}
-		row.actors = [4][]string{split(get(rec, "actor1")), split(get(rec, "assoc_actor_1")), split(get(rec, "actor2")), split(get(rec, "assoc_actor_2"))}
-		row.inter[0], _ = strconv.Atoi(get(rec, "inter1"))
-		row.inter[1], _ = strconv.Atoi(get(rec, "inter2"))
-		rows = append(rows, row)
-	}
-	return rows, nil
+	row := acledRow{id: rec.EventIDCnty, country: rec.Country, notes: rec.Notes, date: parseDay(rec.EventDate)}
+	row.actors = [4][]string{split(rec.Actor1), split(rec.AssocActor1), split(rec.Actor2), split(rec.AssocActor2)}
+	row.inter[0], _ = strconv.Atoi(rec.Inter1)
+	row.inter[1], _ = strconv.Atoi(rec.Inter2)
+	return row
 }
 
 // Learn builds a Model from ACLED records (CSV), keeping the rows keep accepts (nil keeps all): the
@@ -417,43 +402,4 @@ func ReadModel(r io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("decode actor model: %w", err)
 	}
 	return &m, nil
-}
-
-// readCSVColumns reads the named columns of a CSV file with a header.
-func readCSVColumns(r io.Reader, names ...string) ([][]string, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("read header: %w", err)
-	}
-	idx := make([]int, len(names))
-	for k, n := range names {
-		idx[k] = -1
-		for i, h := range head {
-			if strings.TrimSpace(h) == n {
-				idx[k] = i
-			}
-		}
-		if idx[k] < 0 {
-			return nil, fmt.Errorf("no column %q", n)
-		}
-	}
-	var out [][]string
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read record: %w", err)
-		}
-		row := make([]string, len(names))
-		for k, i := range idx {
-			if i < len(rec) {
-				row[k] = rec[i]
-			}
-		}
-		out = append(out, row)
-	}
 }

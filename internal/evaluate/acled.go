@@ -44,11 +44,11 @@ type ACLEDRow struct {
 // ../shared/eval/acled-dev.csv). Columns are found by name; only event_id_cnty, event_type and country
 // are required.
 func ReadACLED(r io.Reader) ([]ACLEDRow, error) {
-	return ReadACLEDWith(r)
+	return ReadACLEDWith(r, "event_type", "country")
 }
 
-// ReadACLEDWith is ReadACLED for a reader that cannot do without some more columns: it fails when the
-// header lacks one of need, rather than reading them as "".
+// ReadACLEDWith is ReadACLED for readers that need other columns than the scorer: it demands
+// event_id_cnty, which names a record, and the columns need, rather than reading them as "".
 func ReadACLEDWith(r io.Reader, need ...string) ([]ACLEDRow, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -66,7 +66,7 @@ func ReadACLEDWith(r io.Reader, need ...string) ([]ACLEDRow, error) {
 			col[h] = i
 		}
 	}
-	for _, c := range append([]string{"event_id_cnty", "event_type", "country"}, need...) {
+	for _, c := range append([]string{"event_id_cnty"}, need...) {
 		if _, ok := col[c]; !ok {
 			return nil, fmt.Errorf("read ACLED: no %s column", c)
 		}

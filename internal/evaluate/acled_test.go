@@ -104,6 +104,12 @@ func TestReadACLEDWith(t *testing.T) {
 	if _, err := ReadACLEDWith(strings.NewReader(in), "inter1", "latitude"); err == nil || !strings.Contains(err.Error(), "latitude") {
 		t.Errorf("missing latitude column: error %v", err)
 	}
+	if _, err := ReadACLEDWith(strings.NewReader("event_type,country\nBattles,Mali\n")); err == nil {
+		t.Error("records without event_id_cnty read")
+	}
+	if rows, err := ReadACLEDWith(strings.NewReader("event_id_cnty,notes\nX,Soldiers clashed.\n"), "notes"); err != nil || len(rows) != 1 {
+		t.Errorf("records without event_type, read for their notes: %+v, %v", rows, err)
+	}
 	rows, err := ReadACLEDWith(strings.NewReader(in), "inter1", "assoc_actor_1", "admin2")
 	if err != nil {
 		t.Fatal(err)
