@@ -52,7 +52,16 @@ func (s *Store) Page(ctx context.Context, q Query) ([]event.Event, *Key, error) 
 	if q.Limit < 1 {
 		return nil, nil, badQuery("limit %d: want at least 1", q.Limit)
 	}
-	cond, args, err := filterSQL(q.Filter)
+	pl, err := s.plan(ctx, q.Filter)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.page(ctx, q, pl)
+}
+
+// page is Page with the plan given.
+func (s *Store) page(ctx context.Context, q Query, pl plan) ([]event.Event, *Key, error) {
+	cond, args, err := filterSQL(q.Filter, pl)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -75,7 +84,10 @@ func (s *Store) Page(ctx context.Context, q Query) ([]event.Event, *Key, error) 
 	}
 	args = append(args, q.Limit+1) // one more tells whether a next page exists
 	where, n := whereSQL(cond)
-	rows, err := s.r.QueryContext(ctx, selectEvents(false)+where+order+fmt.Sprintf(" LIMIT ?%d", n+1), args...)
+	// The page's rows are chosen first by key alone, then read in full: where SQLite sorts rather than
+	// walks an index, it would otherwise build every candidate's sources, claims and evidence JSON.
+	keys := "SELECT e.rowid FROM events e" + where + order + fmt.Sprintf(" LIMIT ?%d", n+1)
+	rows, err := s.r.QueryContext(ctx, selectEvents(false)+"WHERE e.rowid IN ("+keys+")"+order, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqlite: page: %w", err)
 	}
@@ -107,7 +119,7 @@ func (s *Store) Page(ctx context.Context, q Query) ([]event.Event, *Key, error) 
 // Events does but with every field of the filter; for CSV and GeoJSON downloads. An error from fn stops
 // the walk and is returned as is.
 func (s *Store) Matching(ctx context.Context, f event.Filter, fn func(event.Event) error) error {
-	cond, args, err := filterSQL(f)
+	cond, args, err := filterSQL(f, plan{})
 	if err != nil {
 		return err
 	}
@@ -174,7 +186,7 @@ func (s *Store) Stats(ctx context.Context, f event.Filter, bucket string) (Stats
 	default:
 		return Stats{}, badQuery("bucket %q: want day or week", bucket)
 	}
-	cond, args, err := filterSQL(f)
+	cond, args, err := filterSQL(f, plan{})
 	if err != nil {
 		return Stats{}, err
 	}
@@ -239,9 +251,77 @@ func whereSQL(cond []string) (string, int) {
 	return " WHERE " + strings.Join(cond, " AND "), n
 }
 
+// strategy is how a condition backed by a secondary index (FTS5, R*Tree) is evaluated. SQLite's
+// planner cannot know how many rows such an index matches, and the best plan for one page depends on
+// it: few matches are best looked up one by one and sorted; many are best met by walking the sort
+// order and testing each row, which stops as soon as the page is full.
+type strategy int
+
+const (
+	// byMatches looks each match up (cost grows with the matches): the default, and the right plan
+	// when every match is read anyway (Matching, Stats).
+	byMatches strategy = iota
+	// walkSet walks the sort order testing membership in the set of matches, built once.
+	walkSet
+	// walkProbe walks the sort order probing the index for each row (cost grows with the rows walked
+	// before the page is full: right when most rows match).
+	walkProbe
+)
+
+// plan holds the strategy for each indexed condition of a filter.
+type plan struct{ text, bbox strategy }
+
+// Match-count thresholds of plan, measured on 1,000,000 synthetic events (BenchmarkEvents in
+// internal/api): looking up a match costs about 1.5µs, adding it to a set 0.2µs, probing FTS5 for one
+// row about 30µs, testing a row's coordinates well under 1µs.
+const (
+	fewMatches  = 10_000
+	manyMatches = 100_000
+)
+
+// plan counts (up to a bound) how many rows the filter's full-text and bbox conditions match, to pick
+// their strategies for one page.
+func (s *Store) plan(ctx context.Context, f event.Filter) (plan, error) {
+	var pl plan
+	if strings.TrimSpace(f.Text) != "" {
+		m, err := ftsQuery(f.Text)
+		if err != nil {
+			return pl, err
+		}
+		var notes, docs int
+		err = s.r.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ?1 LIMIT ?2)),
+			(SELECT count(*) FROM (SELECT 1 FROM documents_fts WHERE documents_fts MATCH ?1 LIMIT ?2))`,
+			m, manyMatches).Scan(&notes, &docs)
+		if err != nil {
+			return pl, fmt.Errorf("sqlite: plan full-text query: %w", err)
+		}
+		switch n := notes + docs; {
+		case n >= manyMatches:
+			pl.text = walkProbe
+		case n >= fewMatches:
+			pl.text = walkSet
+		}
+	}
+	if b := f.BBox; b != nil {
+		var n int
+		err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events_geo
+			WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ? LIMIT ?)`,
+			b.MinLon, b.MaxLon, b.MinLat, b.MaxLat, fewMatches).Scan(&n)
+		if err != nil {
+			return pl, fmt.Errorf("sqlite: plan bbox: %w", err)
+		}
+		if n >= fewMatches {
+			pl.bbox = walkProbe // the row's own coordinates are the cheapest test
+		}
+	}
+	return pl, nil
+}
+
 // filterSQL turns a filter into conditions on the events alias e. It must select exactly what
-// f.Match selects (query_test.go compares them), plus the full-text part Match cannot see.
-func filterSQL(f event.Filter) ([]string, []any, error) {
+// f.Match selects (query_test.go compares them), plus the full-text part Match cannot see; pl only
+// changes how, never what.
+func filterSQL(f event.Filter, pl plan) ([]string, []any, error) {
 	var cond []string
 	var args []any
 	for name, d := range map[string]string{"since": f.Since, "until": f.Until} {
@@ -292,22 +372,39 @@ func filterSQL(f event.Filter) ([]string, []any, error) {
 		args = append(args, event.CivilianTargetingValue)
 	}
 	if b := f.BBox; b != nil {
-		// The R*Tree narrows to the box (its 32-bit boxes are rounded outwards, so it may keep a point
-		// just outside); the exact comparison decides.
-		cond = append(cond, `e.rowid IN (SELECT id FROM events_geo
-			WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)`,
-			"e.longitude BETWEEN ? AND ?", "e.latitude BETWEEN ? AND ?")
-		args = append(args, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat)
+		located := "(e.latitude <> 0 OR e.longitude <> 0 OR e.geo_precision <> 0)"
+		if pl.bbox == byMatches {
+			// The R*Tree holds located events only; its 32-bit boxes are rounded outwards, so it may
+			// keep a point just outside, and the exact comparison below decides.
+			located = `e.rowid IN (SELECT id FROM events_geo
+				WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)`
+			args = append(args, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat)
+		}
+		cond = append(cond, located, "e.longitude BETWEEN ? AND ?", "e.latitude BETWEEN ? AND ?")
+		args = append(args, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat)
 	}
 	if strings.TrimSpace(f.Text) != "" {
 		m, err := ftsQuery(f.Text)
 		if err != nil {
 			return nil, nil, err
 		}
-		cond = append(cond, `(e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)
-			OR e.event_id_cnty IN (SELECT s.event_id FROM event_sources s JOIN documents d ON d.id = s.source_id
-				WHERE d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)))`)
-		args = append(args, m, m)
+		switch pl.text {
+		case byMatches:
+			cond = append(cond, `(e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?1)
+				OR e.event_id_cnty IN (SELECT s.event_id FROM event_sources s JOIN documents d ON d.id = s.source_id
+					WHERE d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1)))`)
+		case walkSet:
+			// Unary + keeps the planner from driving the query by the sets: it walks the sort order.
+			cond = append(cond, `(+e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?1)
+				OR +e.event_id_cnty IN (SELECT s.event_id FROM event_sources s JOIN documents d ON d.id = s.source_id
+					WHERE d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1)))`)
+		case walkProbe:
+			cond = append(cond, `(EXISTS (SELECT 1 FROM events_fts f WHERE f.events_fts MATCH ?1 AND f.rowid = e.rowid)
+				OR EXISTS (SELECT 1 FROM event_sources s JOIN documents d ON d.id = s.source_id
+					JOIN documents_fts df ON df.rowid = d.rowid
+					WHERE s.event_id = e.event_id_cnty AND df.documents_fts MATCH ?1))`)
+		}
+		args = append(args, m)
 	}
 	return cond, args, nil
 }

@@ -290,6 +290,46 @@ func TestSearchIndexesFollowWrites(t *testing.T) {
 	}
 }
 
+// TestPlansAgree: every strategy of plan selects the same events (the thresholds only pick the
+// fastest).
+func TestPlansAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	events := randomEvents(rng, 300)
+	s, _ := openTemp(t)
+	saveAll(t, s, events)
+	ctx := t.Context()
+	queries := []string{"clashed", "Mali", "attacked Niger", "drone*", "wagner", "nothing"}
+	for i := range 200 {
+		f := randomFilter(rng)
+		if i%2 == 0 {
+			f.Text = queries[rng.IntN(len(queries))]
+		}
+		var first []string
+		for _, pl := range []plan{{}, {text: walkSet}, {text: walkProbe, bbox: walkProbe}, {bbox: walkProbe}} {
+			var got []string
+			q := Query{Filter: f, Limit: 1 + rng.IntN(40)}
+			for {
+				page, next, err := s.page(ctx, q, pl)
+				if err != nil {
+					t.Fatalf("page(%+v, %+v): %v", q, pl, err)
+				}
+				got = append(got, ids(page)...)
+				if next == nil {
+					break
+				}
+				q.After = next
+			}
+			if first == nil {
+				first = got
+				continue
+			}
+			if !slices.Equal(got, first) {
+				t.Fatalf("filter %+v plan %+v: %v, default plan %v", f, pl, got, first)
+			}
+		}
+	}
+}
+
 func TestBadQueries(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := t.Context()
