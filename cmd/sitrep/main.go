@@ -39,6 +39,7 @@ func commands() []command {
 		ingestCommand(),
 		extractCommand(),
 		exportCommand(),
+		serveCommand(),
 		gazetteerCommand(),
 		actorsCommand(),
 		trainCommand(),
