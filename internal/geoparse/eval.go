@@ -1,15 +1,13 @@
 package geoparse
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
 
+	"github.com/sitrep-dev/sitrep/internal/evaluate"
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
 )
 
@@ -68,50 +66,27 @@ func EvaluateACLED(ctx context.Context, p *Parser, docs, rows io.Reader) (*EvalR
 		country, admin1, location string
 		lat, lon                  float64
 	}
-	truth := map[string]want{}
-	cr := csv.NewReader(rows)
-	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
+	recs, err := evaluate.ReadACLEDWith(rows, "country", "admin1", "location", "latitude", "longitude")
 	if err != nil {
-		return nil, fmt.Errorf("geoparse: ACLED header: %w", err)
+		return nil, fmt.Errorf("geoparse: %w", err)
 	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[h] = i
-	}
-	for _, k := range []string{"event_id_cnty", "country", "admin1", "location", "latitude", "longitude"} {
-		if _, ok := col[k]; !ok {
-			return nil, fmt.Errorf("geoparse: ACLED CSV lacks column %q", k)
-		}
-	}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("geoparse: ACLED row: %w", err)
-		}
-		lat, err1 := strconv.ParseFloat(rec[col["latitude"]], 64)
-		lon, err2 := strconv.ParseFloat(rec[col["longitude"]], 64)
+	truth := map[string]want{}
+	for _, r := range recs {
+		lat, err1 := strconv.ParseFloat(r.Latitude, 64)
+		lon, err2 := strconv.ParseFloat(r.Longitude, 64)
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		truth[rec[col["event_id_cnty"]]] = want{rec[col["country"]], rec[col["admin1"]], rec[col["location"]], lat, lon}
+		truth[r.EventIDCnty] = want{r.Country, r.Admin1, r.Location, lat, lon}
+	}
+	ds, err := evaluate.ReadACLEDDocs(docs)
+	if err != nil {
+		return nil, fmt.Errorf("geoparse: %w", err)
 	}
 	rep := &EvalReport{ByCountry: map[string]*EvalStats{}}
-	sc := bufio.NewScanner(docs)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
+	for _, doc := range ds {
 		if err := ctx.Err(); err != nil {
 			return rep, err
-		}
-		var doc struct {
-			ID   string `json:"id"`
-			Text string `json:"text"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
-			return nil, fmt.Errorf("geoparse: document line: %w", err)
 		}
 		w, ok := truth[doc.ID]
 		if !ok {
@@ -152,9 +127,6 @@ func EvaluateACLED(ctx context.Context, p *Parser, docs, rows io.Reader) (*EvalR
 		if !good {
 			rep.Misses = append(rep.Misses, miss)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("geoparse: reading documents: %w", err)
 	}
 	return rep, nil
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
+	"github.com/sitrep-dev/sitrep/internal/fixtures/acleddev"
 )
 
 // floors are the least each country must reach on the ACLED dev records (percent of records):
@@ -104,18 +105,10 @@ func holdoutDocs(t *testing.T, r io.Reader, n int) io.Reader {
 
 func BenchmarkParse(b *testing.B) {
 	p := parser(b)
-	f, err := os.Open(fixtures.Path(b, "eval", "acled-dev-docs.jsonl"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
 	var texts []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() && len(texts) < 1000 {
-		var d struct{ Text string }
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			b.Fatal(err)
+	for _, d := range acleddev.Docs(b) {
+		if len(texts) == 1000 {
+			break
 		}
 		texts = append(texts, d.Text)
 	}
