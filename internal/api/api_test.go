@@ -422,3 +422,30 @@ func TestErrors(t *testing.T) {
 
 // quiet drops the request log in tests.
 var quiet = slog.New(slog.DiscardHandler)
+
+// FuzzEventsQuery: whatever query string a client sends, /api/events and /api/stats answer 200 or a
+// JSON 400, never a server error.
+func FuzzEventsQuery(f *testing.F) {
+	for _, s := range []string{"", "country=Mali&limit=5", "bbox=1,2,3,4", "q=%22a%22+OR+b*", "since=2025-01-01&until=2024-01-01",
+		"cursor=eyJ2IjoxfQ", "limit=-1", "sort=fatalities&min_fatalities=3", "actor=%25_%5C", "civilian_targeting=true&background=true",
+		"bbox=-180,-90,180,90", "q=%00", "country=%ff%fe", "a=1&a=2", "bucket=week"} {
+		f.Add(s)
+	}
+	h := api.New(openStore(f, nil, testEvents(40)), api.Options{Logger: quiet})
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, path := range []string{"/api/events", "/api/stats"} {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			req.URL.Path, req.URL.RawQuery = path, raw
+			h.ServeHTTP(rec, req)
+			switch rec.Code {
+			case http.StatusOK, http.StatusBadRequest:
+			default:
+				t.Fatalf("GET %s?%s: %d %s", path, raw, rec.Code, rec.Body)
+			}
+			if !json.Valid(rec.Body.Bytes()) {
+				t.Fatalf("GET %s?%s: body is not JSON: %s", path, raw, rec.Body)
+			}
+		}
+	})
+}
