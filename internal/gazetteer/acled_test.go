@@ -1,16 +1,14 @@
 package gazetteer
 
 import (
-	"encoding/csv"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/sitrep-dev/sitrep/internal/fixtures"
+	"github.com/sitrep-dev/sitrep/internal/fixtures/acleddev"
 )
 
 // acledRow is the part of an ACLED record the gazetteer is measured on.
@@ -19,38 +17,18 @@ type acledRow struct {
 	lat, lon                                       float64
 }
 
+// readACLED reads the development records that have coordinates.
 func readACLED(t testing.TB) []acledRow {
 	t.Helper()
-	f, err := os.Open(fixtures.Path(t, "eval", "acled-dev.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	head, err := cr.Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[h] = i
-	}
 	var rows []acledRow
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		lat, err1 := strconv.ParseFloat(rec[col["latitude"]], 64)
-		lon, err2 := strconv.ParseFloat(rec[col["longitude"]], 64)
+	for _, r := range acleddev.Rows(t, "country", "region", "iso", "admin1", "admin2", "location", "latitude", "longitude") {
+		lat, err1 := strconv.ParseFloat(r.Latitude, 64)
+		lon, err2 := strconv.ParseFloat(r.Longitude, 64)
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		rows = append(rows, acledRow{country: rec[col["country"]], region: rec[col["region"]], iso: rec[col["iso"]], admin1: rec[col["admin1"]],
-			admin2: rec[col["admin2"]], location: rec[col["location"]], lat: lat, lon: lon})
+		rows = append(rows, acledRow{country: r.Country, region: r.Region, iso: r.ISO, admin1: r.Admin1,
+			admin2: r.Admin2, location: r.Location, lat: lat, lon: lon})
 	}
 	return rows
 }
