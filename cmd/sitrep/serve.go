@@ -12,6 +12,7 @@ import (
 
 	"github.com/sitrep-dev/sitrep/internal/api"
 	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
+	"github.com/sitrep-dev/sitrep/internal/web"
 )
 
 // shutdownGrace is how long in-flight requests (a long CSV download) may finish after SIGTERM.
@@ -58,10 +59,9 @@ func serveCommand() command {
 	return c
 }
 
-// dashboardHandler is the hook for the dashboard's static files (internal/web's Handler). Until that
-// package is committed it returns nil and serve answers the API alone; the integrator replaces the
-// body with `return web.Handler()`.
-func dashboardHandler() http.Handler { return nil }
+// dashboardHandler serves the dashboard's static files beside the API (which adds the security
+// headers to them too).
+func dashboardHandler() http.Handler { return web.Handler() }
 
 // serve answers on ln until ctx is cancelled (SIGINT/SIGTERM in main), then stops accepting and lets
 // in-flight requests finish for up to shutdownGrace.

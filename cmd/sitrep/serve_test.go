@@ -87,6 +87,7 @@ func TestServe(t *testing.T) {
 		{"/api/events?country=mali", 200, `"MLI1"`},
 		{"/api/events/MLI1", 200, `\u003cscript\u003e`},
 		{"/api/events?since=soon", 400, "since: want YYYY-MM-DD"},
+		{"/", 200, "<script"}, // the dashboard page (its own script file, nothing inline)
 	} {
 		resp, err := http.Get("http://" + addr + tc.path)
 		if err != nil {
