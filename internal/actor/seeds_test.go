@@ -1,9 +1,6 @@
 package actor
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,19 +11,8 @@ import (
 // seedArticles reads the seed articles (../shared/fixtures/seeds/articles.jsonl) by id.
 func seedArticles(t testing.TB) map[string]string {
 	t.Helper()
-	f, err := os.Open(fixtures.Path(t, "fixtures", "seeds", "articles.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	out := map[string]string{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 1<<24)
-	for sc.Scan() {
-		var a struct{ ID, Text string }
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
-		}
+	for _, a := range fixtures.JSONL[struct{ ID, Text string }](t, "fixtures", "seeds", "articles.jsonl") {
 		out[a.ID] = a.Text
 	}
 	return out

@@ -1,8 +1,6 @@
 package document
 
 import (
-	"bufio"
-	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -168,25 +166,13 @@ func TestFurnitureFile(t *testing.T) {
 // TestCleanSeedArticles cleans the seed articles: the furniture the seeds README names is gone, the
 // article text stays, and cleaning is idempotent.
 func TestCleanSeedArticles(t *testing.T) {
-	f, err := os.Open(fixtures.Path(t, "fixtures", "seeds", "articles.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	recs := fixtures.JSONL[struct {
+		ID   string `json:"id"`
+		Text string `json:"text"`
+	}](t, "fixtures", "seeds", "articles.jsonl")
 	furnitureLines := []string{"Subscribe to", "Sign up now", "About the author", "Add Comment",
 		"Click here to post a comment", "React to this article", "Click here to submit an op-ed"}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 4<<20)
-	n := 0
-	for sc.Scan() {
-		var rec struct {
-			ID   string `json:"id"`
-			Text string `json:"text"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			t.Fatal(err)
-		}
-		n++
+	for _, rec := range recs {
 		got := CleanText(rec.Text)
 		for _, furn := range furnitureLines {
 			if strings.Contains(got, furn) {
@@ -204,11 +190,8 @@ func TestCleanSeedArticles(t *testing.T) {
 			t.Errorf("%s: CleanText not idempotent", rec.ID)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if n != 14 {
-		t.Errorf("read %d seed articles, want 14", n)
+	if len(recs) != 14 {
+		t.Errorf("read %d seed articles, want 14", len(recs))
 	}
 }
 

@@ -1,8 +1,6 @@
 package geoparse
 
 import (
-	"bufio"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -140,19 +138,8 @@ type seedArticle struct {
 
 func readSeeds(t testing.TB) map[string]seedArticle {
 	t.Helper()
-	f, err := os.Open(fixtures.Path(t, "fixtures", "seeds", "articles.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	out := map[string]seedArticle{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var a seedArticle
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
-		}
+	for _, a := range fixtures.JSONL[seedArticle](t, "fixtures", "seeds", "articles.jsonl") {
 		out[a.ID] = a
 	}
 	return out

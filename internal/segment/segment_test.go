@@ -1,9 +1,6 @@
 package segment
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
@@ -85,22 +82,8 @@ type seedArticle struct {
 }
 
 func readSeeds(t testing.TB) []seedArticle {
-	f, err := os.Open(fixtures.Path(t, "fixtures", "seeds", "articles.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []seedArticle
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<22)
-	for sc.Scan() {
-		var a seedArticle
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, a)
-	}
-	return out
+	t.Helper()
+	return fixtures.JSONL[seedArticle](t, "fixtures", "seeds", "articles.jsonl")
 }
 
 // TestSeedInvariants checks on real articles that sentences are ordered, trimmed, never cross a

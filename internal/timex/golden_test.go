@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sitrep-dev/sitrep/internal/fixtures"
 	"github.com/sitrep-dev/sitrep/internal/golden"
 	"github.com/sitrep-dev/sitrep/internal/segment"
 )
@@ -17,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // span and precision (no article text). Rewrite with: go test ./internal/timex -run Golden -update
 func TestGoldenSeeds(t *testing.T) {
 	got := map[string][]string{}
-	for _, a := range readJSONL[seedArticle](t, "fixtures", "seeds", "articles.jsonl") {
+	for _, a := range fixtures.JSONL[seedArticle](t, "fixtures", "seeds", "articles.jsonl") {
 		ref := Ref{Published: mustTime(t, a.Published), Known: true}
 		got[a.ID] = []string{}
 		for _, s := range segment.Sentences(a.Text) {

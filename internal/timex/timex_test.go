@@ -1,9 +1,6 @@
 package timex
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -186,36 +183,16 @@ type goldEvent struct {
 	Background bool     `json:"background"`
 }
 
-func readJSONL[T any](t testing.TB, rel ...string) []T {
-	t.Helper()
-	f, err := os.Open(fixtures.Path(t, rel...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []T
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<22)
-	for sc.Scan() {
-		var v T
-		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, v)
-	}
-	return out
-}
-
 // TestSeedGoldDates: for each article of a required gold event, Choose over the article's lead (its
 // first three full sentences), the sentences naming the event's place and the sentence after each must
 // give a day inside one of the gold windows of that article and place (an article may report several
 // events at one place); a span of precision 2 or 3 has to overlap the window.
 func TestSeedGoldDates(t *testing.T) {
 	arts := map[string]seedArticle{}
-	for _, a := range readJSONL[seedArticle](t, "fixtures", "seeds", "articles.jsonl") {
+	for _, a := range fixtures.JSONL[seedArticle](t, "fixtures", "seeds", "articles.jsonl") {
 		arts[a.ID] = a
 	}
-	golds := readJSONL[goldEvent](t, "fixtures", "seeds", "gold-events.jsonl")
+	golds := fixtures.JSONL[goldEvent](t, "fixtures", "seeds", "gold-events.jsonl")
 	names := func(txt string, g goldEvent) bool {
 		for _, loc := range g.Location {
 			if strings.Contains(txt, loc) {
@@ -303,7 +280,7 @@ func FuzzFind(f *testing.F) {
 }
 
 func BenchmarkFind(b *testing.B) {
-	arts := readJSONL[seedArticle](b, "fixtures", "seeds", "articles.jsonl")
+	arts := fixtures.JSONL[seedArticle](b, "fixtures", "seeds", "articles.jsonl")
 	ref := Ref{Published: time.Date(2024, 7, 3, 12, 0, 0, 0, time.UTC), Known: true}
 	b.ResetTimer()
 	for b.Loop() {

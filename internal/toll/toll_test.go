@@ -1,9 +1,6 @@
 package toll
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -209,19 +206,8 @@ type seedArticle struct {
 
 func readSeeds(t testing.TB) map[string]string {
 	t.Helper()
-	f, err := os.Open(fixtures.Path(t, "fixtures", "seeds", "articles.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	out := map[string]string{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<22)
-	for sc.Scan() {
-		var a seedArticle
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
-		}
+	for _, a := range fixtures.JSONL[seedArticle](t, "fixtures", "seeds", "articles.jsonl") {
 		out[a.ID] = a.Text
 	}
 	return out
