@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
+	"github.com/sitrep-dev/sitrep/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -109,19 +110,7 @@ func TestCastGolden(t *testing.T) {
 		fmt.Fprintf(&out, "%s\n  actor1: %s (%d) %v\n  actor2: %s (%d) %v\n  assoc1: %s\n  assoc2: %s\n  civilian target: %v\n",
 			f[2], c.Actor1.Name, c.Actor1.Inter, c.Actor1Span, c.Actor2.Name, c.Actor2.Inter, c.Actor2Span, names(c.Assoc1), names(c.Assoc2), c.CivilianTarget)
 	}
-	golden := filepath.Join("testdata", "cast.golden")
-	if *update {
-		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(out.Bytes(), want) {
-		t.Errorf("Cast output differs from %s (run go test -run CastGolden -update to accept):\n%s", golden, out.String())
-	}
+	golden.Bytes(t, filepath.Join("testdata", "cast.golden"), out.Bytes(), *update)
 }
 
 func names(as []Actor) string {

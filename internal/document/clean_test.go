@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
+	"github.com/sitrep-dev/sitrep/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -39,19 +40,7 @@ func TestCleanGolden(t *testing.T) {
 			} else {
 				got = CleanText(string(raw))
 			}
-			golden := strings.TrimSuffix(in, ext) + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got+"\n"), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got+"\n" != string(want) {
-				t.Errorf("cleaned text differs from %s\n--- got ---\n%s\n--- want ---\n%s", golden, got, want)
-			}
+			golden.Bytes(t, strings.TrimSuffix(in, ext)+".golden", []byte(got+"\n"), *update)
 			if again := CleanText(got); again != got {
 				t.Errorf("CleanText is not idempotent:\n%s\n---\n%s", got, again)
 			}

@@ -3,11 +3,13 @@ package evaluate
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
+	"github.com/sitrep-dev/sitrep/internal/golden"
 )
 
 func TestACLEDSynthetic(t *testing.T) {
@@ -61,7 +63,7 @@ func TestACLEDSynthetic(t *testing.T) {
 		!reflect.DeepEqual(r.Results[2].Misses, acledKeys()[:len(acledKeys())-1]) {
 		t.Errorf("results: %+v", r.Results)
 	}
-	checkGolden(t, "acled_report.txt", text.Bytes())
+	golden.Bytes(t, filepath.Join("testdata", "acled_report.txt"), text.Bytes(), *update)
 }
 
 func TestReadACLEDDev(t *testing.T) {

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/sitrep-dev/sitrep/internal/event"
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
+	"github.com/sitrep-dev/sitrep/internal/golden"
 )
 
 func TestSeedsSynthetic(t *testing.T) {
@@ -45,7 +47,7 @@ func TestSeedsSynthetic(t *testing.T) {
 	if err := r.WriteText(&text); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "seeds_report.txt", text.Bytes())
+	golden.Bytes(t, filepath.Join("testdata", "seeds_report.txt"), text.Bytes(), *update)
 	if _, err := json.Marshal(r); err != nil {
 		t.Errorf("report does not marshal: %v", err)
 	}

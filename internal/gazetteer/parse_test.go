@@ -10,31 +10,21 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sitrep-dev/sitrep/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// golden compares got (as indented JSON) with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got any) {
+// goldenJSON compares got, as JSON indented by two spaces, with testdata/name, or rewrites it under
+// -update.
+func goldenJSON(t *testing.T, name string, got any) {
 	t.Helper()
 	b, err := json.MarshalIndent(got, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b = append(b, '\n')
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(b, want) {
-		t.Errorf("%s differs from the golden file:\n%s", name, b)
-	}
+	golden.Bytes(t, filepath.Join("testdata", name), append(b, '\n'), *update)
 }
 
 func TestParseGeoNamesGolden(t *testing.T) {
@@ -42,7 +32,7 @@ func TestParseGeoNamesGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "geonames.golden.json", places)
+	goldenJSON(t, "geonames.golden.json", places)
 }
 
 func TestParseCustomCSVGolden(t *testing.T) {
@@ -55,7 +45,7 @@ func TestParseCustomCSVGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "custom.golden.json", places)
+	goldenJSON(t, "custom.golden.json", places)
 }
 
 func TestParseGeoNames(t *testing.T) {

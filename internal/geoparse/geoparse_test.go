@@ -3,7 +3,6 @@ package geoparse
 import (
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
+	"github.com/sitrep-dev/sitrep/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -235,19 +235,7 @@ func TestSeedMentionsGolden(t *testing.T) {
 			fmt.Fprintf(&b, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Start, m.Text, m.Kind, m.Cue, m.Place.Name, m.Place.Country, a1)
 		}
 	}
-	golden := filepath.Join("testdata", "seed-mentions.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
-	}
-	if string(want) != b.String() {
-		t.Errorf("seed mentions differ from %s; run go test -run Golden -update and review the diff", golden)
-	}
+	golden.Bytes(t, filepath.Join("testdata", "seed-mentions.golden"), []byte(b.String()), *update)
 }
 
 func FuzzParse(f *testing.F) {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/sitrep-dev/sitrep/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -31,19 +33,7 @@ func TestParseArticle(t *testing.T) {
 	if want := time.Date(2025, 2, 11, 14, 32, 0, 0, time.UTC); !d.Published.Equal(want) || d.PublishedApprox {
 		t.Errorf("published %v approx %v, want %v exact", d.Published, d.PublishedApprox, want)
 	}
-	golden := filepath.Join("testdata", "article.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(d.Text+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Text+"\n" != string(want) {
-		t.Errorf("main text differs from %s:\n%s", golden, d.Text)
-	}
+	golden.Bytes(t, filepath.Join("testdata", "article.golden"), []byte(d.Text+"\n"), *update)
 	for _, furniture := range []string{"Home", "Facebook", "Reader one", "Copyright", "Another story", "analytics"} {
 		if strings.Contains(d.Text, furniture) {
 			t.Errorf("furniture %q in main text", furniture)
