@@ -1,8 +1,6 @@
 package records
 
 import (
-	"bufio"
-	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -45,16 +43,7 @@ func TestParseSeedArticles(t *testing.T) {
 		ID, Outlet, Title, Published, Language, Text string
 		URL                                          *string
 	}
-	var want []seed
-	sc := bufio.NewScanner(strings.NewReader(string(data)))
-	sc.Buffer(nil, 4<<20)
-	for sc.Scan() {
-		var s seed
-		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
-			t.Fatal(err)
-		}
-		want = append(want, s)
-	}
+	want := fixtures.JSONL[seed](t, "fixtures", "seeds", "articles.jsonl")
 	got := collect(t, string(data))
 	if len(got) != 14 || len(want) != 14 {
 		t.Fatalf("got %d documents from %d records, want 14", len(got), len(want))
