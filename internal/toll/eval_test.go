@@ -2,7 +2,6 @@ package toll
 
 import (
 	"os"
-	"sort"
 	"strconv"
 	"testing"
 
@@ -26,18 +25,7 @@ func documentToll(text string) (Toll, []Report) {
 // TestACLEDFatalities measures the toll read from ACLED's notes against the coded fatalities.
 func TestACLEDFatalities(t *testing.T) {
 	docs, rows := acleddev.Docs(t), acleddev.RowsByID(t, "fatalities")
-	type tally struct{ n, ok int }
-	by := map[string]*tally{}
-	add := func(k string, ok bool) {
-		if by[k] == nil {
-			by[k] = &tally{}
-		}
-		by[k].n++
-		if ok {
-			by[k].ok++
-		}
-	}
-	total := tally{}
+	var tally acleddev.Tally
 	var misses []string
 	for _, d := range docs {
 		row, found := rows[d.ID]
@@ -50,30 +38,19 @@ func TestACLEDFatalities(t *testing.T) {
 		}
 		tl, _ := documentToll(d.Text)
 		ok := tl.Best == fatalities
-		total.n++
-		if ok {
-			total.ok++
-		} else if len(misses) < 3000 {
+		tally.Add(row, ok)
+		if !ok && len(misses) < 3000 {
 			misses = append(misses, strconv.Itoa(fatalities)+" got "+strconv.Itoa(tl.Best)+": "+d.Text)
 		}
-		add("country "+row.Country, ok)
-		add("type "+row.EventType, ok)
 	}
-	keys := make([]string, 0, len(by))
-	for k := range by {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		t.Logf("%-45s %5d  %.1f%%", k, by[k].n, 100*float64(by[k].ok)/float64(by[k].n))
-	}
+	tally.Log(t)
 	if os.Getenv("TOLL_MISSES") != "" {
 		for _, m := range misses {
 			t.Log("miss:", m)
 		}
 	}
-	rate := float64(total.ok) / float64(total.n)
-	t.Logf("fatalities exact: %d/%d = %.2f%%", total.ok, total.n, 100*rate)
+	rate := tally.Rate()
+	t.Logf("fatalities exact: %d/%d = %.2f%%", tally.OK, tally.N, 100*rate)
 	if rate < 0.87 {
 		t.Errorf("fatalities exact %.2f%% below the floor", 100*rate)
 	}
