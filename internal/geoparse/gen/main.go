@@ -19,7 +19,6 @@ import (
 	"bufio"
 	"compress/gzip"
 	"encoding/csv"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"hash/fnv"
@@ -27,10 +26,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
 
+	"github.com/sitrep-dev/sitrep/internal/evaluate"
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
 )
@@ -51,7 +52,7 @@ func main() {
 		slog.Error("reading ACLED summaries", "err", err)
 		os.Exit(1)
 	}
-	if err := c.jsonlTexts(filepath.Join(root, "eval", "acled-dev-docs.jsonl")); err != nil {
+	if err := c.docTexts(filepath.Join(root, "eval", "acled-dev-docs.jsonl")); err != nil {
 		slog.Error("reading ACLED dev docs", "err", err)
 		os.Exit(1)
 	}
@@ -101,53 +102,24 @@ func main() {
 type counter struct{ lower, upper map[string]int }
 
 func (c *counter) csvNotes(path, col string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	head, err := r.Read()
-	if err != nil {
-		return fmt.Errorf("header of %s: %w", path, err)
-	}
-	idx := -1
-	for i, h := range head {
-		if h == col {
-			idx = i
-		}
-	}
-	if idx < 0 {
-		return fmt.Errorf("%s: no column %q", path, col)
-	}
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read %s: %w", path, err)
-		}
-		c.add(rec[idx])
-	}
+	return eachCSV(path, func(row map[string]string) { c.add(row[col]) }, col)
 }
 
-func (c *counter) jsonlTexts(path string) error {
+// docTexts counts the words of ACLED records read as documents (acled-dev-docs.jsonl).
+func (c *counter) docTexts(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var d struct{ Text string }
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			return fmt.Errorf("decode %s: %w", path, err)
-		}
+	docs, err := evaluate.ReadACLEDDocs(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for _, d := range docs {
 		c.add(d.Text)
 	}
-	return sc.Err()
+	return nil
 }
 
 // add counts each word's lower-case and mid-sentence capitalised uses.
@@ -299,7 +271,9 @@ func words(text string) []string {
 	return out
 }
 
-func eachCSV(path string, fn func(map[string]string)) error {
+// eachCSV calls fn with every record of a CSV file with a header, by column name; the header must
+// have the columns need.
+func eachCSV(path string, fn func(map[string]string), need ...string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
@@ -310,6 +284,11 @@ func eachCSV(path string, fn func(map[string]string)) error {
 	head, err := r.Read()
 	if err != nil {
 		return fmt.Errorf("header of %s: %w", path, err)
+	}
+	for _, col := range need {
+		if !slices.Contains(head, col) {
+			return fmt.Errorf("%s: no column %q", path, col)
+		}
 	}
 	for {
 		rec, err := r.Read()
