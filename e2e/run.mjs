@@ -106,6 +106,20 @@ try {
     check((await rows()).length === all.length, 'clearing the filters restores every row');
   }
 
+  // The filter form: a country and a minimum toll narrow the table and the map together.
+  await page.fill('#filters input[name="country"]', 'Mali');
+  await page.fill('#filters input[name="min_fatalities"]', '10');
+  await page.click('#filters button[type="submit"]');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('min_fatalities') === '10', null, { timeout: 10000 }).catch(() => {});
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 30000 });
+  const filtered = await rows();
+  check(filtered.length > 0 && filtered.length < all.length, `country and minimum toll narrow the table (${filtered.length} rows)`);
+  check(filtered.every((r) => r[5] === 'Mali' && Number(r[8]) >= 10), 'every filtered row is in Mali with at least 10 fatalities');
+  check(Number(await page.$eval('#map', (m) => m.dataset.features)) === filtered.length, 'the map shows the filtered events');
+  await page.click('#reset');
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 30000 });
+  await page.waitForFunction((n) => document.querySelectorAll('#events tbody tr').length === n, all.length, { timeout: 10000 }).catch(() => {});
+
   // Sorting by fatalities, descending: the first row has the highest toll.
   await page.click('#events th[data-key="fatalities"]');
   const sorted = (await rows()).map((r) => Number(r[8]));
@@ -141,6 +155,12 @@ try {
     check(panel.notes.includes('Bamako'), 'the notes name Bamako');
     await page.screenshot({ path: join(out, 'bamako.png') });
     await (await page.$('#panel')).screenshot({ path: join(out, 'bamako-panel.png') });
+
+    // Escape closes the panel and drops the event from the URL.
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#panel', { state: 'hidden', timeout: 5000 }).catch(() => {});
+    check(await page.$eval('#panel', (p) => p.hidden), 'Escape closes the event panel');
+    check(!new URL(page.url()).searchParams.has('event'), 'a closed panel leaves the URL');
   }
 
   check(offsite.length === 0, `no request leaves the server (${offsite.slice(0, 3).join(' ') || 'none'})`);

@@ -39,17 +39,26 @@ class App {
     this.form.addEventListener('submit', (ev) => { ev.preventDefault(); this.fromForm(); });
     this.form.addEventListener('change', () => this.fromForm());
     $('reset').addEventListener('click', () => {
-      const keep = { sort: this.state.sort, order: this.state.order };
-      this.state = keep;
+      // clearing the filters keeps the table order and the timeline's bucket
+      const keep = { sort: this.state.sort, order: this.state.order, bucket: this.state.bucket };
+      this.state = Object.fromEntries(Object.entries(keep).filter(([, v]) => v));
       this.syncForm();
       this.push();
       this.reload();
     });
     $('more').addEventListener('click', () => this.loadMore());
-    $('bucket').addEventListener('change', () => this.reloadStats());
+    $('bucket').value = this.state.bucket === 'day' ? 'day' : 'week';
+    $('bucket').addEventListener('change', () => {
+      this.update({ bucket: $('bucket').value === 'day' ? 'day' : '' }, false);
+      this.reloadStats();
+    });
+    document.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' && this.state.event) this.select(null);
+    });
     window.addEventListener('popstate', () => {
       this.state = parseState(window.location.search);
       this.syncForm();
+      $('bucket').value = this.state.bucket === 'day' ? 'day' : 'week';
       this.reload();
       this.openFromState();
     });
@@ -171,7 +180,9 @@ class App {
   showEvents(fit) {
     const n = this.events.length;
     const fatalities = this.events.reduce((a, e) => a + (Number(e.fatalities) || 0), 0);
-    this.status.textContent = `${n} event${n === 1 ? '' : 's'}${this.next ? ' (more available)' : ''}, ${fatalities} fatalities`;
+    const order = this.state.sort === 'fatalities' ? 'deadliest' : 'latest';
+    this.status.textContent = n === 0 ? 'No events match these filters.'
+      : `${n} event${n === 1 ? '' : 's'}, ${fatalities} fatalities${this.next ? ` (the ${order} ${n}: load more below)` : ''}`;
     $('more').hidden = !this.next;
     this.table.show(this.events, this.state.sort, this.state.order, this.state.event);
     this.map.show(this.events, fit);
@@ -186,9 +197,11 @@ class App {
     if (this.state.event) {
       document.body.classList.add('with-panel');
       this.panel.open(this.state.event);
+      this.map.select(this.state.event);
     } else {
       document.body.classList.remove('with-panel');
       this.panel.close();
+      this.map.select(null);
     }
     this.map.resize();
   }

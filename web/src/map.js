@@ -43,6 +43,8 @@ export class EventMap {
     this.onSelect = onSelect;
     this.labels = new Map(); // cluster id -> maplibregl.Marker
     this.pending = null;
+    this.selected = '';
+    this.features = [];
     this.ready = false;
     this.map = null;
   }
@@ -79,6 +81,7 @@ export class EventMap {
               clusterMaxZoom: 9,
               clusterProperties: { fatalities: ['+', ['get', 'fatalities']] },
             },
+            selected: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
           },
           layers: [
             { id: 'sea', type: 'background', paint: { 'background-color': '#dce9f2' } },
@@ -108,6 +111,16 @@ export class EventMap {
                 'circle-stroke-width': 1.2,
               },
             },
+            {
+              // the open event, from its own unclustered source so it shows even inside a cluster
+              id: 'selected', type: 'circle', source: 'selected',
+              paint: {
+                'circle-color': typeColour,
+                'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'fatalities']], 0, 6, 10, 22],
+                'circle-stroke-color': '#ffb300',
+                'circle-stroke-width': 3,
+              },
+            },
           ],
         },
         center: [5, 5],
@@ -130,12 +143,34 @@ export class EventMap {
       this.map.on('mouseenter', layer, () => { this.map.getCanvas().style.cursor = 'pointer'; });
       this.map.on('mouseleave', layer, () => { this.map.getCanvas().style.cursor = ''; });
     }
+    // A hover card names the event; built from text nodes (event fields are untrusted).
+    const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 10 });
+    this.map.on('mousemove', ['points', 'selected'], (e) => {
+      const p = e.features?.[0]?.properties;
+      if (!p) return;
+      popup.setLngLat(e.features[0].geometry.coordinates).setDOMContent(el('div', { className: 'hover' },
+        el('strong', {}, p.location || p.id), ` ${p.event_date}`, el('br'), p.event_type,
+        `, ${p.fatalities} fatalit${p.fatalities === 1 ? 'y' : 'ies'}`)).addTo(this.map);
+    });
+    this.map.on('mouseleave', ['points', 'selected'], () => popup.remove());
     this.map.on('render', () => this.updateLabels());
     this.map.on('idle', () => this.measure());
     await new Promise((resolve) => this.map.once('load', resolve));
     this.ready = true;
     if (this.pending) this.show(...this.pending);
+    this.select(this.selected);
     return true;
+  }
+
+  // select rings the open event and brings it into view when it is off screen.
+  select(id) {
+    this.selected = id || '';
+    if (!this.ready) return;
+    const f = this.features.find((x) => x.properties.id === this.selected);
+    this.map.getSource('selected').setData({ type: 'FeatureCollection', features: f ? [f] : [] });
+    if (f && !this.map.getBounds().contains(f.geometry.coordinates)) {
+      this.map.easeTo({ center: f.geometry.coordinates, duration: 0 });
+    }
   }
 
   fail(msg) {
@@ -151,6 +186,7 @@ export class EventMap {
       return;
     }
     const gj = toGeoJSON(events);
+    this.features = gj.features;
     this.container.dataset.features = String(gj.features.length);
     this.container.dataset.state = 'loading';
     this.map.getSource('events').setData(gj);
@@ -161,6 +197,7 @@ export class EventMap {
       for (const f of gj.features) b.extend(f.geometry.coordinates);
       this.map.fitBounds(b, { padding: 60, maxZoom: 8, duration: 0 });
     }
+    this.select(this.selected);
   }
 
   async zoomInto(f) {

@@ -6,7 +6,7 @@ export const FILTERS = ['country', 'admin1', 'event_type', 'sub_event_type', 'ac
   'min_fatalities', 'civilian_targeting', 'q', 'background'];
 
 // VIEW are the parameters that only shape the page (table order, the open event).
-export const VIEW = ['sort', 'order', 'event'];
+export const VIEW = ['sort', 'order', 'event', 'bucket'];
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -22,6 +22,7 @@ export function parseState(search) {
     if (k === 'min_fatalities' && !/^\d+$/.test(v)) continue;
     if ((k === 'civilian_targeting' || k === 'background') && v !== 'true' && v !== 'false') continue;
     if (k === 'order' && v !== 'asc' && v !== 'desc') continue;
+    if (k === 'bucket' && v !== 'day' && v !== 'week') continue;
     s[k] = v;
   }
   return s;
