@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"io"
 	"io/fs"
@@ -37,7 +38,8 @@ func TestHandler(t *testing.T) {
 		{"GET", "/maplibre-gl-worker.mjs", 200, "text/javascript", ""},
 		{"GET", "/countries-50m.json", 200, "application/json", `"Mali"`},
 		{"GET", "/favicon.svg", 200, "image/svg+xml", "<svg"},
-		{"GET", "/index.html", 301, "", ""}, // the file server's canonical "/"
+		{"GET", "/index.html", 200, "text/html", "<title>"},
+		{"GET", "/app.js.gz", 404, "", ""}, // gzip copies are an encoding, not files
 		{"GET", "/no-such-file.js", 404, "", ""},
 		{"GET", "/../web.go", 404, "", ""},
 		{"POST", "/", 405, "", ""},
@@ -57,6 +59,58 @@ func TestHandler(t *testing.T) {
 		}
 		if tc.status == 200 && w.Header().Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("%s %s: no nosniff header", tc.method, tc.path)
+		}
+	}
+}
+
+// Clients that accept gzip get the build's gzip copy, which must decode to the file itself; ETags
+// turn revalidation into 304s, separately for each encoding.
+func TestHandlerEncodingAndRevalidation(t *testing.T) {
+	h := Handler()
+	for _, name := range []string{"app.js", "app.css", "maplibre-gl-worker.mjs", "countries-50m.json"} {
+		plain := get(t, h, "GET", "/"+name)
+		req := httptest.NewRequest("GET", "/"+name, nil)
+		req.Header.Set("Accept-Encoding", "br, gzip;q=0.8")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Header().Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s: Content-Encoding %q, want gzip", name, w.Header().Get("Content-Encoding"))
+			continue
+		}
+		zr, err := gzip.NewReader(w.Body)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		unzipped, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !bytes.Equal(unzipped, plain.Body.Bytes()) {
+			t.Errorf("%s: the gzip copy does not decode to the file (rebuild dist)", name)
+		}
+		if w.Header().Get("ETag") == plain.Header().Get("ETag") {
+			t.Errorf("%s: the same ETag for both encodings", name)
+		}
+		if plain.Header().Get("Vary") != "Accept-Encoding" {
+			t.Errorf("%s: Vary %q", name, plain.Header().Get("Vary"))
+		}
+		again := httptest.NewRequest("GET", "/"+name, nil)
+		again.Header.Set("If-None-Match", plain.Header().Get("ETag"))
+		w = httptest.NewRecorder()
+		h.ServeHTTP(w, again)
+		if w.Code != http.StatusNotModified {
+			t.Errorf("%s: revalidation status %d, want 304", name, w.Code)
+		}
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for header, want := range map[string]bool{
+		"": false, "gzip": true, "GZIP": true, "deflate, gzip;q=1.0, *;q=0.5": true, "br": false,
+		"gzip;q=0": false, "gzip; q=0.000": false, "x-gzip": false, "identity, gzip ; q=0.2": true,
+	} {
+		if got := acceptsGzip(header); got != want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
 		}
 	}
 }
