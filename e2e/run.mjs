@@ -48,8 +48,10 @@ try {
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
 
+  const t0 = Date.now();
   await page.goto(base, { waitUntil: 'load' });
   await page.waitForSelector('body[data-state="ready"]', { timeout: 30000 });
+  const tReady = Date.now() - t0;
   const rows = () => page.$$eval('#events tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   const all = await rows();
   check(all.length > 0, `table lists events (${all.length})`);
@@ -61,6 +63,8 @@ try {
     const m = document.getElementById('map');
     return m.dataset.state === 'idle' && Number(m.dataset.rendered) > 0;
   }, null, { timeout: 60000 }).catch(() => {});
+  const tMap = Date.now() - t0;
+  console.log(`time: table and timeline ready ${tReady} ms, map drawn ${tMap} ms after navigation`);
   const map = await page.$eval('#map', (m) => ({ ...m.dataset, labels: m.querySelectorAll('.cluster-label').length, canvas: !!m.querySelector('canvas') }));
   check(map.canvas, 'map canvas created (WebGL available)');
   check(Number(map.features) === all.length, `map source holds every listed event (${map.features} of ${all.length})`);

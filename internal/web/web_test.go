@@ -324,3 +324,21 @@ func FuzzHandlerPath(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkHandler measures serving the page and the bundle (gzip copy) from memory.
+func BenchmarkHandler(b *testing.B) {
+	h := Handler()
+	for bench, target := range map[string]string{"page": "/", "bundle": "/app.js"} {
+		b.Run(bench+"_gzip", func(b *testing.B) {
+			req := httptest.NewRequest("GET", target, nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if w.Code != 200 {
+					b.Fatal(w.Code)
+				}
+			}
+		})
+	}
+}
