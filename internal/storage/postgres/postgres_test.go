@@ -209,6 +209,8 @@ func TestDocumentRaceIsKnown(t *testing.T) {
 	}()
 	select {
 	case err := <-secondDone:
+		close(release) // let the first finish, so the store can close
+		wg.Wait()
 		t.Fatalf("second transaction finished (%v, known %v) while the first still held the document", err, known)
 	case <-time.After(200 * time.Millisecond):
 	}
@@ -269,10 +271,11 @@ func summary(t *testing.T, events func(context.Context, event.Filter, func(event
 // sequential SQLite run.
 func TestConcurrentSeedIngest(t *testing.T) {
 	docs := seedDocs(t)
-	cd, err := coder.Default()
+	def, err := coder.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
+	cd := &memoCoder{c: def, done: map[string][]event.Event{}}
 	ctx := waitFor(t)
 
 	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "seq.db"))
@@ -355,5 +358,77 @@ func TestConcurrentSeedIngest(t *testing.T) {
 	}); err != nil {
 		t.Error(err)
 	}
-	t.Logf("%d documents, %d events, same as sequential SQLite", gotDocs, gotEvents)
+	t.Logf("%d documents, %d events", gotDocs, gotEvents)
+}
+
+// memoCoder codes each document once: the sequential run fills it, so the concurrent workers spend
+// their time in the store and their transactions overlap as much as possible.
+type memoCoder struct {
+	c    pipeline.Coder
+	mu   sync.Mutex
+	done map[string][]event.Event
+}
+
+func (m *memoCoder) Code(ctx context.Context, d document.Document) ([]event.Event, error) {
+	m.mu.Lock()
+	evs, ok := m.done[d.ID]
+	m.mu.Unlock()
+	if ok {
+		return slices.Clone(evs), nil
+	}
+	evs, err := m.c.Code(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	m.done[d.ID] = slices.Clone(evs)
+	m.mu.Unlock()
+	return evs, nil
+}
+
+// TestNearbyEventsSerialise has a transaction place an event in a cell and hold it: another looking at
+// that cell must wait, then see the event (else both would store the same event).
+func TestNearbyEventsSerialise(t *testing.T) {
+	s := open(t, postgres.Options{MaxConns: 4})
+	ctx := waitFor(t)
+	holding := make(chan struct{})
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	var firstErr error
+	wg.Go(func() {
+		firstErr = s.Update(ctx, func(tx pipeline.Tx) error {
+			if _, err := tx.NearbyEvents(ctx, []int64{42, 41}, "2025-03-01", "2025-03-03"); err != nil {
+				return err
+			}
+			ev := event.Event{EventIDCnty: "MLI1", EventDate: "2025-03-02", Year: 2025, Country: "Mali"}
+			if err := tx.SaveEvent(ctx, pipeline.Stored{Event: ev}, 42); err != nil {
+				return err
+			}
+			close(holding)
+			<-release
+			return nil
+		})
+	})
+	<-holding
+	var seen int
+	secondDone := make(chan error, 1)
+	go func() {
+		secondDone <- s.Update(ctx, func(tx pipeline.Tx) error {
+			near, err := tx.NearbyEvents(ctx, []int64{43, 42}, "2025-03-02", "2025-03-02")
+			seen = len(near)
+			return err
+		})
+	}()
+	select {
+	case err := <-secondDone:
+		close(release) // let the first finish, so the store can close
+		wg.Wait()
+		t.Fatalf("NearbyEvents returned (%v, %d events) while another transaction held the cell", err, seen)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	wg.Wait()
+	if err := <-secondDone; err != nil || seen != 1 || firstErr != nil {
+		t.Errorf("second transaction: err %v, %d events (first: %v); want the first's event", err, seen, firstErr)
+	}
 }

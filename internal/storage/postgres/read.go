@@ -200,4 +200,3 @@ func (s *Store) Event(ctx context.Context, id string) (event.Event, error) {
 func (s *Store) Document(ctx context.Context, id string) (document.Document, error) {
 	return scanDocument(s.pool.QueryRow(ctx, `SELECT `+documentCols+` FROM documents WHERE id = $1`, id), id)
 }
-

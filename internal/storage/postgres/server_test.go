@@ -22,7 +22,7 @@ import (
 
 // The tests run against a real PostgreSQL: $SITREP_TEST_POSTGRES (a URL of a server where the user
 // may create databases) or, failing that, a throwaway server this process starts with initdb and
-// pg_ctl. TestMain starts it once for the package; each test gets its own database.
+// postgres. TestMain starts it once for the package; each test gets its own database.
 
 // pgServer is a server the tests can create databases on.
 type pgServer struct {
@@ -89,10 +89,14 @@ func newDatabase(t testing.TB) string {
 	return u.String()
 }
 
-// pgBinDir finds the directory holding initdb and pg_ctl.
+// pgBinDir finds the directory holding initdb and postgres.
 func pgBinDir() (string, error) {
 	if p, err := exec.LookPath("initdb"); err == nil {
-		if _, err := exec.LookPath("pg_ctl"); err == nil {
+		// Debian's /usr/bin/initdb is a wrapper; the real server binaries sit beside the link target.
+		if r, err := filepath.EvalSymlinks(p); err == nil && isExec(filepath.Join(filepath.Dir(r), "postgres")) {
+			return filepath.Dir(r), nil
+		}
+		if isExec(filepath.Join(filepath.Dir(p), "postgres")) {
 			return filepath.Dir(p), nil
 		}
 	}
@@ -101,11 +105,11 @@ func pgBinDir() (string, error) {
 	dirs = append(dirs, "/usr/local/pgsql/bin", "/usr/local/bin")
 	for i := len(dirs) - 1; i >= 0; i-- { // the Glob sorts ascending: prefer the newest version
 		d := dirs[i]
-		if isExec(filepath.Join(d, "initdb")) && isExec(filepath.Join(d, "pg_ctl")) {
+		if isExec(filepath.Join(d, "initdb")) && isExec(filepath.Join(d, "postgres")) {
 			return d, nil
 		}
 	}
-	return "", errors.New("initdb and pg_ctl not found in PATH, /usr/lib/postgresql/*/bin or /usr/local/bin")
+	return "", errors.New("initdb and postgres not found in PATH, /usr/lib/postgresql/*/bin or /usr/local/bin")
 }
 
 func isExec(p string) bool {
@@ -114,7 +118,8 @@ func isExec(p string) bool {
 }
 
 // startServer runs initdb in a new temporary directory and starts a server on a free 127.0.0.1 port,
-// with its unix socket in that directory. PostgreSQL refuses to run as root, so under root the
+// with its unix socket in that directory. (The directory is not t.TempDir: the server user must be able
+// to reach it, and the testing package's directories are private to root.) PostgreSQL refuses to run as root, so under root the
 // server runs as the postgres user (or nobody), which owns the directory.
 func startServer(s *pgServer) error {
 	bin, err := pgBinDir()
@@ -138,43 +143,74 @@ func startServer(s *pgServer) error {
 			return err
 		}
 	}
-	run := func(name string, args ...string) error {
-		cmd := exec.Command(filepath.Join(bin, name), args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "LC_ALL=C", "TZ=UTC")
-		if cred != nil {
-			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-		}
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("%s: %w\n%s", name, err, out)
-		}
-		return nil
-	}
 	data := filepath.Join(dir, "data")
-	if err := run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"); err != nil {
+	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+	initdb.Dir = dir
+	initdb.Env = append(os.Environ(), "LC_ALL=C", "TZ=UTC")
+	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	if out, err := initdb.CombinedOutput(); err != nil {
 		cleanup()
-		return err
+		return fmt.Errorf("initdb: %w\n%s", err, out)
 	}
 	port, err := freePort()
 	if err != nil {
 		cleanup()
 		return err
 	}
-	// fsync off: a test server holds nothing worth a flush, and the machine is shared.
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60", port, dir)
-	if err := run("pg_ctl", "-D", data, "-l", filepath.Join(dir, "log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "log"))
+	// The postmaster runs as this process's child (not daemonised by pg_ctl) with a parent-death signal,
+	// so a test binary that is killed takes its server with it. fsync off: a test server holds nothing
+	// worth a flush, and the machine is shared.
+	logf, err := os.Create(filepath.Join(dir, "log"))
+	if err != nil {
 		cleanup()
-		return fmt.Errorf("%w\n%s", err, log)
+		return err
 	}
-	s.admin = "postgres://postgres@127.0.0.1:" + strconv.Itoa(port) + "/postgres?sslmode=disable"
-	s.stop = func() {
-		if err := run("pg_ctl", "-D", data, "-m", "fast", "-w", "stop"); err != nil {
-			fmt.Fprintln(os.Stderr, "stop test PostgreSQL:", err)
+	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port), "-k", dir,
+		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+		"-c", "full_page_writes=off", "-c", "max_connections=60")
+	cmd.Env = append(os.Environ(), "LC_ALL=C", "TZ=UTC")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT}
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		cleanup()
+		return fmt.Errorf("start postgres: %w", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop := func() {
+		_ = cmd.Process.Signal(syscall.SIGINT) // fast shutdown
+		select {
+		case <-exited:
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
 		}
+		logf.Close()
 		cleanup()
 	}
+	admin := "postgres://postgres@127.0.0.1:" + strconv.Itoa(port) + "/postgres?sslmode=disable&connect_timeout=5"
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		conn, err := pgx.Connect(context.Background(), admin)
+		if err == nil {
+			conn.Close(context.Background())
+			break
+		}
+		select {
+		case werr := <-exited:
+			exited <- werr
+			log, _ := os.ReadFile(filepath.Join(dir, "log"))
+			stop()
+			return fmt.Errorf("postgres exited (%v):\n%s", werr, log)
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			stop()
+			return fmt.Errorf("postgres did not accept connections within a minute: %w", err)
+		}
+	}
+	s.admin, s.stop = admin, stop
 	return nil
 }
 
