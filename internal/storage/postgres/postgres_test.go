@@ -432,3 +432,61 @@ func TestNearbyEventsSerialise(t *testing.T) {
 		t.Errorf("second transaction: err %v, %d events (first: %v); want the first's event", err, seen, firstErr)
 	}
 }
+
+// TestEventsFilterMatches checks the filter fields beyond the suite's (admin1, types, actor, box,
+// fatalities, civilian targeting) against event.Filter.Match, the reference.
+func TestEventsFilterMatches(t *testing.T) {
+	s := open(t, postgres.Options{MaxConns: 2})
+	ctx := waitFor(t)
+	mk := func(id, admin1, typ, actor string, lat, lon float64, deaths int, civ bool) event.Event {
+		e := event.Event{EventIDCnty: id, EventDate: "2025-03-0" + id[len(id)-1:], Year: 2025, Country: "Mali",
+			Admin1: admin1, EventType: typ, Actor1: actor, Latitude: lat, Longitude: lon, Fatalities: deaths}
+		if civ {
+			e.CivilianTargeting = event.CivilianTargetingValue
+		}
+		return e
+	}
+	all := []event.Event{
+		mk("MLI1", "Mopti", event.ViolenceCivilians, "JNIM: Group for Support of Islam and Muslims", 14.5, -4.2, 12, true),
+		mk("MLI2", "Segou", event.Battles, "Military Forces of Mali (2021-)", 13.4, -6.3, 3, false),
+		mk("MLI3", "Mopti", event.Battles, "Islamic State (Sahel)", 15.1, -1.5, 0, false),
+		mk("MLI4", "Gao", event.Protests, "Protesters (Mali)", 0, 0, 0, false),
+	}
+	if err := s.Update(ctx, func(tx pipeline.Tx) error {
+		for i, e := range all {
+			if err := tx.SaveEvent(ctx, pipeline.Stored{Event: e}, int64(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	for _, f := range []event.Filter{
+		{Admin1: "mopti"},
+		{EventType: event.Battles},
+		{Actor: "jnim"},
+		{Actor: "mali"},
+		{BBox: &event.BBox{MinLon: -5, MinLat: 14, MaxLon: 0, MaxLat: 16}},
+		{MinFatalities: 3},
+		{CivilianTargeting: &yes},
+		{Admin1: "Mopti", EventType: event.Battles},
+	} {
+		var got, want []string
+		for _, e := range all {
+			if f.Match(e) {
+				want = append(want, e.EventIDCnty)
+			}
+		}
+		if err := s.Events(ctx, f, func(e event.Event) error { got = append(got, e.EventIDCnty); return nil }); err != nil {
+			t.Fatalf("Events(%+v): %v", f, err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("Events(%+v) = %v, want %v", f, got, want)
+		}
+	}
+	if err := s.Events(ctx, event.Filter{Text: "ambush"}, func(event.Event) error { return nil }); err == nil {
+		t.Errorf("a full-text filter was accepted and ignored")
+	}
+}

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -119,11 +120,14 @@ func decodeList[T any](s *string, v *[]T) error {
 	return json.Unmarshal([]byte(*s), v)
 }
 
-// Events calls fn for each event matching f, ordered by event_date then event_id_cnty, streaming from
+// Events calls fn for each event matching f (every field but Text, which is refused), ordered by event_date then event_id_cnty, streaming from
 // one query (one snapshot). Background events are left out unless f.IncludeBackground. An error from
 // fn stops the walk and is returned as is. fn runs while a pool connection is held: it must not wait
 // for this store's other connections when MaxConns is 1.
 func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event) error) error {
+	if strings.TrimSpace(f.Text) != "" {
+		return errors.New("postgres: events: full-text filters are not supported by the PostgreSQL store yet")
+	}
 	// Dates compare as text, so a malformed one would silently select the wrong events.
 	for _, d := range []string{f.Since, f.Until} {
 		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
@@ -148,6 +152,9 @@ func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event)
 	if !f.IncludeBackground {
 		where = append(where, "NOT e.background")
 	}
+	if f.MinFatalities > 0 {
+		where = append(where, "e.fatalities >= "+arg(f.MinFatalities))
+	}
 	q := selectEvents(false)
 	if len(where) > 0 {
 		q += "WHERE " + strings.Join(where, " AND ")
@@ -162,6 +169,11 @@ func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event)
 		st, err := scanEvent(rows, false)
 		if err != nil {
 			return fmt.Errorf("postgres: events: %w", err)
+		}
+		// The filter's other fields (admin1, types, actor, box, civilian targeting) are checked by
+		// event.Filter.Match, the reference every store agrees with.
+		if !f.Match(st.Event) {
+			continue
 		}
 		if err := fn(st.Event); err != nil {
 			return err
