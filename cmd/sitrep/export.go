@@ -9,14 +9,13 @@ import (
 
 	"github.com/sitrep-dev/sitrep/internal/event"
 	"github.com/sitrep-dev/sitrep/internal/export"
-	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
 )
 
 func exportCommand() command {
 	c := command{
 		name:    "export",
 		summary: "Write stored events as ACLED CSV, JSON lines or GeoJSON.",
-		usage:   "[--db FILE] --format csv|jsonl|geojson [--country C] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--include-background] [--extensions] [-o FILE]",
+		usage:   "[--db FILE|URL] --format csv|jsonl|geojson [--country C] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--include-background] [--extensions] [-o FILE]",
 	}
 	c.run = func(ctx context.Context, env *cliEnv, args []string) error {
 		fs := newFlagSet(env, c)
@@ -42,12 +41,14 @@ func exportCommand() command {
 				}
 			}
 		}
-		if _, err := os.Stat(*db); err != nil {
-			return fmt.Errorf("database %s: %w (run 'sitrep ingest' first)", *db, err)
+		if !isPostgresURL(*db) {
+			if _, err := os.Stat(*db); err != nil {
+				return fmt.Errorf("database %s: %w (run 'sitrep ingest' first)", *db, err)
+			}
 		}
-		store, err := sqlite.Open(ctx, *db)
+		store, err := openStore(ctx, *db)
 		if err != nil {
-			return fmt.Errorf("open database %s: %w", *db, err)
+			return err
 		}
 		defer store.Close()
 

@@ -13,14 +13,13 @@ import (
 	"github.com/sitrep-dev/sitrep/internal/coder"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
 	"github.com/sitrep-dev/sitrep/internal/reader"
-	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
 )
 
 func ingestCommand() command {
 	c := command{
 		name:    "ingest",
 		summary: "Read articles (JSON records, RSS/Atom/JSON Feed, HTML pages, .txt; files, directories or - for stdin), store each once, code and deduplicate their events.",
-		usage:   "[--db FILE] [--published TIME] PATH...",
+		usage:   "[--db FILE|URL] [--published TIME] PATH...",
 	}
 	c.run = func(ctx context.Context, env *cliEnv, args []string) error {
 		fs := newFlagSet(env, c)
@@ -38,9 +37,9 @@ func ingestCommand() command {
 		if err != nil {
 			return err
 		}
-		store, err := sqlite.Open(ctx, *db)
+		store, err := openStore(ctx, *db)
 		if err != nil {
-			return fmt.Errorf("open database %s: %w", *db, err)
+			return err
 		}
 		defer store.Close()
 		cd, err := coder.Default()
@@ -107,7 +106,7 @@ func dbFlag(fs interface {
 	if def == "" {
 		def = "sitrep.db"
 	}
-	return fs.String("db", def, "database file (default from SITREP_DB, else sitrep.db)")
+	return fs.String("db", def, "SQLite database file, or a postgres:// URL (default from SITREP_DB, else sitrep.db)")
 }
 
 type readerFlagValues struct {
