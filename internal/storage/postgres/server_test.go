@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -26,21 +27,18 @@ import (
 
 // pgServer is a server the tests can create databases on.
 type pgServer struct {
+	once    sync.Once
 	admin   string // URL of a database to run CREATE DATABASE from
 	stop    func() // nil for an outside server
 	problem string // why there is no server (then admin is "")
 	nextDB  atomic.Int64
 }
 
-// server is shared by every test of this package; TestMain sets it before any test runs.
+// server is shared by every test of this package. It starts with the first test that needs it (so
+// fuzz workers and -run selections without such tests start none); TestMain stops it.
 var server pgServer
 
 func TestMain(m *testing.M) {
-	if u := os.Getenv("SITREP_TEST_POSTGRES"); u != "" {
-		server.admin = u
-	} else if err := startServer(&server); err != nil {
-		server.problem = err.Error()
-	}
 	code := m.Run()
 	if server.stop != nil {
 		server.stop()
@@ -48,10 +46,19 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+func (s *pgServer) start() {
+	if u := os.Getenv("SITREP_TEST_POSTGRES"); u != "" {
+		s.admin = u
+	} else if err := startServer(s); err != nil {
+		s.problem = err.Error()
+	}
+}
+
 // newDatabase creates an empty database for one test and returns its URL; it is dropped at the end.
 // Without a server the test is skipped, or fails under CI=true.
 func newDatabase(t testing.TB) string {
 	t.Helper()
+	server.once.Do(server.start)
 	if server.admin == "" {
 		msg := "no PostgreSQL server for the tests: " + server.problem +
 			" (install PostgreSQL server binaries, or set SITREP_TEST_POSTGRES to a URL)"
