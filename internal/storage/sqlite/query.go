@@ -268,15 +268,16 @@ const (
 	walkProbe
 )
 
-// plan holds the strategy for each indexed condition of a filter.
-type plan struct{ text, bbox strategy }
+// plan holds the strategy for each indexed condition of a filter: the full-text match in notes, in
+// source documents, and the bbox.
+type plan struct{ notes, docs, bbox strategy }
 
 // Match-count thresholds of plan, measured on 1,000,000 synthetic events (BenchmarkEvents in
 // internal/api): looking up a match costs about 1.5µs, adding it to a set 0.2µs, probing FTS5 for one
 // row about 30µs, testing a row's coordinates well under 1µs.
 const (
 	fewMatches  = 10_000
-	manyMatches = 100_000
+	manyMatches = 50_000
 )
 
 // plan counts (up to a bound) how many rows the filter's full-text and bbox conditions match, to pick
@@ -296,11 +297,11 @@ func (s *Store) plan(ctx context.Context, f event.Filter) (plan, error) {
 		if err != nil {
 			return pl, fmt.Errorf("sqlite: plan full-text query: %w", err)
 		}
-		switch n := notes + docs; {
-		case n >= manyMatches:
-			pl.text = walkProbe
-		case n >= fewMatches:
-			pl.text = walkSet
+		pl.notes, pl.docs = textStrategy(notes), textStrategy(docs)
+		// The two parts are ORed: if either walks the sort order, the other cannot drive the query
+		// and becomes a set tested on the walk (few matches: cheap to build).
+		if pl.notes != byMatches || pl.docs != byMatches {
+			pl.notes, pl.docs = max(pl.notes, walkSet), max(pl.docs, walkSet)
 		}
 	}
 	if b := f.BBox; b != nil {
@@ -316,6 +317,16 @@ func (s *Store) plan(ctx context.Context, f event.Filter) (plan, error) {
 		}
 	}
 	return pl, nil
+}
+
+func textStrategy(matches int) strategy {
+	switch {
+	case matches >= manyMatches:
+		return walkProbe
+	case matches >= fewMatches:
+		return walkSet
+	}
+	return byMatches
 }
 
 // filterSQL turns a filter into conditions on the events alias e. It must select exactly what
@@ -388,22 +399,29 @@ func filterSQL(f event.Filter, pl plan) ([]string, []any, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		switch pl.text {
+		var notes, docs string
+		const docMatches = `SELECT s.event_id FROM event_sources s JOIN documents d ON d.id = s.source_id
+			WHERE d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1)`
+		switch pl.notes {
 		case byMatches:
-			cond = append(cond, `(e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?1)
-				OR e.event_id_cnty IN (SELECT s.event_id FROM event_sources s JOIN documents d ON d.id = s.source_id
-					WHERE d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1)))`)
+			notes = "e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?1)"
 		case walkSet:
-			// Unary + keeps the planner from driving the query by the sets: it walks the sort order.
-			cond = append(cond, `(+e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?1)
-				OR +e.event_id_cnty IN (SELECT s.event_id FROM event_sources s JOIN documents d ON d.id = s.source_id
-					WHERE d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1)))`)
+			// Unary + keeps the planner from driving the query by the set: it walks the sort order.
+			notes = "+e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?1)"
 		case walkProbe:
-			cond = append(cond, `(EXISTS (SELECT 1 FROM events_fts f WHERE f.events_fts MATCH ?1 AND f.rowid = e.rowid)
-				OR EXISTS (SELECT 1 FROM event_sources s JOIN documents d ON d.id = s.source_id
-					JOIN documents_fts df ON df.rowid = d.rowid
-					WHERE s.event_id = e.event_id_cnty AND df.documents_fts MATCH ?1))`)
+			notes = "EXISTS (SELECT 1 FROM events_fts f WHERE f.events_fts MATCH ?1 AND f.rowid = e.rowid)"
 		}
+		switch pl.docs {
+		case byMatches:
+			docs = "e.event_id_cnty IN (" + docMatches + ")"
+		case walkSet:
+			docs = "+e.event_id_cnty IN (" + docMatches + ")"
+		case walkProbe:
+			docs = `EXISTS (SELECT 1 FROM event_sources s JOIN documents d ON d.id = s.source_id
+				JOIN documents_fts df ON df.rowid = d.rowid
+				WHERE s.event_id = e.event_id_cnty AND df.documents_fts MATCH ?1)`
+		}
+		cond = append(cond, "("+notes+" OR "+docs+")")
 		args = append(args, m)
 	}
 	return cond, args, nil

@@ -305,7 +305,8 @@ func TestPlansAgree(t *testing.T) {
 			f.Text = queries[rng.IntN(len(queries))]
 		}
 		var first []string
-		for _, pl := range []plan{{}, {text: walkSet}, {text: walkProbe, bbox: walkProbe}, {bbox: walkProbe}} {
+		for _, pl := range []plan{{}, {notes: walkSet, docs: walkSet}, {notes: walkProbe, docs: walkSet, bbox: walkProbe},
+			{notes: walkSet, docs: walkProbe}, {notes: walkProbe, docs: walkProbe}, {bbox: walkProbe}} {
 			var got []string
 			q := Query{Filter: f, Limit: 1 + rng.IntN(40)}
 			for {
