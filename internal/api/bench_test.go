@@ -146,3 +146,32 @@ func benchStore(b *testing.B, n int) *sqlite.Store {
 	}
 	return store
 }
+
+// BenchmarkStats measures GET /api/stats (the dashboard's timeline) on the store of BenchmarkEvents.
+func BenchmarkStats(b *testing.B) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("SITREP_BENCH_MAX_EVENTS")); err == nil && v > 0 {
+		n = v
+	}
+	h := api.New(benchStore(b, n), api.Options{Logger: quiet})
+	for _, q := range []struct{ name, query string }{
+		{"week", "bucket=week"}, {"day", "bucket=day"}, {"country_week", "bucket=week&country=Mali"},
+		{"type_month", "event_type=Battles&since=2025-06-01&until=2025-06-30"},
+	} {
+		b.Run(fmt.Sprintf("events=%d/%s", n, q.name), func(b *testing.B) {
+			var lat []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/stats?"+q.query, nil))
+				lat = append(lat, time.Since(start))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s: %d %s", q.query, rec.Code, rec.Body)
+				}
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*95/100)].Microseconds())/1000, "p95-ms")
+		})
+	}
+}

@@ -176,13 +176,11 @@ type Stats struct {
 // Stats counts the events matching f and their fatalities per day or per ISO week (bucket "day" or
 // "week") and per event type.
 func (s *Store) Stats(ctx context.Context, f event.Filter, bucket string) (Stats, error) {
-	var period string
+	week := false
 	switch bucket {
 	case "day":
-		period = "e.event_date"
 	case "week":
-		// 'weekday 0' moves forward to Sunday (or stays), -6 days lands on that week's Monday.
-		period = "date(e.event_date, 'weekday 0', '-6 days')"
+		week = true
 	default:
 		return Stats{}, badQuery("bucket %q: want day or week", bucket)
 	}
@@ -191,8 +189,10 @@ func (s *Store) Stats(ctx context.Context, f event.Filter, bucket string) (Stats
 		return Stats{}, err
 	}
 	where, _ := whereSQL(cond)
-	q := "SELECT " + period + " AS p, e.event_type, count(*), coalesce(sum(e.fatalities), 0) FROM events e" +
-		where + " GROUP BY p, e.event_type ORDER BY p"
+	// Always counted per day, in day order (which the events_stats index streams without sorting);
+	// weeks are folded here.
+	q := "SELECT e.event_date, e.event_type, count(*), coalesce(sum(e.fatalities), 0) FROM events e" +
+		where + " GROUP BY e.event_date, e.event_type ORDER BY e.event_date"
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return Stats{}, fmt.Errorf("sqlite: stats: %w", err)
@@ -200,15 +200,19 @@ func (s *Store) Stats(ctx context.Context, f event.Filter, bucket string) (Stats
 	defer rows.Close()
 	st := Stats{Buckets: []Bucket{}, ByType: []TypeCount{}, Bucket: bucket}
 	types := map[string]int{} // index in st.ByType
+	var day string
 	for rows.Next() {
-		var p sql.NullString
 		var typ string
 		var n, dead int
-		if err := rows.Scan(&p, &typ, &n, &dead); err != nil {
+		if err := rows.Scan(&day, &typ, &n, &dead); err != nil {
 			return Stats{}, fmt.Errorf("sqlite: stats: %w", err)
 		}
-		if len(st.Buckets) == 0 || st.Buckets[len(st.Buckets)-1].Start != p.String {
-			st.Buckets = append(st.Buckets, Bucket{Start: p.String, ByType: map[string]int{}})
+		p := day
+		if m, err := monday(day); week && err == nil {
+			p = m
+		} // a malformed stored date keeps its own bucket rather than failing the timeline
+		if len(st.Buckets) == 0 || st.Buckets[len(st.Buckets)-1].Start != p {
+			st.Buckets = append(st.Buckets, Bucket{Start: p, ByType: map[string]int{}})
 		}
 		b := &st.Buckets[len(st.Buckets)-1]
 		b.Events += n
@@ -230,6 +234,15 @@ func (s *Store) Stats(ctx context.Context, f event.Filter, bucket string) (Stats
 	}
 	sortTypeCounts(st.ByType)
 	return st, nil
+}
+
+// monday returns the Monday starting the ISO week of a YYYY-MM-DD date.
+func monday(date string) (string, error) {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return "", err
+	}
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7)).Format(time.DateOnly), nil
 }
 
 func sortTypeCounts(tc []TypeCount) {
