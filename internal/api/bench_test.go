@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,7 +37,7 @@ var benchQueries = []struct{ name, query string }{
 	{"min_fatalities", "min_fatalities=25"},
 	{"civilian_targeting", "civilian_targeting=false"},
 	{"sort_fatalities", "sort=fatalities"},
-	{"q_rare", "q=Ansongo"},
+	{"q_none", "q=Timbuktoo"},
 	{"q_common", "q=clashed"},
 	{"combined", "country=Niger&event_type=Violence+against+civilians&min_fatalities=10&since=2025-01-01"},
 	{"limit1000", "limit=1000"},
@@ -54,7 +56,13 @@ func BenchmarkEvents(b *testing.B) {
 	h := api.New(store, api.Options{Logger: quiet})
 	// The second page needs a cursor from the first.
 	first := getPage(b, h, "/api/events?country=Mali")
-	queries := append(slices.Clone(benchQueries), struct{ name, query string }{"page2", "country=Mali&cursor=" + first.Next})
+	// A place's name as a word (hundreds of events) and a small box around it (the R*Tree's case).
+	at := first.Events[0]
+	queries := append(slices.Clone(benchQueries),
+		struct{ name, query string }{"page2", "country=Mali&cursor=" + first.Next},
+		struct{ name, query string }{"q_place", "q=" + url.QueryEscape(strings.Fields(at.Location)[0])},
+		struct{ name, query string }{"bbox_small", fmt.Sprintf("bbox=%g,%g,%g,%g", at.Longitude-0.1, at.Latitude-0.1, at.Longitude+0.1, at.Latitude+0.1)},
+	)
 
 	measure := func(b *testing.B, qs []string) {
 		var lat []time.Duration
