@@ -16,6 +16,7 @@ type Filter struct {
 	SubEventType string
 	// Actor is a case-insensitive substring of actor1, actor2, assoc_actor_1 or assoc_actor_2, so
 	// "JNIM" finds "JNIM: Group for Support of Islam and Muslims" and "Mali" every Malian actor.
+	// Stores may fold ASCII letters only (SQLite's LIKE and NOCASE); actor names are ASCII.
 	Actor string
 	// BBox keeps events located inside the box (edges included); unlocated events never match.
 	BBox *BBox
