@@ -30,6 +30,10 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; child-src blob:; " +
 	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
+// queryTimeout bounds the store work of one JSON request, so that a pathological combination of
+// filters cannot hold a reader connection indefinitely. Downloads stream and are not bounded.
+const queryTimeout = 30 * time.Second
+
 // MaxLimit is the largest page /api/events returns; DefaultLimit is its page size when none is asked.
 const (
 	DefaultLimit = 100
@@ -75,12 +79,12 @@ func New(store Store, opts Options) http.Handler {
 	mux := http.NewServeMux()
 	// Patterns carry no method so that a wrong method gets a JSON 405 from get rather than the mux's
 	// plain-text one.
-	mux.Handle("/api/events", get(s.events))
+	mux.Handle("/api/events", get(bounded(s.events)))
 	mux.Handle("/api/events.csv", get(s.eventsCSV))
 	mux.Handle("/api/events.geojson", get(s.eventsGeoJSON))
-	mux.Handle("/api/events/{id}", get(s.event))
-	mux.Handle("/api/documents/{id...}", get(s.document))
-	mux.Handle("/api/stats", get(s.stats))
+	mux.Handle("/api/events/{id}", get(bounded(s.event)))
+	mux.Handle("/api/documents/{id...}", get(bounded(s.document)))
+	mux.Handle("/api/stats", get(bounded(s.stats)))
 	mux.Handle("/api/openapi.json", get(s.openapi))
 	mux.Handle("/healthz", get(s.health))
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -109,6 +113,15 @@ func (e *httpError) Error() string { return e.msg }
 
 func badRequest(format string, a ...any) error {
 	return &httpError{http.StatusBadRequest, fmt.Sprintf(format, a...)}
+}
+
+// bounded runs an endpoint under queryTimeout.
+func bounded(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+		defer cancel()
+		return h(w, r.WithContext(ctx))
+	}
 }
 
 // get adapts an endpoint: GET and HEAD only.
@@ -160,6 +173,7 @@ func badQueryMessage(err error) string {
 // article text that carries markup stays inert even if a client mishandles the Content-Type.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache") // events change as articles arrive
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
