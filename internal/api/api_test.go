@@ -412,8 +412,16 @@ func TestErrors(t *testing.T) {
 			t.Errorf("GET %s: Content-Type %q", tc.target, ct)
 		}
 	}
-	// Methods other than GET.
+	// A request whose client has gone (or that ran out of time) gets 503, not 500.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
 	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/events", nil).WithContext(ctx))
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "cancelled or timed out") {
+		t.Errorf("cancelled request: %d %s", rec.Code, rec.Body)
+	}
+	// Methods other than GET.
+	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/events", strings.NewReader("{}")))
 	if rec.Code != http.StatusMethodNotAllowed || !strings.Contains(rec.Body.String(), `"error"`) || rec.Header().Get("Allow") == "" {
 		t.Errorf("POST /api/events: %d %s (Allow %q)", rec.Code, rec.Body, rec.Header().Get("Allow"))
