@@ -164,7 +164,8 @@ func BenchmarkStats(b *testing.B) {
 	h := api.New(benchStore(b, n), api.Options{Logger: quiet})
 	for _, q := range []struct{ name, query string }{
 		{"week", "bucket=week"}, {"day", "bucket=day"}, {"country_week", "bucket=week&country=Mali"},
-		{"type_month", "event_type=Battles&since=2025-06-01&until=2025-06-30"},
+		{"type_month", "event_type=Battles&since=2025-06-01&until=2025-06-30"}, {"q_common", "bucket=week&q=clashed"},
+		{"bbox", "bucket=week&bbox=-2,13,0,15"},
 	} {
 		b.Run(fmt.Sprintf("events=%d/%s", n, q.name), func(b *testing.B) {
 			var lat []time.Duration
