@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/document"
@@ -160,11 +161,8 @@ func reportError(w http.ResponseWriter, r *http.Request, err error) {
 // badQueryMessage strips the store's prefix: "sqlite: bad query: q ...: no words" → "q ...: no words".
 func badQueryMessage(err error) string {
 	msg := err.Error()
-	prefix := "sqlite: " + sqlite.ErrBadQuery.Error() + ": "
-	for i := 0; i+len(prefix) <= len(msg); i++ {
-		if msg[i:i+len(prefix)] == prefix {
-			return msg[i+len(prefix):]
-		}
+	if _, after, ok := strings.Cut(msg, "sqlite: "+sqlite.ErrBadQuery.Error()+": "); ok {
+		return after
 	}
 	return msg
 }
@@ -275,7 +273,7 @@ type eventsPage struct {
 }
 
 func (s *server) events(w http.ResponseWriter, r *http.Request) error {
-	p, err := parseParams(r.URL.Query(), listParams)
+	p, err := parseParams(r.URL.Query(), listParams())
 	if err != nil {
 		return err
 	}
@@ -359,7 +357,7 @@ func (s *server) document(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) stats(w http.ResponseWriter, r *http.Request) error {
-	p, err := parseParams(r.URL.Query(), statsParams)
+	p, err := parseParams(r.URL.Query(), statsParams())
 	if err != nil {
 		return err
 	}

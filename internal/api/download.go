@@ -10,11 +10,11 @@ import (
 )
 
 func (s *server) eventsCSV(w http.ResponseWriter, r *http.Request) error {
-	return s.download(w, r, export.FormatCSV, csvParams)
+	return s.download(w, r, export.FormatCSV, csvParams())
 }
 
 func (s *server) eventsGeoJSON(w http.ResponseWriter, r *http.Request) error {
-	return s.download(w, r, export.FormatGeoJSON, geojsonParams)
+	return s.download(w, r, export.FormatGeoJSON, geojsonParams())
 }
 
 // download streams every matching event (no paging) through internal/export: ACLED's columns for CSV

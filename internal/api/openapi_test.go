@@ -28,8 +28,8 @@ func TestOpenAPIParameters(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, want := range map[string][]string{
-		"/api/events": listParams, "/api/stats": statsParams,
-		"/api/events.csv": csvParams, "/api/events.geojson": geojsonParams,
+		"/api/events": listParams(), "/api/stats": statsParams(),
+		"/api/events.csv": csvParams(), "/api/events.geojson": geojsonParams(),
 	} {
 		var got []string
 		for _, p := range doc.Paths[path]["get"].Parameters {

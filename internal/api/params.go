@@ -18,19 +18,19 @@ import (
 )
 
 // filterParams are the query parameters every event endpoint accepts.
-var filterParams = []string{
-	"country", "admin1", "event_type", "sub_event_type", "actor", "since", "until", "bbox",
-	"min_fatalities", "civilian_targeting", "q", "background",
+func filterParams() []string {
+	return []string{
+		"country", "admin1", "event_type", "sub_event_type", "actor", "since", "until", "bbox",
+		"min_fatalities", "civilian_targeting", "q", "background",
+	}
 }
 
 // The parameter sets of each endpoint; anything else is rejected, so that a misspelt filter is
 // reported rather than silently ignored.
-var (
-	listParams    = append([]string{"limit", "cursor", "sort"}, filterParams...)
-	statsParams   = append([]string{"bucket"}, filterParams...)
-	csvParams     = append([]string{"extensions"}, filterParams...)
-	geojsonParams = filterParams
-)
+func listParams() []string    { return append([]string{"limit", "cursor", "sort"}, filterParams()...) }
+func statsParams() []string   { return append([]string{"bucket"}, filterParams()...) }
+func csvParams() []string     { return append([]string{"extensions"}, filterParams()...) }
+func geojsonParams() []string { return filterParams() }
 
 // maxTextParam bounds free-text parameters; longer ones are not searches anyone types.
 const maxTextParam = 500

@@ -378,7 +378,7 @@ func filterSQL(f event.Filter, pl plan) ([]string, []any, error) {
 		args = append(args, f.Until)
 	}
 	if a := strings.TrimSpace(f.Actor); a != "" {
-		pat := "%" + likeEscaper.Replace(a) + "%"
+		pat := "%" + escapeLike(a) + "%"
 		cond = append(cond, `(e.actor1 LIKE ?1 ESCAPE '\' OR e.actor2 LIKE ?1 ESCAPE '\'
 			OR e.assoc_actor_1 LIKE ?1 ESCAPE '\' OR e.assoc_actor_2 LIKE ?1 ESCAPE '\')`)
 		args = append(args, pat)
@@ -440,7 +440,10 @@ func filterSQL(f event.Filter, pl plan) ([]string, []any, error) {
 	return cond, args, nil
 }
 
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+// escapeLike makes LIKE's wildcards literal (with ESCAPE '\').
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
 
 // numberParams rewrites each condition's parameters as ?N in one sequence, so that a condition may
 // use its own argument more than once (?1 within a condition means the condition's first argument);
