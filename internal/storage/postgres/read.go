@@ -120,6 +120,38 @@ func decodeList[T any](s *string, v *[]T) error {
 	return json.Unmarshal([]byte(*s), v)
 }
 
+// eventsSQL selects the events matching cond (on alias e) with their child lists, ordered for export.
+// Each child table is aggregated once, for the selected events, and joined: on a walk over many
+// events this is several times cheaper for the server than one correlated subquery per event and
+// child table (BenchmarkEvents), and the semi-join keeps a narrow filter narrow.
+func eventsSQL(cond string) string {
+	child := func(name, table, obj string) string {
+		return name + ` AS (SELECT event_id, json_agg(` + obj + ` ORDER BY idx)::text AS j FROM ` + table +
+			` WHERE event_id IN (SELECT event_id_cnty FROM sel) GROUP BY event_id)`
+	}
+	return `WITH sel AS (SELECT ` + prefixed(eventCols) + ` FROM events e` + cond + `), ` +
+		child("src", "event_sources", `json_build_object('id', source_id, 'url', url, 'outlet', outlet,
+		'title', title, 'published', published, 'language', language)`) + `, ` +
+		child("clm", "claims", `json_build_object('by', by_party, 'figure', figure, 'kind', kind,
+		'of', of_whom, 'text', text, 'source', source_id, 'start', start_off, 'end', end_off)`) + `, ` +
+		child("evd", "evidence", `json_build_object('field', field, 'source_id', source_id,
+		'start', start_off, 'end', end_off, 'text', text)`) + `
+		SELECT ` + prefixed(eventCols) + `, src.j, clm.j, evd.j FROM sel e
+		LEFT JOIN src ON src.event_id = e.event_id_cnty
+		LEFT JOIN clm ON clm.event_id = e.event_id_cnty
+		LEFT JOIN evd ON evd.event_id = e.event_id_cnty
+		ORDER BY e.event_date, e.event_id_cnty`
+}
+
+// prefixed qualifies a column list with the events alias e.
+func prefixed(cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = "e." + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Events calls fn for each event matching f (every field but Text, which is refused), ordered by event_date then event_id_cnty, streaming from
 // one query (one snapshot). Background events are left out unless f.IncludeBackground. An error from
 // fn stops the walk and is returned as is. fn runs while a pool connection is held: it must not wait
@@ -155,12 +187,11 @@ func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event)
 	if f.MinFatalities > 0 {
 		where = append(where, "e.fatalities >= "+arg(f.MinFatalities))
 	}
-	q := selectEvents(false)
+	cond := ""
 	if len(where) > 0 {
-		q += "WHERE " + strings.Join(where, " AND ")
+		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY e.event_date, e.event_id_cnty"
-	rows, err := s.pool.Query(ctx, q, args...)
+	rows, err := s.pool.Query(ctx, eventsSQL(cond), args...)
 	if err != nil {
 		return fmt.Errorf("postgres: events: %w", err)
 	}
