@@ -66,14 +66,9 @@ func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event)
 		if !ok {
 			continue
 		}
-		e := st.s.Event
-		if e.Background && !f.IncludeBackground {
-			continue
+		if e := st.s.Event; f.Match(e) {
+			evs = append(evs, e)
 		}
-		if (f.Country != "" && !equalFold(e.Country, f.Country)) || (f.Since != "" && e.EventDate < f.Since) || (f.Until != "" && e.EventDate > f.Until) {
-			continue
-		}
-		evs = append(evs, e)
 	}
 	s.mu.Unlock()
 	slices.SortStableFunc(evs, func(a, b event.Event) int {
@@ -91,20 +86,6 @@ func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event)
 		}
 	}
 	return nil
-}
-
-func equalFold(a, b string) bool {
-	return len(a) == len(b) && (a == b || toLower(a) == toLower(b))
-}
-
-func toLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 32
-		}
-	}
-	return string(b)
 }
 
 type tx struct {
