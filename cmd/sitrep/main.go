@@ -40,6 +40,8 @@ func commands() []command {
 		extractCommand(),
 		exportCommand(),
 		serveCommand(),
+		migrateCommand(),
+		backupCommand(),
 		gazetteerCommand(),
 		actorsCommand(),
 		trainCommand(),
