@@ -378,15 +378,21 @@ func (c *Coder) spelling(text string, loc geoparse.Location) string {
 	return loc.Name
 }
 
-// namedGroup returns the armed group the sentences name most often, if named at least min times.
-func namedGroup(sents []*sentence, min int) (string, map[string]actor.Actor) {
+// namedGroup returns the armed group the sentences name most often, if named at least min times,
+// resolved for the event's country and date ("Fulani militia" in Mali is Mali's).
+func namedGroup(sents []*sentence, min int, resolve func(actor.Mention) actor.Actor) (string, map[string]actor.Actor) {
 	count := map[string]int{}
 	byName := map[string]actor.Actor{}
 	best := ""
 	for _, s := range sents {
 		for _, m := range s.actors {
-			a := m.Actor
-			if a.Name == "" || m.Generic != "" || a.Inter < 2 || a.Inter > 4 {
+			if m.Actor.Name == "" || m.Generic != "" {
+				continue
+			}
+			// Only rebel groups: "gunmen" or "jihadists" in a story that mentions an ethnic militia in
+			// passing are not that militia.
+			a := resolve(m)
+			if a.Name == "" || a.Inter != 2 {
 				continue
 			}
 			count[a.Name]++
@@ -405,10 +411,11 @@ func namedGroup(sents []*sentence, min int) (string, map[string]actor.Actor) {
 // nameUnidentified replaces an "Unidentified Armed Group" with the armed group the event's sentences
 // name most often ("separatist rebels battled the army" in a story that names the CSP-DPA throughout).
 func (c *Coder) nameUnidentified(g *group, cast *actor.Cast, country string, day time.Time) {
-	best, byName := namedGroup(g.sents, 1)
+	resolve := func(m actor.Mention) actor.Actor { return c.actors.Resolve(m, country, day) }
+	best, byName := namedGroup(g.sents, 1, resolve)
 	if best == "" {
 		// "the attackers" of a story that names one armed group throughout are that group.
-		best, byName = namedGroup(g.docSents, 2)
+		best, byName = namedGroup(g.docSents, 2, resolve)
 	}
 	if best == "" {
 		return
