@@ -18,7 +18,11 @@ echo "== fuzz targets, briefly (${FUZZTIME:=4s} each)"
 for pkg in $(go list ./...); do
 	dir=$(go list -f '{{.Dir}}' "$pkg")
 	for fz in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
-		go test -run='^$' -fuzz="^${fz}\$" -fuzztime="$FUZZTIME" "$pkg" >/dev/null
+		if ! out=$(go test -run='^$' -fuzz="^${fz}\$" -fuzztime="$FUZZTIME" "$pkg" 2>&1); then
+			echo "$out" | tail -30
+			echo "FAIL $pkg $fz (the failing input is kept under testdata/fuzz/$fz)"
+			exit 1
+		fi
 		echo "ok   $pkg $fz"
 	done
 done

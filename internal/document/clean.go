@@ -88,7 +88,23 @@ func CleanText(text string) string {
 // normalizeLines repairs and normalises the text and splits it into trimmed lines ("" for a blank one).
 func normalizeLines(text string) []string {
 	text = strings.ToValidUTF8(text, "\uFFFD")
-	text = decodeEntities(text)
+	// Invisible characters go before entities are decoded: dropping one later could join "&a" and
+	// "c;" into a new reference, and cleaning clean text must change nothing.
+	text = strings.Map(func(r rune) rune {
+		if invisible(r) {
+			return -1
+		}
+		return r
+	}, text)
+	// A dropped reference ("&#8203;") can join its neighbours into a new one: decode until nothing
+	// changes (every round shortens the text).
+	for {
+		dec := decodeEntities(text)
+		if dec == text {
+			break
+		}
+		text = dec
+	}
 	text = norm.NFC.String(text)
 	var b strings.Builder
 	b.Grow(len(text))
@@ -100,8 +116,8 @@ func normalizeLines(text string) []string {
 			space = false
 		case unicode.IsSpace(r):
 			space = true
-		case r == '\u200b' || r == '\u2060' || r == '\ufeff' || r == '\u00ad' || unicode.IsControl(r):
-			// Zero-width spaces, BOMs, soft hyphens and control characters carry no text.
+		case invisible(r):
+			// Decoded references may still give them ("&#8203;").
 		default:
 			if space {
 				b.WriteByte(' ')
@@ -117,6 +133,18 @@ func normalizeLines(text string) []string {
 	return lines
 }
 
+// invisible reports characters that carry no text: zero-width spaces, BOMs, soft hyphens and control
+// characters other than line breaks and tabs.
+func invisible(r rune) bool {
+	switch r {
+	case '\n', '\r', '\t', '\f', '\v', '\u0085':
+		return false
+	case '\u200b', '\u2060', '\ufeff', '\u00ad':
+		return true
+	}
+	return unicode.IsControl(r)
+}
+
 // entity is a character reference left in text: scraped and double-escaped text carries "&#8217;" and
 // "&nbsp;" where the page showed ’ and a space.
 var entity = regexp.MustCompile(`&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});`)
@@ -128,10 +156,16 @@ func decodeEntities(text string) string {
 		return text
 	}
 	return entity.ReplaceAllStringFunc(text, func(ref string) string {
-		if dec := html.UnescapeString(ref); !strings.Contains(dec, "&") {
-			return dec
+		dec := html.UnescapeString(ref)
+		if strings.Contains(dec, "&") {
+			return ref
 		}
-		return ref
+		return strings.Map(func(r rune) rune {
+			if invisible(r) {
+				return -1
+			}
+			return r
+		}, dec)
 	})
 }
 
