@@ -191,7 +191,10 @@ func (c *Coder) codeGroup(doc document.Document, ref timex.Ref, gdoc *geoparse.D
 		text.WriteString(c.sentenceText(doc, s))
 		text.WriteString(" ")
 	}
-	cues := classify.Cues{CivilianTarget: cast.CivilianTarget}
+	// Civilians the caster assumed, named nowhere in the sentence, are no evidence of whom the
+	// attack targeted: the words decide ("a deadly attack … took control of part of the airport").
+	assumedCivilians := cast.CivilianTarget && cast.Actor2Span == [2]int{}
+	cues := classify.Cues{CivilianTarget: cast.CivilianTarget && !assumedCivilians}
 	switch cast.Actor2.Inter {
 	case 1, 2, 3, 4, 8:
 		cues.ArmedTarget = true

@@ -4,6 +4,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -104,7 +105,11 @@ func (p *Pipeline) Ingest(ctx context.Context, doc document.Document) (Result, e
 // stored event it matches is merged into one: the oldest id survives and the others resolve to it.
 func (p *Pipeline) place(ctx context.Context, tx Tx, m Mention) (id string, isNew bool, err error) {
 	ev := m.Event
-	var matched []Stored
+	type scored struct {
+		s     Stored
+		score float64
+	}
+	var matched []scored
 	if from, to, ok := dedup.Window(ev); ok {
 		cands, err := tx.NearbyEvents(ctx, dedup.Neighbourhood(ev.Latitude, ev.Longitude), from, to)
 		if err != nil {
@@ -115,8 +120,8 @@ func (p *Pipeline) place(ctx context.Context, tx Tx, m Mention) (id string, isNe
 				// The coder split this document's reports on purpose (two sites, two days).
 				continue
 			}
-			if matchesAny(ev, c) {
-				matched = append(matched, c)
+			if score, ok := bestMatch(ev, c); ok {
+				matched = append(matched, scored{c, score})
 			}
 		}
 	}
@@ -130,15 +135,33 @@ func (p *Pipeline) place(ctx context.Context, tx Tx, m Mention) (id string, isNe
 		s.Event = p.derive(id, s.Mentions, event.Event{})
 		return id, true, tx.SaveEvent(ctx, s, dedup.Cell(s.Event.Latitude, s.Event.Longitude))
 	}
-	slices.SortFunc(matched, func(a, b Stored) int {
+	// The best candidate first; others it bridges to join only when they share no document with
+	// what is already joined, since one document's events are distinct by construction.
+	slices.SortStableFunc(matched, func(a, b scored) int {
+		switch {
+		case a.score != b.score:
+			return cmp.Compare(b.score, a.score)
+		case dedup.Older(a.s.Event.EventIDCnty, b.s.Event.EventIDCnty):
+			return -1
+		}
+		return 1
+	})
+	joined := []Stored{matched[0].s}
+	for _, c := range matched[1:] {
+		if !slices.ContainsFunc(joined, func(j Stored) bool { return shareDocument(j, c.s) }) {
+			joined = append(joined, c.s)
+		}
+	}
+	slices.SortFunc(joined, func(a, b Stored) int {
 		if dedup.Older(a.Event.EventIDCnty, b.Event.EventIDCnty) {
 			return -1
 		}
 		return 1
 	})
-	survivor := matched[0]
+	matched2 := joined
+	survivor := matched2[0]
 	mentions := slices.Clone(survivor.Mentions)
-	for _, other := range matched[1:] {
+	for _, other := range matched2[1:] {
 		mentions = append(mentions, other.Mentions...)
 		if err := tx.MergeAway(ctx, other.Event.EventIDCnty, survivor.Event.EventIDCnty); err != nil {
 			return "", false, fmt.Errorf("merge %s into %s: %w", other.Event.EventIDCnty, survivor.Event.EventIDCnty, err)
@@ -166,15 +189,26 @@ func (p *Pipeline) derive(id string, mentions []Mention, prev event.Event) event
 	return ev
 }
 
-// matchesAny reports whether a report matches a stored event or any report it was built from: a
-// merged record's voted actors or widened dates should not hide a report that agrees with one of its
-// sources.
-func matchesAny(ev event.Event, s Stored) bool {
-	if _, ok := dedup.Match(ev, s.Event); ok {
-		return true
+// bestMatch scores a report against a stored event and every report it was built from, keeping the
+// best: a merged record's voted actors or widened dates should not hide a report that agrees with one
+// of its sources.
+func bestMatch(ev event.Event, s Stored) (float64, bool) {
+	best, found := 0.0, false
+	if score, ok := dedup.Match(ev, s.Event); ok {
+		best, found = score, true
 	}
 	for _, m := range s.Mentions {
-		if _, ok := dedup.Match(ev, m.Event); ok {
+		if score, ok := dedup.Match(ev, m.Event); ok && (!found || score > best) {
+			best, found = score, true
+		}
+	}
+	return best, found
+}
+
+// shareDocument reports whether two stored events hold reports of one document.
+func shareDocument(a, b Stored) bool {
+	for _, m := range b.Mentions {
+		if hasDocument(a, m.DocumentID) {
 			return true
 		}
 	}
