@@ -660,9 +660,13 @@ func rightKind(toks []tok, j int, kl *kindLex, allowSkip bool) (int, string) {
 		case strings.HasSuffix(w, "ed") && k+1 < len(toks) && toks[k+1].w == "and":
 			k += 2 // "attacked and killed", "beaten and killed"
 		case postModifier[w] && !skippedFrom:
-			// Skip "from <up to 5 words>" when a casualty word follows it.
+			// Skip "from <up to 8 words>" when a casualty word follows it; a list of names may have
+			// commas in it ("50 civilians of Nigerien, Sudanese and Chadian origin were killed").
 			skippedFrom = true
-			for m := k + 1; m < len(toks) && m <= k+6 && allowSkip; m++ {
+			for m := k + 1; m < len(toks) && m <= k+9 && allowSkip; m++ {
+				if toks[m].w == "," && m+1 < len(toks) && !startsObject(toks, m+1) && !toks[m+1].punct {
+					continue
+				}
 				if toks[m].punct || startsObject(toks, m) && toks[m].w != "the" && toks[m].w != "his" && toks[m].w != "her" && toks[m].w != "their" && toks[m].w != "its" {
 					break // another figure: its casualty word is its own
 				}
