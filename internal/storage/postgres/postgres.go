@@ -38,7 +38,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
-	"github.com/sitrep-dev/sitrep/internal/storage"
+	"github.com/sitrep-dev/sitrep/internal/storage/record"
 )
 
 //go:embed migrations/*.sql
@@ -64,6 +64,7 @@ const DefaultMaxRetries = 8
 type Store struct {
 	pool    *pgxpool.Pool
 	retries int
+	sql     [record.NumStmts]string // the write path's statements (writeSQL)
 }
 
 var _ pipeline.Store = (*Store)(nil)
@@ -114,7 +115,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: connect to %s: %w", cfg.ConnConfig.Host, err)
 	}
-	s := &Store{pool: pool, retries: opts.MaxRetries}
+	s := &Store{pool: pool, retries: opts.MaxRetries, sql: writeSQL()}
 	if s.retries == 0 {
 		s.retries = DefaultMaxRetries
 	}
@@ -206,7 +207,7 @@ func (s *Store) update(ctx context.Context, fn func(pipeline.Tx) error) error {
 			_ = pgTx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	if err := fn(&tx{tx: pgTx}); err != nil {
+	if err := fn(newTx(pgTx, &s.sql)); err != nil {
 		return err
 	}
 	done = true
@@ -231,8 +232,7 @@ func retryable(err error) bool {
 
 // Counts returns how many documents and events (background included) are stored.
 func (s *Store) Counts(ctx context.Context) (documents, events int, err error) {
-	err = s.pool.QueryRow(ctx,
-		`SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events)`).Scan(&documents, &events)
+	err = s.pool.QueryRow(ctx, record.CountsSQL).Scan(&documents, &events)
 	if err != nil {
 		return 0, 0, fmt.Errorf("postgres: counts: %w", err)
 	}
@@ -241,15 +241,12 @@ func (s *Store) Counts(ctx context.Context) (documents, events int, err error) {
 
 // PutPlaceSet stores (or replaces) a named place set, an opaque blob in the gazetteer's encoding.
 func (s *Store) PutPlaceSet(ctx context.Context, name string, data []byte) error {
-	if name == "" {
-		return errors.New("postgres: place set with empty name")
+	args, err := record.PlaceSetArgs(name, data)
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
 	}
-	if data == nil {
-		data = []byte{} // the column is NOT NULL, and pgx sends a nil slice as NULL
-	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO place_sets (name, data, updated_at) VALUES ($1, $2, $3)
-		ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
-		name, data, time.Now().UTC().Format(time.RFC3339))
+	_, err = s.pool.Exec(ctx, `INSERT INTO place_sets (name, data, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`, args...)
 	if err != nil {
 		return fmt.Errorf("postgres: put place set %q: %w", name, err)
 	}
@@ -258,30 +255,14 @@ func (s *Store) PutPlaceSet(ctx context.Context, name string, data []byte) error
 
 // PlaceSets returns every stored place set by name.
 func (s *Store) PlaceSets(ctx context.Context) (map[string][]byte, error) {
-	rows, err := s.pool.Query(ctx, `SELECT name, data FROM place_sets ORDER BY name`)
+	rows, err := s.pool.Query(ctx, record.PlaceSetsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: place sets: %w", err)
 	}
 	defer rows.Close()
-	sets := map[string][]byte{}
-	for rows.Next() {
-		var name string
-		var data []byte
-		if err := rows.Scan(&name, &data); err != nil {
-			return nil, fmt.Errorf("postgres: place sets: %w", err)
-		}
-		if data == nil {
-			data = []byte{}
-		}
-		sets[name] = data
-	}
-	if err := rows.Err(); err != nil {
+	sets, err := record.ScanPlaceSets(rows)
+	if err != nil {
 		return nil, fmt.Errorf("postgres: place sets: %w", err)
 	}
 	return sets, nil
-}
-
-// notFound wraps storage.ErrNotFound with what was looked for.
-func notFound(what, id string) error {
-	return fmt.Errorf("postgres: %s %q: %w", what, id, storage.ErrNotFound)
 }

@@ -2,122 +2,38 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/sitrep-dev/sitrep/internal/document"
 	"github.com/sitrep-dev/sitrep/internal/event"
-	"github.com/sitrep-dev/sitrep/internal/pipeline"
+	"github.com/sitrep-dev/sitrep/internal/storage/record"
 )
-
-// eventCols are the events columns that hold event.Event fields, in the order of eventArgs and
-// eventDest.
-const eventCols = `event_id_cnty, event_date, year, time_precision, disorder_type, event_type,
-	sub_event_type, actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2, interaction,
-	civilian_targeting, iso, region, country, admin1, admin2, admin3, location, latitude, longitude,
-	geo_precision, source, source_scale, notes, fatalities, tags, timestamp,
-	date_start, date_end, fatalities_low, fatalities_high, geonameid, confidence, status, background,
-	fatalities_vague`
-
-func eventArgs(e *event.Event) []any {
-	return []any{
-		e.EventIDCnty, e.EventDate, e.Year, e.TimePrecision, e.DisorderType, e.EventType,
-		e.SubEventType, e.Actor1, e.AssocActor1, e.Inter1, e.Actor2, e.AssocActor2, e.Inter2, e.Interaction,
-		e.CivilianTargeting, e.ISO, e.Region, e.Country, e.Admin1, e.Admin2, e.Admin3, e.Location, e.Latitude, e.Longitude,
-		e.GeoPrecision, e.Source, e.SourceScale, e.Notes, e.Fatalities, e.Tags, e.Timestamp,
-		e.DateStart, e.DateEnd, e.FatalitiesLow, e.FatalitiesHigh, e.GeonameID, e.Confidence, e.Status, e.Background,
-		e.FatalitiesVague,
-	}
-}
-
-func eventDest(e *event.Event) []any {
-	return []any{
-		&e.EventIDCnty, &e.EventDate, &e.Year, &e.TimePrecision, &e.DisorderType, &e.EventType,
-		&e.SubEventType, &e.Actor1, &e.AssocActor1, &e.Inter1, &e.Actor2, &e.AssocActor2, &e.Inter2, &e.Interaction,
-		&e.CivilianTargeting, &e.ISO, &e.Region, &e.Country, &e.Admin1, &e.Admin2, &e.Admin3, &e.Location, &e.Latitude, &e.Longitude,
-		&e.GeoPrecision, &e.Source, &e.SourceScale, &e.Notes, &e.Fatalities, &e.Tags, &e.Timestamp,
-		&e.DateStart, &e.DateEnd, &e.FatalitiesLow, &e.FatalitiesHigh, &e.GeonameID, &e.Confidence, &e.Status, &e.Background,
-		&e.FatalitiesVague,
-	}
-}
 
 // The child rows come back as one JSON array per event (keys are the event package's JSON names), so
 // reading any number of events is one query, streamed, from one snapshot.
 const (
-	sourcesJSON = `(SELECT json_agg(json_build_object('id', source_id, 'url', url, 'outlet', outlet,
-		'title', title, 'published', published, 'language', language) ORDER BY idx)
+	sourcesJSON = `(SELECT json_agg(json_build_object(` + record.SourceObject + `) ORDER BY idx)
 		FROM event_sources WHERE event_id = e.event_id_cnty)::text`
-	claimsJSON = `(SELECT json_agg(json_build_object('by', by_party, 'figure', figure, 'kind', kind,
-		'of', of_whom, 'text', text, 'source', source_id, 'start', start_off, 'end', end_off) ORDER BY idx)
+	claimsJSON = `(SELECT json_agg(json_build_object(` + record.ClaimObject + `) ORDER BY idx)
 		FROM claims WHERE event_id = e.event_id_cnty)::text`
-	evidenceJSON = `(SELECT json_agg(json_build_object('field', field, 'source_id', source_id,
-		'start', start_off, 'end', end_off, 'text', text) ORDER BY idx)
+	evidenceJSON = `(SELECT json_agg(json_build_object(` + record.EvidenceObject + `) ORDER BY idx)
 		FROM evidence WHERE event_id = e.event_id_cnty)::text`
 	mentionsJSON = `(SELECT json_agg(json_build_object('document_id', document_id, 'index', idx,
 		'event', event_json::json) ORDER BY ord)
 		FROM event_mentions WHERE event_id = e.event_id_cnty)::text`
 )
 
-// selectEvents is the SELECT list for full events, optionally with their mentions.
+// selectEvents is the SELECT list for full events, optionally with their mentions (record.ScanEvent
+// reads its rows; an event without child rows gets NULL, as json_agg has no rows to aggregate).
 func selectEvents(withMentions bool) string {
-	var b strings.Builder
-	b.WriteString("SELECT ")
-	for i, c := range strings.Split(eventCols, ",") {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("e.")
-		b.WriteString(strings.TrimSpace(c))
-	}
-	b.WriteString(", " + sourcesJSON + ", " + claimsJSON + ", " + evidenceJSON)
 	if withMentions {
-		b.WriteString(", " + mentionsJSON)
+		return record.SelectEvents(sourcesJSON, claimsJSON, evidenceJSON, mentionsJSON)
 	}
-	b.WriteString(" FROM events e ")
-	return b.String()
-}
-
-// scanEvent reads one row of selectEvents. An event without child rows gets NULL (no json_agg rows).
-func scanEvent(rows pgx.Rows, withMentions bool) (pipeline.Stored, error) {
-	var s pipeline.Stored
-	var sources, claims, evidence, mentions *string
-	dest := append(eventDest(&s.Event), &sources, &claims, &evidence)
-	if withMentions {
-		dest = append(dest, &mentions)
-	}
-	if err := rows.Scan(dest...); err != nil {
-		return s, err
-	}
-	if err := decodeList(sources, &s.Event.Sources); err != nil {
-		return s, fmt.Errorf("sources of %s: %w", s.Event.EventIDCnty, err)
-	}
-	if err := decodeList(claims, &s.Event.Claims); err != nil {
-		return s, fmt.Errorf("claims of %s: %w", s.Event.EventIDCnty, err)
-	}
-	if err := decodeList(evidence, &s.Event.Evidence); err != nil {
-		return s, fmt.Errorf("evidence of %s: %w", s.Event.EventIDCnty, err)
-	}
-	if withMentions {
-		if err := decodeList(mentions, &s.Mentions); err != nil {
-			return s, fmt.Errorf("mentions of %s: %w", s.Event.EventIDCnty, err)
-		}
-	}
-	return s, nil
-}
-
-// decodeList leaves *v nil for a missing or empty list, as the pipeline built it.
-func decodeList[T any](s *string, v *[]T) error {
-	if s == nil || *s == "" || *s == "[]" {
-		*v = nil
-		return nil
-	}
-	return json.Unmarshal([]byte(*s), v)
+	return record.SelectEvents(sourcesJSON, claimsJSON, evidenceJSON)
 }
 
 // eventsSQL selects the events matching cond (on alias e) with their child lists, ordered for export.
@@ -129,27 +45,15 @@ func eventsSQL(cond string) string {
 		return name + ` AS (SELECT event_id, json_agg(` + obj + ` ORDER BY idx)::text AS j FROM ` + table +
 			` WHERE event_id IN (SELECT event_id_cnty FROM sel) GROUP BY event_id)`
 	}
-	return `WITH sel AS (SELECT ` + prefixed(eventCols) + ` FROM events e` + cond + `), ` +
-		child("src", "event_sources", `json_build_object('id', source_id, 'url', url, 'outlet', outlet,
-		'title', title, 'published', published, 'language', language)`) + `, ` +
-		child("clm", "claims", `json_build_object('by', by_party, 'figure', figure, 'kind', kind,
-		'of', of_whom, 'text', text, 'source', source_id, 'start', start_off, 'end', end_off)`) + `, ` +
-		child("evd", "evidence", `json_build_object('field', field, 'source_id', source_id,
-		'start', start_off, 'end', end_off, 'text', text)`) + `
-		SELECT ` + prefixed(eventCols) + `, src.j, clm.j, evd.j FROM sel e
+	return `WITH sel AS (SELECT ` + record.Prefixed(record.EventCols) + ` FROM events e` + cond + `), ` +
+		child("src", "event_sources", `json_build_object(`+record.SourceObject+`)`) + `, ` +
+		child("clm", "claims", `json_build_object(`+record.ClaimObject+`)`) + `, ` +
+		child("evd", "evidence", `json_build_object(`+record.EvidenceObject+`)`) + `
+		SELECT ` + record.Prefixed(record.EventCols) + `, src.j, clm.j, evd.j FROM sel e
 		LEFT JOIN src ON src.event_id = e.event_id_cnty
 		LEFT JOIN clm ON clm.event_id = e.event_id_cnty
 		LEFT JOIN evd ON evd.event_id = e.event_id_cnty
 		ORDER BY e.event_date, e.event_id_cnty`
-}
-
-// prefixed qualifies a column list with the events alias e.
-func prefixed(cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, c := range parts {
-		parts[i] = "e." + strings.TrimSpace(c)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // Events calls fn for each event matching f (every field but Text, which is refused), ordered by event_date then event_id_cnty, streaming from
@@ -197,7 +101,7 @@ func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		st, err := scanEvent(rows, false)
+		st, err := record.ScanEvent(rows, false)
 		if err != nil {
 			return fmt.Errorf("postgres: events: %w", err)
 		}
@@ -230,9 +134,9 @@ func (s *Store) Event(ctx context.Context, id string) (event.Event, error) {
 		if err := rows.Err(); err != nil {
 			return event.Event{}, fmt.Errorf("postgres: event %s: %w", id, err)
 		}
-		return event.Event{}, notFound("event", id)
+		return event.Event{}, fmt.Errorf("postgres: %w", record.NotFound("event", id))
 	}
-	st, err := scanEvent(rows, false)
+	st, err := record.ScanEvent(rows, false)
 	if err != nil {
 		return event.Event{}, fmt.Errorf("postgres: event %s: %w", id, err)
 	}
@@ -241,5 +145,9 @@ func (s *Store) Event(ctx context.Context, id string) (event.Event, error) {
 
 // Document returns a stored document by id, for the API and evidence display.
 func (s *Store) Document(ctx context.Context, id string) (document.Document, error) {
-	return scanDocument(s.pool.QueryRow(ctx, `SELECT `+documentCols+` FROM documents WHERE id = $1`, id), id)
+	d, err := record.ScanDocument(s.pool.QueryRow(ctx, `SELECT `+record.DocumentCols+` FROM documents WHERE id = $1`, id), id)
+	if err != nil {
+		return d, fmt.Errorf("postgres: %w", err)
+	}
+	return d, nil
 }

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/sitrep-dev/sitrep/internal/event"
+	"github.com/sitrep-dev/sitrep/internal/storage/record"
 )
 
 // Sort is an order the API lists events in; both are newest first among equals.
@@ -94,7 +95,7 @@ func (s *Store) page(ctx context.Context, q Query, pl plan) ([]event.Event, *Key
 	defer rows.Close()
 	var out []event.Event
 	for rows.Next() {
-		st, err := scanEvent(rows, false)
+		st, err := record.ScanEvent(rows, false)
 		if err != nil {
 			return nil, nil, fmt.Errorf("sqlite: page: %w", err)
 		}
@@ -135,7 +136,7 @@ func (s *Store) Matching(ctx context.Context, f event.Filter, fn func(event.Even
 	}
 	defer rows.Close()
 	for rows.Next() {
-		st, err := scanEvent(rows, false)
+		st, err := record.ScanEvent(rows, false)
 		if err != nil {
 			return fmt.Errorf("sqlite: matching: %w", err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sitrep-dev/sitrep/internal/document"
 	"github.com/sitrep-dev/sitrep/internal/event"
+	"github.com/sitrep-dev/sitrep/internal/storage/record"
 )
 
 // Events calls fn for each event matching f, ordered by event_date then event_id_cnty, streaming from
@@ -53,7 +54,7 @@ func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event)
 		return fmt.Errorf("sqlite: events: %w", err)
 	}
 	defer rtx.Rollback()
-	rows, err := rtx.QueryContext(ctx, "SELECT "+prefixed(eventCols)+" FROM events e"+cond+order, args...)
+	rows, err := rtx.QueryContext(ctx, "SELECT "+record.Prefixed(record.EventCols)+" FROM events e"+cond+order, args...)
 	if err != nil {
 		return fmt.Errorf("sqlite: events: %w", err)
 	}
@@ -88,7 +89,7 @@ func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event)
 	}
 	for rows.Next() {
 		var e event.Event
-		if err := rows.Scan(eventDest(&e)...); err != nil {
+		if err := rows.Scan(record.EventDest(&e)...); err != nil {
 			return fmt.Errorf("sqlite: events: %w", err)
 		}
 		if e.Sources, err = sources.take(e.EventIDCnty); err != nil {
@@ -108,15 +109,6 @@ func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event)
 		return fmt.Errorf("sqlite: events: %w", err)
 	}
 	return nil
-}
-
-// prefixed qualifies a column list with the events alias e.
-func prefixed(cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, c := range parts {
-		parts[i] = "e." + strings.TrimSpace(c)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // children is a cursor over one child table's rows, ordered like the events they belong to.
@@ -188,9 +180,9 @@ func (s *Store) Event(ctx context.Context, id string) (event.Event, error) {
 		if err := rows.Err(); err != nil {
 			return event.Event{}, fmt.Errorf("sqlite: event %s: %w", id, err)
 		}
-		return event.Event{}, notFound("event", id)
+		return event.Event{}, fmt.Errorf("sqlite: %w", record.NotFound("event", id))
 	}
-	st, err := scanEvent(rows, false)
+	st, err := record.ScanEvent(rows, false)
 	if err != nil {
 		return event.Event{}, fmt.Errorf("sqlite: event %s: %w", id, err)
 	}
@@ -199,6 +191,10 @@ func (s *Store) Event(ctx context.Context, id string) (event.Event, error) {
 
 // Document returns a stored document by id, for the API and evidence display.
 func (s *Store) Document(ctx context.Context, id string) (document.Document, error) {
-	row := s.r.QueryRowContext(ctx, `SELECT `+documentCols+` FROM documents WHERE id = ?`, id)
-	return scanDocument(row, id)
+	row := s.r.QueryRowContext(ctx, `SELECT `+record.DocumentCols+` FROM documents WHERE id = ?`, id)
+	d, err := record.ScanDocument(row, id)
+	if err != nil {
+		return d, fmt.Errorf("sqlite: %w", err)
+	}
+	return d, nil
 }

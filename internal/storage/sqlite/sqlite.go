@@ -24,7 +24,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
-	"github.com/sitrep-dev/sitrep/internal/storage"
+	"github.com/sitrep-dev/sitrep/internal/storage/record"
 )
 
 //go:embed migrations/*.sql
@@ -147,7 +147,7 @@ func (s *Store) Update(ctx context.Context, fn func(pipeline.Tx) error) error {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err := fn(&tx{tx: sqlTx, st: s.st}); err != nil {
+	if err := fn(newTx(sqlTx, s.st)); err != nil {
 		return err
 	}
 	done = true
@@ -159,8 +159,7 @@ func (s *Store) Update(ctx context.Context, fn func(pipeline.Tx) error) error {
 
 // Counts returns how many documents and events (background included) are stored.
 func (s *Store) Counts(ctx context.Context) (documents, events int, err error) {
-	err = s.r.QueryRowContext(ctx,
-		`SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events)`).Scan(&documents, &events)
+	err = s.r.QueryRowContext(ctx, record.CountsSQL).Scan(&documents, &events)
 	if err != nil {
 		return 0, 0, fmt.Errorf("sqlite: counts: %w", err)
 	}
@@ -169,15 +168,12 @@ func (s *Store) Counts(ctx context.Context) (documents, events int, err error) {
 
 // PutPlaceSet stores (or replaces) a named place set, an opaque blob in the gazetteer's encoding.
 func (s *Store) PutPlaceSet(ctx context.Context, name string, data []byte) error {
-	if name == "" {
-		return errors.New("sqlite: place set with empty name")
+	args, err := record.PlaceSetArgs(name, data)
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
 	}
-	if data == nil {
-		data = []byte{} // the column is NOT NULL; an empty set is still a set
-	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO place_sets (name, data, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
-		name, data, time.Now().UTC().Format(time.RFC3339))
+	_, err = s.w.ExecContext(ctx, `INSERT INTO place_sets (name, data, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`, args...)
 	if err != nil {
 		return fmt.Errorf("sqlite: put place set %q: %w", name, err)
 	}
@@ -186,21 +182,13 @@ func (s *Store) PutPlaceSet(ctx context.Context, name string, data []byte) error
 
 // PlaceSets returns every stored place set by name.
 func (s *Store) PlaceSets(ctx context.Context) (map[string][]byte, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT name, data FROM place_sets ORDER BY name`)
+	rows, err := s.r.QueryContext(ctx, record.PlaceSetsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: place sets: %w", err)
 	}
 	defer rows.Close()
-	sets := map[string][]byte{}
-	for rows.Next() {
-		var name string
-		var data []byte
-		if err := rows.Scan(&name, &data); err != nil {
-			return nil, fmt.Errorf("sqlite: place sets: %w", err)
-		}
-		sets[name] = data
-	}
-	if err := rows.Err(); err != nil {
+	sets, err := record.ScanPlaceSets(rows)
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: place sets: %w", err)
 	}
 	return sets, nil
@@ -218,9 +206,4 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("sqlite: backup to %s: %w", path, err)
 	}
 	return nil
-}
-
-// notFound wraps storage.ErrNotFound with what was looked for.
-func notFound(what, id string) error {
-	return fmt.Errorf("sqlite: %s %q: %w", what, id, storage.ErrNotFound)
 }

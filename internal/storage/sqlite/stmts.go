@@ -6,91 +6,79 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/sitrep-dev/sitrep/internal/storage/record"
 )
 
 // stmts are the write path's statements, prepared once on the writer connection: parsing SQL would
 // otherwise cost more than running it (most of SaveEvent's time before they were cached).
 type stmts struct {
-	knownByURL, knownByGUID, knownByHash *sql.Stmt
-	putDocument, document                *sql.Stmt
-	nearby                               *sql.Stmt
-	nextID, idUsed, bumpCounter          *sql.Stmt
-	upsertEvent                          *sql.Stmt
-	clearSources, clearClaims            *sql.Stmt
-	clearEvidence, clearMentions         *sql.Stmt
-	putSource, putClaim, putEvidence     *sql.Stmt
-	putMention, dropAlias                *sql.Stmt
-	aliasOf, deleteEvent                 *sql.Stmt
-	putAlias, repointAliases             *sql.Stmt
-	mentionsOf                           *sql.Stmt
+	write  [record.NumStmts]*sql.Stmt
+	nearby *sql.Stmt
 }
 
-const documentCols = `id, url, guid, outlet, title, language, published, published_approx, fetched_at,
-	content_hash, text, origin`
+// writeSQL is SQLite's text of each record.Stmt.
+func writeSQL() [record.NumStmts]string {
+	return [record.NumStmts]string{
+		// Each key is looked up alone, repeating the partial index's condition so the planner uses it.
+		record.KnownByURL:  `SELECT id FROM documents WHERE url = ? AND url <> ''`,
+		record.KnownByGUID: `SELECT id FROM documents WHERE guid = ? AND guid <> ''`,
+		record.KnownByHash: `SELECT id FROM documents WHERE content_hash = ? AND content_hash <> ''`,
+		record.PutDocument: `INSERT INTO documents (` + record.DocumentCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		record.GetDocument: `SELECT ` + record.DocumentCols + ` FROM documents WHERE id = ?`,
+		record.NextID: `INSERT INTO id_counters (iso3, last) VALUES (?, 1)
+			ON CONFLICT (iso3) DO UPDATE SET last = last + 1 RETURNING last`,
+		record.IDUsed: `SELECT EXISTS (SELECT 1 FROM events WHERE event_id_cnty = ?1)
+			OR EXISTS (SELECT 1 FROM event_aliases WHERE id = ?1)`,
+		record.BumpCounter: `INSERT INTO id_counters (iso3, last) VALUES (?, ?)
+			ON CONFLICT (iso3) DO UPDATE SET last = max(last, excluded.last)`,
+		record.UpsertEvent: `INSERT INTO events (` + record.SpanCols + `) VALUES (?` +
+			strings.Repeat(", ?", strings.Count(record.SpanCols, ",")) + `)
+			ON CONFLICT (event_id_cnty) DO UPDATE SET ` + record.UpdateSet(record.SpanCols),
+		record.ClearSources:  `DELETE FROM event_sources WHERE event_id = ?`,
+		record.ClearClaims:   `DELETE FROM claims WHERE event_id = ?`,
+		record.ClearEvidence: `DELETE FROM evidence WHERE event_id = ?`,
+		record.ClearMentions: `DELETE FROM event_mentions WHERE event_id = ?`,
+		record.PutSource: `INSERT INTO event_sources (event_id, idx, source_id, url, outlet, title, published,
+			language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		record.PutClaim: `INSERT INTO claims (event_id, idx, by_party, figure, kind, of_whom, text, source_id,
+			start_off, end_off) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		record.PutEvidence: `INSERT INTO evidence (event_id, idx, field, source_id, start_off, end_off, text)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		// A mention belongs to one event: saving it takes it from whichever event held it before.
+		record.PutMention: `INSERT INTO event_mentions (document_id, idx, event_id, ord, event_json)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (document_id, idx) DO UPDATE SET
+			event_id = excluded.event_id, ord = excluded.ord, event_json = excluded.event_json`,
+		record.DropAlias:   `DELETE FROM event_aliases WHERE id = ?`,
+		record.AliasOf:     `SELECT survivor FROM event_aliases WHERE id = ?`,
+		record.DeleteEvent: `DELETE FROM events WHERE event_id_cnty = ?`,
+		record.PutAlias: `INSERT INTO event_aliases (id, survivor) VALUES (?, ?)
+			ON CONFLICT (id) DO UPDATE SET survivor = excluded.survivor`,
+		record.RepointAliases: `UPDATE event_aliases SET survivor = ? WHERE survivor = ?`,
+		record.MentionsOf:     `SELECT idx, event_json FROM event_mentions WHERE document_id = ? ORDER BY idx`,
+	}
+}
 
 func prepare(ctx context.Context, db *sql.DB) (*stmts, error) {
 	var s stmts
-	spanCols := eventCols + `, country_key, cell, span_start, span_end`
-	list := []struct {
-		dst **sql.Stmt
-		q   string
-	}{
-		// Each key is looked up alone, repeating the partial index's condition so the planner uses it.
-		{&s.knownByURL, `SELECT id FROM documents WHERE url = ? AND url <> ''`},
-		{&s.knownByGUID, `SELECT id FROM documents WHERE guid = ? AND guid <> ''`},
-		{&s.knownByHash, `SELECT id FROM documents WHERE content_hash = ? AND content_hash <> ''`},
-		{&s.putDocument, `INSERT INTO documents (` + documentCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&s.document, `SELECT ` + documentCols + ` FROM documents WHERE id = ?`},
-		{&s.nearby, nearbySQL()},
-		{&s.nextID, `INSERT INTO id_counters (iso3, last) VALUES (?, 1)
-			ON CONFLICT (iso3) DO UPDATE SET last = last + 1 RETURNING last`},
-		{&s.idUsed, `SELECT EXISTS (SELECT 1 FROM events WHERE event_id_cnty = ?1)
-			OR EXISTS (SELECT 1 FROM event_aliases WHERE id = ?1)`},
-		{&s.bumpCounter, `INSERT INTO id_counters (iso3, last) VALUES (?, ?)
-			ON CONFLICT (iso3) DO UPDATE SET last = max(last, excluded.last)`},
-		{&s.upsertEvent, `INSERT INTO events (` + spanCols + `) VALUES (?` +
-			strings.Repeat(", ?", strings.Count(spanCols, ",")) + `)
-			ON CONFLICT (event_id_cnty) DO UPDATE SET ` + updateSet(spanCols)},
-		{&s.clearSources, `DELETE FROM event_sources WHERE event_id = ?`},
-		{&s.clearClaims, `DELETE FROM claims WHERE event_id = ?`},
-		{&s.clearEvidence, `DELETE FROM evidence WHERE event_id = ?`},
-		{&s.clearMentions, `DELETE FROM event_mentions WHERE event_id = ?`},
-		{&s.putSource, `INSERT INTO event_sources (event_id, idx, source_id, url, outlet, title, published,
-			language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&s.putClaim, `INSERT INTO claims (event_id, idx, by_party, figure, kind, of_whom, text, source_id,
-			start_off, end_off) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&s.putEvidence, `INSERT INTO evidence (event_id, idx, field, source_id, start_off, end_off, text)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`},
-		// A mention belongs to one event: saving it takes it from whichever event held it before.
-		{&s.putMention, `INSERT INTO event_mentions (document_id, idx, event_id, ord, event_json)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (document_id, idx) DO UPDATE SET
-			event_id = excluded.event_id, ord = excluded.ord, event_json = excluded.event_json`},
-		{&s.dropAlias, `DELETE FROM event_aliases WHERE id = ?`},
-		{&s.aliasOf, `SELECT survivor FROM event_aliases WHERE id = ?`},
-		{&s.deleteEvent, `DELETE FROM events WHERE event_id_cnty = ?`},
-		{&s.putAlias, `INSERT INTO event_aliases (id, survivor) VALUES (?, ?)
-			ON CONFLICT (id) DO UPDATE SET survivor = excluded.survivor`},
-		{&s.repointAliases, `UPDATE event_aliases SET survivor = ? WHERE survivor = ?`},
-		{&s.mentionsOf, `SELECT idx, event_json FROM event_mentions WHERE document_id = ? ORDER BY idx`},
-	}
-	for _, p := range list {
-		st, err := db.PrepareContext(ctx, p.q)
+	for i, q := range writeSQL() {
+		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
-			return nil, errors.Join(fmt.Errorf("prepare %q: %w", p.q, err), s.close())
+			return nil, errors.Join(fmt.Errorf("prepare %q: %w", q, err), s.close())
 		}
-		*p.dst = st
+		s.write[i] = st
 	}
+	st, err := db.PrepareContext(ctx, nearbySQL())
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("prepare %q: %w", nearbySQL(), err), s.close())
+	}
+	s.nearby = st
 	return &s, nil
 }
 
 func (s *stmts) close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{
-		s.knownByURL, s.knownByGUID, s.knownByHash, s.putDocument, s.document, s.nearby, s.nextID,
-		s.idUsed, s.bumpCounter, s.upsertEvent, s.clearSources, s.clearClaims, s.clearEvidence,
-		s.clearMentions, s.putSource, s.putClaim, s.putEvidence, s.putMention, s.dropAlias, s.aliasOf,
-		s.deleteEvent, s.putAlias, s.repointAliases, s.mentionsOf,
-	} {
+	for _, st := range append(s.write[:], s.nearby) {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
@@ -105,14 +93,25 @@ func nearbySQL() string {
 		AND e.span_end >= ? AND e.span_start <= ? ORDER BY e.span_start, e.event_id_cnty`
 }
 
-// updateSet is the SET list that overwrites every column but the key from the excluded row.
-func updateSet(cols string) string {
-	var set []string
-	for _, c := range strings.Split(cols, ",") {
-		c = strings.TrimSpace(c)
-		if c != "event_id_cnty" {
-			set = append(set, c+" = excluded."+c)
-		}
+// The child rows come back as one JSON array per event (keys are the event package's JSON names), so
+// reading any number of events is a single query rather than one per child table per event.
+const (
+	sourcesJSON = `(SELECT json_group_array(json_object(` + record.SourceObject + `) ORDER BY idx)
+		FROM event_sources WHERE event_id = e.event_id_cnty)`
+	claimsJSON = `(SELECT json_group_array(json_object(` + record.ClaimObject + `) ORDER BY idx)
+		FROM claims WHERE event_id = e.event_id_cnty)`
+	evidenceJSON = `(SELECT json_group_array(json_object(` + record.EvidenceObject + `) ORDER BY idx)
+		FROM evidence WHERE event_id = e.event_id_cnty)`
+	mentionsJSON = `(SELECT json_group_array(json_object('document_id', document_id, 'index', idx,
+		'event', json(event_json)) ORDER BY ord)
+		FROM event_mentions WHERE event_id = e.event_id_cnty)`
+)
+
+// selectEvents is the SELECT list for full events, optionally with their mentions (record.ScanEvent
+// reads its rows).
+func selectEvents(withMentions bool) string {
+	if withMentions {
+		return record.SelectEvents(sourcesJSON, claimsJSON, evidenceJSON, mentionsJSON)
 	}
-	return strings.Join(set, ", ")
+	return record.SelectEvents(sourcesJSON, claimsJSON, evidenceJSON)
 }
