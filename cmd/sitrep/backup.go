@@ -21,9 +21,7 @@ func backupCommand() command {
 		usage:   "[--db FILE|URL] OUTPUT",
 	}
 	c.run = func(ctx context.Context, env *cliEnv, args []string) error {
-		fs := newFlagSet(env, c)
-		db := dbFlag(fs, env)
-		rest, err := parseInterspersed(fs, args)
+		db, rest, err := parseDBArgs(env, c, args)
 		if err != nil {
 			return err
 		}
@@ -34,15 +32,15 @@ func backupCommand() command {
 		if err := mustNotExist(out); err != nil {
 			return err
 		}
-		if isPostgresURL(*db) {
-			if err := pgDump(ctx, *db, out); err != nil {
+		if isPostgresURL(db) {
+			if err := pgDump(ctx, db, out); err != nil {
 				return err
 			}
 		} else {
-			if _, err := os.Stat(*db); err != nil {
-				return fmt.Errorf("database %s: %w", *db, err)
+			if _, err := os.Stat(db); err != nil {
+				return fmt.Errorf("database %s: %w", db, err)
 			}
-			store, err := openStore(ctx, *db)
+			store, err := openStore(ctx, db)
 			if err != nil {
 				return err
 			}
@@ -51,7 +49,7 @@ func backupCommand() command {
 				Backup(ctx context.Context, path string) error
 			})
 			if !ok {
-				return fmt.Errorf("the store at %s cannot write backups", *db)
+				return fmt.Errorf("the store at %s cannot write backups", db)
 			}
 			if err := b.Backup(ctx, out); err != nil {
 				return err
@@ -61,7 +59,7 @@ func backupCommand() command {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.stdout, "backup of %s written to %s (%d bytes)\n", displayDSN(*db), out, st.Size())
+		fmt.Fprintf(env.stdout, "backup of %s written to %s (%d bytes)\n", displayDSN(db), out, st.Size())
 		return nil
 	}
 	return c

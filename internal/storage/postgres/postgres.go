@@ -161,7 +161,7 @@ func (s *Store) migrate(ctx context.Context) (int64, error) {
 // SchemaVersion returns the version of the last migration applied (Open applies them all).
 func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
 	var v sql.NullInt64
-	err := s.pool.QueryRow(ctx, `SELECT max(version_id) FROM goose_db_version WHERE is_applied`).Scan(&v)
+	err := s.pool.QueryRow(ctx, record.SchemaVersionSQL).Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("postgres: schema version: %w", err)
 	}

@@ -244,6 +244,9 @@ func PlaceSetArgs(name string, data []byte) ([]any, error) {
 // CountsSQL counts the documents and events (background included).
 const CountsSQL = `SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events)`
 
+// SchemaVersionSQL reads the version of the last goose migration applied.
+const SchemaVersionSQL = `SELECT max(version_id) FROM goose_db_version WHERE is_applied`
+
 // PlaceSetsSQL reads every place set, by name.
 const PlaceSetsSQL = `SELECT name, data FROM place_sets ORDER BY name`
 

@@ -125,6 +125,15 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
+// SchemaVersion returns the version of the last migration applied (Open applies them all).
+func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
+	var v sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, record.SchemaVersionSQL).Scan(&v); err != nil {
+		return 0, fmt.Errorf("sqlite: schema version: %w", err)
+	}
+	return v.Int64, nil
+}
+
 // Close closes the store's connections.
 func (s *Store) Close() error {
 	err := errors.Join(s.st.close(), s.w.Close())

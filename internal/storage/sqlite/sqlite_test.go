@@ -276,6 +276,13 @@ func TestMigrateFromFirstVersion(t *testing.T) {
 		t.Fatalf("Open on a version-1 file: %v", err)
 	}
 	defer s.Close()
+	entries, err := fs.ReadDir(migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.SchemaVersion(ctx); err != nil || v != int64(len(entries)) {
+		t.Errorf("SchemaVersion = %d, %v; want %d, the last migration", v, err, len(entries))
+	}
 	ev := event.Event{EventIDCnty: "NIR4", EventDate: "2025-02-02", Country: "Nigeria", FatalitiesVague: true, Fatalities: 12}
 	if err := s.Update(ctx, func(tx pipeline.Tx) error { return tx.SaveEvent(ctx, pipeline.Stored{Event: ev}, 1) }); err != nil {
 		t.Fatal(err)
