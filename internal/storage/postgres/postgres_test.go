@@ -177,51 +177,65 @@ func TestDocumentRaceIsKnown(t *testing.T) {
 	ctx := waitFor(t)
 	d := document.Document{ID: "url:1", URL: "https://example.org/a", Text: "Gunmen attacked a village."}
 	d.ContentHash = document.HashText(d.Text)
+	var known bool
+	err := secondWaits(t, ctx, s, func(tx pipeline.Tx) error {
+		if _, known, err := tx.KnownDocument(ctx, d); err != nil || known {
+			return fmt.Errorf("first look: known %v, %v", known, err)
+		}
+		return tx.PutDocument(ctx, d)
+	}, func(tx pipeline.Tx) error {
+		var err error
+		_, known, err = tx.KnownDocument(ctx, d)
+		if err != nil || known {
+			return err
+		}
+		return tx.PutDocument(ctx, d)
+	})
+	if err != nil || !known {
+		t.Errorf("second transaction: err %v, known %v; want known", err, known)
+	}
+	if n, _, err := s.Counts(ctx); err != nil || n != 1 {
+		t.Errorf("%d documents (%v), want 1", n, err)
+	}
+}
+
+// secondWaits runs first in a transaction and, while that transaction is still open, second in
+// another: second must not finish until the first commits (it waits on a lock the first holds). It
+// returns second's error.
+func secondWaits(t *testing.T, ctx context.Context, s *postgres.Store, first, second func(pipeline.Tx) error) error {
+	t.Helper()
 	holding := make(chan struct{})
 	release := make(chan struct{})
-	var wg sync.WaitGroup
-	var firstErr error
-	wg.Go(func() {
-		firstErr = s.Update(ctx, func(tx pipeline.Tx) error {
-			if _, known, err := tx.KnownDocument(ctx, d); err != nil || known {
-				return fmt.Errorf("first look: known %v, %v", known, err)
-			}
-			if err := tx.PutDocument(ctx, d); err != nil {
+	firstDone := make(chan error, 1)
+	go func() {
+		firstDone <- s.Update(ctx, func(tx pipeline.Tx) error {
+			if err := first(tx); err != nil {
 				return err
 			}
 			close(holding)
 			<-release
 			return nil
 		})
-	})
-	<-holding
-	var known bool
-	secondDone := make(chan error, 1)
-	go func() {
-		secondDone <- s.Update(ctx, func(tx pipeline.Tx) error {
-			var err error
-			_, known, err = tx.KnownDocument(ctx, d)
-			if err != nil || known {
-				return err
-			}
-			return tx.PutDocument(ctx, d)
-		})
 	}()
+	select {
+	case <-holding:
+	case err := <-firstDone:
+		t.Fatalf("first transaction: %v", err)
+	}
+	secondDone := make(chan error, 1)
+	go func() { secondDone <- s.Update(ctx, second) }()
 	select {
 	case err := <-secondDone:
 		close(release) // let the first finish, so the store can close
-		wg.Wait()
-		t.Fatalf("second transaction finished (%v, known %v) while the first still held the document", err, known)
+		<-firstDone
+		t.Fatalf("second transaction finished (%v) while the first was still open", err)
 	case <-time.After(200 * time.Millisecond):
 	}
 	close(release)
-	wg.Wait()
-	if err := <-secondDone; err != nil || !known || firstErr != nil {
-		t.Errorf("second transaction: err %v, known %v (first: %v); want known", err, known, firstErr)
+	if err := <-firstDone; err != nil {
+		t.Fatalf("first transaction: %v", err)
 	}
-	if n, _, err := s.Counts(ctx); err != nil || n != 1 {
-		t.Errorf("%d documents (%v), want 1", n, err)
-	}
+	return <-secondDone
 }
 
 func seedDocs(t *testing.T) []document.Document {
@@ -391,45 +405,20 @@ func (m *memoCoder) Code(ctx context.Context, d document.Document) ([]event.Even
 func TestNearbyEventsSerialise(t *testing.T) {
 	s := open(t, postgres.Options{MaxConns: 4})
 	ctx := waitFor(t)
-	holding := make(chan struct{})
-	release := make(chan struct{})
-	var wg sync.WaitGroup
-	var firstErr error
-	wg.Go(func() {
-		firstErr = s.Update(ctx, func(tx pipeline.Tx) error {
-			if _, err := tx.NearbyEvents(ctx, []int64{42, 41}, "2025-03-01", "2025-03-03"); err != nil {
-				return err
-			}
-			ev := event.Event{EventIDCnty: "MLI1", EventDate: "2025-03-02", Year: 2025, Country: "Mali"}
-			if err := tx.SaveEvent(ctx, pipeline.Stored{Event: ev}, 42); err != nil {
-				return err
-			}
-			close(holding)
-			<-release
-			return nil
-		})
-	})
-	<-holding
 	var seen int
-	secondDone := make(chan error, 1)
-	go func() {
-		secondDone <- s.Update(ctx, func(tx pipeline.Tx) error {
-			near, err := tx.NearbyEvents(ctx, []int64{43, 42}, "2025-03-02", "2025-03-02")
-			seen = len(near)
+	err := secondWaits(t, ctx, s, func(tx pipeline.Tx) error {
+		if _, err := tx.NearbyEvents(ctx, []int64{42, 41}, "2025-03-01", "2025-03-03"); err != nil {
 			return err
-		})
-	}()
-	select {
-	case err := <-secondDone:
-		close(release) // let the first finish, so the store can close
-		wg.Wait()
-		t.Fatalf("NearbyEvents returned (%v, %d events) while another transaction held the cell", err, seen)
-	case <-time.After(200 * time.Millisecond):
-	}
-	close(release)
-	wg.Wait()
-	if err := <-secondDone; err != nil || seen != 1 || firstErr != nil {
-		t.Errorf("second transaction: err %v, %d events (first: %v); want the first's event", err, seen, firstErr)
+		}
+		ev := event.Event{EventIDCnty: "MLI1", EventDate: "2025-03-02", Year: 2025, Country: "Mali"}
+		return tx.SaveEvent(ctx, pipeline.Stored{Event: ev}, 42)
+	}, func(tx pipeline.Tx) error {
+		near, err := tx.NearbyEvents(ctx, []int64{43, 42}, "2025-03-02", "2025-03-02")
+		seen = len(near)
+		return err
+	})
+	if err != nil || seen != 1 {
+		t.Errorf("second transaction: err %v, %d events; want the first's event", err, seen)
 	}
 }
 
