@@ -137,6 +137,33 @@ func ScanEvents(rows Rows, withMentions bool) ([]pipeline.Stored, error) {
 	return out, nil
 }
 
+// CheckDates refuses a filter whose Since or Until is not YYYY-MM-DD: dates compare as text in SQL,
+// so a malformed one would silently select the wrong events.
+func CheckDates(f event.Filter) error {
+	for _, d := range []string{f.Since, f.Until} {
+		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
+			return fmt.Errorf("date %q is not YYYY-MM-DD", d)
+		}
+	}
+	return nil
+}
+
+// ScanOneEvent reads the first row of SelectEvents without mentions as the event looked up by id; no
+// row gives an error wrapping storage.ErrNotFound.
+func ScanOneEvent(rows Rows, id string) (event.Event, error) {
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return event.Event{}, fmt.Errorf("event %s: %w", id, err)
+		}
+		return event.Event{}, NotFound("event", id)
+	}
+	st, err := ScanEvent(rows, false)
+	if err != nil {
+		return event.Event{}, fmt.Errorf("event %s: %w", id, err)
+	}
+	return st.Event, nil
+}
+
 // decodeList leaves *v nil for a missing or empty list, as the pipeline built it.
 func decodeList[T any](s *string, v *[]T) error {
 	if s == nil || *s == "" || *s == "[]" {

@@ -312,3 +312,52 @@ func TestMergeAway(t *testing.T) {
 		})
 	}
 }
+
+// rows serves fixed rows.
+type rows struct {
+	rows []row
+	cur  int
+	err  error
+}
+
+func (r *rows) Next() bool {
+	r.cur++
+	return r.cur <= len(r.rows)
+}
+func (r *rows) Scan(dest ...any) error { return r.rows[r.cur-1].Scan(dest...) }
+func (r *rows) Err() error             { return r.err }
+
+func TestScanOneEvent(t *testing.T) {
+	var ev event.Event
+	ev.EventIDCnty = "BFA2"
+	vals := append(EventArgs(&ev), (*string)(nil), (*string)(nil), (*string)(nil))
+	got, err := ScanOneEvent(&rows{rows: []row{{vals: vals}}}, "BFA1")
+	if err != nil || got.EventIDCnty != "BFA2" {
+		t.Errorf("got %q, %v", got.EventIDCnty, err)
+	}
+	if _, err := ScanOneEvent(&rows{}, "BFA1"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("no row: %v, want ErrNotFound", err)
+	}
+	boom := errors.New("connection lost")
+	if _, err := ScanOneEvent(&rows{err: boom}, "BFA1"); !errors.Is(err, boom) || errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("failed walk: %v", err)
+	}
+}
+
+func TestCheckDates(t *testing.T) {
+	tests := []struct {
+		f    event.Filter
+		want bool
+	}{
+		{event.Filter{}, true},
+		{event.Filter{Since: "2024-03-01", Until: "2024-12-31"}, true},
+		{event.Filter{Since: "2024-3-1"}, false},
+		{event.Filter{Until: "2024-02-30"}, false},
+		{event.Filter{Until: "yesterday"}, false},
+	}
+	for _, tc := range tests {
+		if err := CheckDates(tc.f); (err == nil) != tc.want {
+			t.Errorf("CheckDates(%q, %q) = %v", tc.f.Since, tc.f.Until, err)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/document"
 	"github.com/sitrep-dev/sitrep/internal/event"
@@ -17,11 +16,8 @@ import (
 // one read snapshot. Background events are left out unless f.IncludeBackground. An error from fn stops
 // the walk and is returned as is.
 func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event) error) error {
-	// Dates compare as text, so a malformed one would silently select the wrong events.
-	for _, d := range []string{f.Since, f.Until} {
-		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
-			return fmt.Errorf("sqlite: events: date %q is not YYYY-MM-DD", d)
-		}
+	if err := record.CheckDates(f); err != nil {
+		return fmt.Errorf("sqlite: events: %w", err)
 	}
 	var where []string
 	var args []any
@@ -176,17 +172,11 @@ func (s *Store) Event(ctx context.Context, id string) (event.Event, error) {
 		return event.Event{}, fmt.Errorf("sqlite: event %s: %w", id, err)
 	}
 	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return event.Event{}, fmt.Errorf("sqlite: event %s: %w", id, err)
-		}
-		return event.Event{}, fmt.Errorf("sqlite: %w", record.NotFound("event", id))
-	}
-	st, err := record.ScanEvent(rows, false)
+	e, err := record.ScanOneEvent(rows, id)
 	if err != nil {
-		return event.Event{}, fmt.Errorf("sqlite: event %s: %w", id, err)
+		return e, fmt.Errorf("sqlite: %w", err)
 	}
-	return st.Event, nil
+	return e, nil
 }
 
 // Document returns a stored document by id, for the API and evidence display.
