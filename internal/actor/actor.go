@@ -215,7 +215,16 @@ func (d *Dictionary) Find(text string, start, end int) []Mention {
 		m.Text = text[m.Start:m.End]
 		out = append(out, m)
 	}
-	return mergeMentions(text, out)
+	// Merging may take in a closing parenthesis past the span ("Nusrat al-Islam (JNIM)" cut before
+	// its ")"): mentions stay inside what the caller asked about.
+	merged := mergeMentions(text, out)
+	for i := range merged {
+		if merged[i].End > end {
+			merged[i].End = end
+			merged[i].Text = text[merged[i].Start:end]
+		}
+	}
+	return merged
 }
 
 // linkedGap reports the words between a name and a generic word that tie them: "-linked", "-affiliated".
