@@ -69,13 +69,24 @@ type Store struct {
 
 var _ pipeline.Store = (*Store)(nil)
 
+// parseConfig is pgxpool.ParseConfig made safe: pgx v5.10.0 panics on some malformed key=value
+// strings (a trailing backslash in a quoted value), and a bad --db must be an error, not a crash.
+func parseConfig(url string) (cfg *pgxpool.Config, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cfg, err = nil, fmt.Errorf("unparsable connection string (%v)", r)
+		}
+	}()
+	return pgxpool.ParseConfig(url)
+}
+
 // Config parses a postgres:// or postgresql:// URL (or a libpq key=value string) into a pool
 // configuration with opts applied over it.
 func Config(url string, opts Options) (*pgxpool.Config, error) {
 	if url == "" {
 		return nil, errors.New("postgres: empty connection URL")
 	}
-	cfg, err := pgxpool.ParseConfig(url)
+	cfg, err := parseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: bad connection URL: %w", err) // pgx redacts the password
 	}
