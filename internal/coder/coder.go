@@ -7,7 +7,6 @@ package coder
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -318,14 +317,7 @@ func samePlace(a, b *geoparse.Location) bool {
 	if a.GeoPrecision == 3 || b.GeoPrecision == 3 {
 		return a.Admin1 == b.Admin1
 	}
-	return distanceKm(a.Lat, a.Lon, b.Lat, b.Lon) <= 25
-}
-
-func distanceKm(lat1, lon1, lat2, lon2 float64) float64 {
-	rad := math.Pi / 180
-	dlat, dlon := (lat2-lat1)*rad, (lon2-lon1)*rad
-	h := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
-	return 2 * 6371 * math.Asin(math.Sqrt(h))
+	return gazetteer.DistanceKm(a.Lat, a.Lon, b.Lat, b.Lon) <= 25
 }
 
 // mergeSameEvent folds events of one document that the deduplicator would call one event (the article

@@ -74,13 +74,3 @@ func Window(e event.Event) (from, to string, ok bool) {
 	s := slackDays(3)
 	return f.AddDate(0, 0, -s).Format(time.DateOnly), t.AddDate(0, 0, s).Format(time.DateOnly), true
 }
-
-// haversineKm is the great-circle distance between two points.
-func haversineKm(lat1, lon1, lat2, lon2 float64) float64 {
-	const r = 6371.0
-	rad := math.Pi / 180
-	dlat := (lat2 - lat1) * rad
-	dlon := (lon2 - lon1) * rad
-	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
-	return 2 * r * math.Asin(math.Sqrt(a))
-}

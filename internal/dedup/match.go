@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sitrep-dev/sitrep/internal/event"
+	"github.com/sitrep-dev/sitrep/internal/gazetteer"
 )
 
 // Decision thresholds. A pair must pass every gate (country, distance, date, type and actor
@@ -38,7 +39,7 @@ func Match(a, b event.Event) (score float64, ok bool) {
 		return 0, false
 	}
 	// Location.
-	d := haversineKm(a.Latitude, a.Longitude, b.Latitude, b.Longitude)
+	d := gazetteer.DistanceKm(a.Latitude, a.Longitude, b.Latitude, b.Longitude)
 	coarse := a.GeoPrecision >= 3 || b.GeoPrecision >= 3
 	samePlace := (a.GeonameID != 0 && a.GeonameID == b.GeonameID) ||
 		(a.Location != "" && strings.EqualFold(a.Location, b.Location))

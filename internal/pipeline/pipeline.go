@@ -158,10 +158,9 @@ func (p *Pipeline) place(ctx context.Context, tx Tx, m Mention) (id string, isNe
 		}
 		return 1
 	})
-	matched2 := joined
-	survivor := matched2[0]
+	survivor := joined[0]
 	mentions := slices.Clone(survivor.Mentions)
-	for _, other := range matched2[1:] {
+	for _, other := range joined[1:] {
 		mentions = append(mentions, other.Mentions...)
 		if err := tx.MergeAway(ctx, other.Event.EventIDCnty, survivor.Event.EventIDCnty); err != nil {
 			return "", false, fmt.Errorf("merge %s into %s: %w", other.Event.EventIDCnty, survivor.Event.EventIDCnty, err)
