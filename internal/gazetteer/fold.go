@@ -39,6 +39,8 @@ func Fold(s string) string {
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		i += n
+		// Lower case first, so a capital that foldRune does not list ('Ɑ') meets its small letter.
+		r = unicode.ToLower(r)
 		if f := foldRune(r); f != "" {
 			b.WriteString(f)
 			continue
@@ -47,7 +49,7 @@ func Fold(s string) string {
 		case unicode.In(r, unicode.Mn, unicode.Me):
 			// combining accents of decomposed text: drop
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
+			b.WriteRune(r)
 		}
 	}
 	return b.String()
