@@ -11,9 +11,10 @@ import (
 	"time"
 )
 
-// Interval bounds: polling more often than MinInterval is impolite; DefaultInterval suits news feeds.
+// Interval bounds: DefaultInterval suits news feeds; intervals of seconds are for local servers and
+// tests (per-host politeness still spaces requests out).
 const (
-	MinInterval     = 10 * time.Second
+	MinInterval     = time.Second
 	DefaultInterval = 15 * time.Minute
 	MaxInterval     = 7 * 24 * time.Hour
 )
