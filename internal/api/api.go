@@ -13,7 +13,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/document"
@@ -44,11 +43,11 @@ const (
 //go:embed data/openapi.json
 var openAPI []byte
 
-// Store is what the API reads; *sqlite.Store implements it.
+// Store is what the API reads; *sqlite.Store and *postgres.Store implement it.
 type Store interface {
-	Page(ctx context.Context, q sqlite.Query) ([]event.Event, *sqlite.Key, error)
+	Page(ctx context.Context, q storage.Query) ([]event.Event, *storage.Key, error)
 	Matching(ctx context.Context, f event.Filter, fn func(event.Event) error) error
-	Stats(ctx context.Context, f event.Filter, bucket string) (sqlite.Stats, error)
+	Stats(ctx context.Context, f event.Filter, bucket string) (storage.Stats, error)
 	Event(ctx context.Context, id string) (event.Event, error)
 	Document(ctx context.Context, id string) (document.Document, error)
 }
@@ -146,7 +145,7 @@ func reportError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &he):
 		writeError(w, he.status, he.msg)
-	case errors.Is(err, sqlite.ErrBadQuery):
+	case errors.Is(err, storage.ErrBadQuery):
 		writeError(w, http.StatusBadRequest, badQueryMessage(err))
 	case errors.Is(err, storage.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not found")
@@ -158,13 +157,13 @@ func reportError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// badQueryMessage strips the store's prefix: "sqlite: bad query: q ...: no words" → "q ...: no words".
+// badQueryMessage is what was wrong without the store's prefix: "sqlite: bad query: q ...: no words"
+// → "q ...: no words".
 func badQueryMessage(err error) string {
-	msg := err.Error()
-	if _, after, ok := strings.Cut(msg, "sqlite: "+sqlite.ErrBadQuery.Error()+": "); ok {
-		return after
+	if qe, ok := errors.AsType[*storage.QueryError](err); ok {
+		return qe.Reason
 	}
-	return msg
+	return err.Error()
 }
 
 // writeJSON writes v as JSON. HTML-significant characters (<, >, &) are escaped as \u003c etc., so
@@ -277,7 +276,7 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := sqlite.Query{Filter: p.filter, Sort: p.sort, Limit: p.limit}
+	q := storage.Query{Filter: p.filter, Sort: p.sort, Limit: p.limit}
 	if p.cursor != "" {
 		if q.After, err = decodeCursor(p.cursor, p.fingerprint); err != nil {
 			return err

@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sitrep-dev/sitrep/internal/event"
-	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
+	"github.com/sitrep-dev/sitrep/internal/storage"
 )
 
 // filterParams are the query parameters every event endpoint accepts.
@@ -40,7 +40,7 @@ type params struct {
 	filter      event.Filter
 	limit       int
 	cursor      string
-	sort        sqlite.Sort
+	sort        storage.Sort
 	bucket      string
 	extensions  bool
 	fingerprint string // of the filter and sort, so a cursor is only used with the query it came from
@@ -49,7 +49,7 @@ type params struct {
 // parseParams reads and checks the query parameters allowed (a subset of listParams, statsParams...).
 // Errors name the parameter and what was wanted, e.g. "since: want YYYY-MM-DD".
 func parseParams(v url.Values, allowed []string) (params, error) {
-	p := params{limit: DefaultLimit, sort: sqlite.SortDate, bucket: "day"}
+	p := params{limit: DefaultLimit, sort: storage.SortDate, bucket: "day"}
 	keys := make([]string, 0, len(v))
 	for k := range v {
 		keys = append(keys, k)
@@ -149,7 +149,7 @@ func parseParams(v url.Values, allowed []string) (params, error) {
 	switch s := v.Get("sort"); s {
 	case "", "date":
 	case "fatalities":
-		p.sort = sqlite.SortFatalities
+		p.sort = storage.SortFatalities
 	default:
 		return p, badRequest("sort: want date or fatalities, got %q", s)
 	}
@@ -225,16 +225,16 @@ func fingerprint(v url.Values) string {
 type cursor struct {
 	V int        `json:"v"`
 	F string     `json:"f"`
-	K sqlite.Key `json:"k"`
+	K storage.Key `json:"k"`
 }
 
-func encodeCursor(k sqlite.Key, fp string) string {
+func encodeCursor(k storage.Key, fp string) string {
 	b, _ := json.Marshal(cursor{V: 1, F: fp, K: k}) // plain strings and ints: cannot fail
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // decodeCursor checks that the cursor came from a query with the same filters and sort (fp).
-func decodeCursor(s, fp string) (*sqlite.Key, error) {
+func decodeCursor(s, fp string) (*storage.Key, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	var c cursor
 	if err == nil {

@@ -3,53 +3,24 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/sitrep-dev/sitrep/internal/event"
+	"github.com/sitrep-dev/sitrep/internal/storage"
 	"github.com/sitrep-dev/sitrep/internal/storage/record"
 )
 
-// Sort is an order the API lists events in; both are newest first among equals.
-type Sort string
-
-// The sort orders.
-const (
-	SortDate       Sort = "date"       // event_date descending, then event_id_cnty descending
-	SortFatalities Sort = "fatalities" // fatalities descending, then as SortDate
-)
-
-// Key is an event's position in a sort order: a page starts strictly after the Key of the previous
-// page's last event (keyset pagination), so pages never skip or repeat events as others are added.
-type Key struct {
-	Fatalities int    `json:"f,omitempty"` // used by SortFatalities only
-	Date       string `json:"d"`
-	ID         string `json:"i"`
-}
-
-// Query asks for one page of events.
-type Query struct {
-	Filter event.Filter
-	Sort   Sort // "" is SortDate
-	Limit  int  // 1 or more
-	After  *Key // nil for the first page
-}
-
-// ErrBadQuery is returned (wrapped, with what was wrong) for a filter or query the store cannot run:
-// a malformed date, a full-text query without words, an unknown sort.
-var ErrBadQuery = errors.New("bad query")
-
+// badQuery is a storage.ErrBadQuery with the store's name.
 func badQuery(format string, a ...any) error {
-	return fmt.Errorf("sqlite: %w: %s", ErrBadQuery, fmt.Sprintf(format, a...))
+	return fmt.Errorf("sqlite: %w", storage.BadQuery(format, a...))
 }
 
 // Page returns up to q.Limit events matching q.Filter in q.Sort order after q.After, with their
 // sources, claims and evidence, and the Key to pass as After for the next page (nil on the last page).
-func (s *Store) Page(ctx context.Context, q Query) ([]event.Event, *Key, error) {
+func (s *Store) Page(ctx context.Context, q storage.Query) ([]event.Event, *storage.Key, error) {
 	if q.Limit < 1 {
 		return nil, nil, badQuery("limit %d: want at least 1", q.Limit)
 	}
@@ -61,20 +32,20 @@ func (s *Store) Page(ctx context.Context, q Query) ([]event.Event, *Key, error) 
 }
 
 // page is Page with the plan given.
-func (s *Store) page(ctx context.Context, q Query, pl plan) ([]event.Event, *Key, error) {
+func (s *Store) page(ctx context.Context, q storage.Query, pl plan) ([]event.Event, *storage.Key, error) {
 	cond, args, err := filterSQL(q.Filter, pl)
 	if err != nil {
 		return nil, nil, err
 	}
 	var order string
 	switch q.Sort {
-	case "", SortDate:
+	case "", storage.SortDate:
 		order = " ORDER BY e.event_date DESC, e.event_id_cnty DESC"
 		if q.After != nil {
 			cond = append(cond, "(e.event_date, e.event_id_cnty) < (?, ?)")
 			args = append(args, q.After.Date, q.After.ID)
 		}
-	case SortFatalities:
+	case storage.SortFatalities:
 		order = " ORDER BY e.fatalities DESC, e.event_date DESC, e.event_id_cnty DESC"
 		if q.After != nil {
 			cond = append(cond, "(e.fatalities, e.event_date, e.event_id_cnty) < (?, ?, ?)")
@@ -108,12 +79,8 @@ func (s *Store) page(ctx context.Context, q Query, pl plan) ([]event.Event, *Key
 		return out, nil, nil
 	}
 	out = out[:q.Limit]
-	last := out[len(out)-1]
-	next := &Key{Date: last.EventDate, ID: last.EventIDCnty}
-	if q.Sort == SortFatalities {
-		next.Fatalities = last.Fatalities
-	}
-	return out, next, nil
+	next := storage.KeyOf(out[len(out)-1], q.Sort)
+	return out, &next, nil
 }
 
 // Matching calls fn for every event matching f, oldest first (event_date, then event_id_cnty), as
@@ -150,109 +117,39 @@ func (s *Store) Matching(ctx context.Context, f event.Filter, fn func(event.Even
 	return nil
 }
 
-// Bucket is one period of the timeline.
-type Bucket struct {
-	Start      string         `json:"start"` // YYYY-MM-DD: the day, or the Monday of the week
-	Events     int            `json:"events"`
-	Fatalities int            `json:"fatalities"`
-	ByType     map[string]int `json:"by_type"` // events per event type
-}
-
-// TypeCount is the total of one event type.
-type TypeCount struct {
-	EventType  string `json:"event_type"`
-	Events     int    `json:"events"`
-	Fatalities int    `json:"fatalities"`
-}
-
-// Stats are the counts behind the dashboard's timeline and legend.
-type Stats struct {
-	Events     int         `json:"events"`
-	Fatalities int         `json:"fatalities"`
-	Buckets    []Bucket    `json:"buckets"` // oldest first; periods without events are left out
-	ByType     []TypeCount `json:"by_type"` // most events first
-	Bucket     string      `json:"bucket"`  // "day" or "week"
-}
-
 // Stats counts the events matching f and their fatalities per day or per ISO week (bucket "day" or
 // "week") and per event type.
-func (s *Store) Stats(ctx context.Context, f event.Filter, bucket string) (Stats, error) {
-	week := false
-	switch bucket {
-	case "day":
-	case "week":
-		week = true
-	default:
-		return Stats{}, badQuery("bucket %q: want day or week", bucket)
+func (s *Store) Stats(ctx context.Context, f event.Filter, bucket string) (storage.Stats, error) {
+	sb, err := storage.NewStatsBuilder(bucket)
+	if err != nil {
+		return storage.Stats{}, fmt.Errorf("sqlite: %w", err)
 	}
 	cond, args, err := filterSQL(f, plan{})
 	if err != nil {
-		return Stats{}, err
+		return storage.Stats{}, err
 	}
 	where, _ := whereSQL(cond)
 	// Always counted per day, in day order (which the events_stats index streams without sorting);
-	// weeks are folded here.
+	// weeks are folded by the builder.
 	q := "SELECT e.event_date, e.event_type, count(*), coalesce(sum(e.fatalities), 0) FROM events e" +
 		where + " GROUP BY e.event_date, e.event_type ORDER BY e.event_date"
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
-		return Stats{}, fmt.Errorf("sqlite: stats: %w", err)
+		return storage.Stats{}, fmt.Errorf("sqlite: stats: %w", err)
 	}
 	defer rows.Close()
-	st := Stats{Buckets: []Bucket{}, ByType: []TypeCount{}, Bucket: bucket}
-	types := map[string]int{} // index in st.ByType
-	var day string
 	for rows.Next() {
-		var typ string
+		var day, typ string
 		var n, dead int
 		if err := rows.Scan(&day, &typ, &n, &dead); err != nil {
-			return Stats{}, fmt.Errorf("sqlite: stats: %w", err)
+			return storage.Stats{}, fmt.Errorf("sqlite: stats: %w", err)
 		}
-		p := day
-		if m, err := monday(day); week && err == nil {
-			p = m
-		} // a malformed stored date keeps its own bucket rather than failing the timeline
-		if len(st.Buckets) == 0 || st.Buckets[len(st.Buckets)-1].Start != p {
-			st.Buckets = append(st.Buckets, Bucket{Start: p, ByType: map[string]int{}})
-		}
-		b := &st.Buckets[len(st.Buckets)-1]
-		b.Events += n
-		b.Fatalities += dead
-		b.ByType[typ] += n
-		i, ok := types[typ]
-		if !ok {
-			i = len(st.ByType)
-			types[typ] = i
-			st.ByType = append(st.ByType, TypeCount{EventType: typ})
-		}
-		st.ByType[i].Events += n
-		st.ByType[i].Fatalities += dead
-		st.Events += n
-		st.Fatalities += dead
+		sb.Add(day, typ, n, dead)
 	}
 	if err := rows.Err(); err != nil {
-		return Stats{}, fmt.Errorf("sqlite: stats: %w", err)
+		return storage.Stats{}, fmt.Errorf("sqlite: stats: %w", err)
 	}
-	sortTypeCounts(st.ByType)
-	return st, nil
-}
-
-// monday returns the Monday starting the ISO week of a YYYY-MM-DD date.
-func monday(date string) (string, error) {
-	d, err := time.Parse(time.DateOnly, date)
-	if err != nil {
-		return "", err
-	}
-	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7)).Format(time.DateOnly), nil
-}
-
-func sortTypeCounts(tc []TypeCount) {
-	for i := 1; i < len(tc); i++ { // a handful of types: insertion sort, stable
-		for j := i; j > 0 && (tc[j].Events > tc[j-1].Events ||
-			tc[j].Events == tc[j-1].Events && tc[j].EventType < tc[j-1].EventType); j-- {
-			tc[j], tc[j-1] = tc[j-1], tc[j]
-		}
-	}
+	return sb.Stats(), nil
 }
 
 // whereSQL joins conditions into a WHERE clause with their parameters numbered in order, and returns
@@ -478,39 +375,20 @@ func numberParams(cond []string) (out []string, n int) {
 	return out, n
 }
 
-// ftsQuery turns what a user typed into an FTS5 query: every word must occur (any order, case and
-// diacritics ignored); a word ending in * matches as a prefix. FTS5 operators and syntax in the input
-// have no effect: each word is quoted.
+// ftsQuery turns what a user typed into an FTS5 query (storage.SearchTerms): every word must occur
+// (any order, case and diacritics ignored); a word ending in * matches as a prefix. Each word is
+// quoted, so FTS5 operators and syntax in the input have no effect.
 func ftsQuery(text string) (string, error) {
-	var terms []string
-	var word strings.Builder
-	flush := func(prefix bool) {
-		if word.Len() == 0 {
-			return
-		}
-		t := `"` + word.String() + `"`
-		if prefix {
-			t += "*"
-		}
-		terms = append(terms, t)
-		word.Reset()
+	terms, err := storage.SearchTerms(text)
+	if err != nil {
+		return "", fmt.Errorf("sqlite: %w", err)
 	}
-	for _, r := range text {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			word.WriteRune(r)
-		case r == '*':
-			flush(true)
-		default:
-			flush(false)
+	q := make([]string, len(terms))
+	for i, t := range terms {
+		q[i] = `"` + t.Word + `"`
+		if t.Prefix {
+			q[i] += "*"
 		}
 	}
-	flush(false)
-	if len(terms) == 0 {
-		return "", badQuery("q %q: no words to search for", text)
-	}
-	if len(terms) > 32 {
-		return "", badQuery("q: %d words, at most 32", len(terms))
-	}
-	return strings.Join(terms, " "), nil
+	return strings.Join(q, " "), nil
 }

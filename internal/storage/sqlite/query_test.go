@@ -13,6 +13,7 @@ import (
 	"github.com/sitrep-dev/sitrep/internal/document"
 	"github.com/sitrep-dev/sitrep/internal/event"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
+	"github.com/sitrep-dev/sitrep/internal/storage"
 )
 
 // randomEvents makes n events whose fields take few values each, so random filters select some.
@@ -124,9 +125,9 @@ func TestFilterSQLMatchesReference(t *testing.T) {
 			nonEmpty++
 		}
 		slices.Sort(want)
-		for _, sort := range []Sort{SortDate, SortFatalities} {
+		for _, sort := range []storage.Sort{storage.SortDate, storage.SortFatalities} {
 			var got []string
-			q := Query{Filter: f, Sort: sort, Limit: 1 + rng.IntN(60)}
+			q := storage.Query{Filter: f, Sort: sort, Limit: 1 + rng.IntN(60)}
 			for {
 				page, next, err := s.Page(ctx, q)
 				if err != nil {
@@ -243,7 +244,7 @@ func TestSearchIndexesFollowWrites(t *testing.T) {
 		t.Errorf("new notes not found: %v", got)
 	}
 	box := func(st *Store, b event.BBox) []string {
-		page, _, err := st.Page(ctx, Query{Filter: event.Filter{BBox: &b}, Limit: 10})
+		page, _, err := st.Page(ctx, storage.Query{Filter: event.Filter{BBox: &b}, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -308,7 +309,7 @@ func TestPlansAgree(t *testing.T) {
 		for _, pl := range []plan{{}, {notes: walkSet, docs: walkSet}, {notes: walkProbe, docs: walkSet, bbox: walkProbe},
 			{notes: walkSet, docs: walkProbe}, {notes: walkProbe, docs: walkProbe}, {bbox: walkProbe}} {
 			var got []string
-			q := Query{Filter: f, Limit: 1 + rng.IntN(40)}
+			q := storage.Query{Filter: f, Limit: 1 + rng.IntN(40)}
 			for {
 				page, next, err := s.page(ctx, q, pl)
 				if err != nil {
@@ -334,18 +335,18 @@ func TestPlansAgree(t *testing.T) {
 func TestBadQueries(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := t.Context()
-	for _, q := range []Query{
+	for _, q := range []storage.Query{
 		{Limit: 0},
 		{Limit: 5, Sort: "name"},
 		{Limit: 5, Filter: event.Filter{Since: "2025-1-1"}},
 		{Limit: 5, Filter: event.Filter{Text: `"*" ( )`}},
 		{Limit: 5, Filter: event.Filter{Text: strings.Repeat("word ", 40)}},
 	} {
-		if _, _, err := s.Page(ctx, q); !errors.Is(err, ErrBadQuery) {
+		if _, _, err := s.Page(ctx, q); !errors.Is(err, storage.ErrBadQuery) {
 			t.Errorf("Page(%+v): %v, want ErrBadQuery", q, err)
 		}
 	}
-	if _, err := s.Stats(ctx, event.Filter{}, "month"); !errors.Is(err, ErrBadQuery) {
+	if _, err := s.Stats(ctx, event.Filter{}, "month"); !errors.Is(err, storage.ErrBadQuery) {
 		t.Errorf("Stats bucket month: %v", err)
 	}
 }
@@ -368,8 +369,8 @@ func FuzzFTSQuery(f *testing.F) {
 	s, _ := openTemp(f)
 	saveAll(f, s, randomEvents(rand.New(rand.NewPCG(1, 2)), 20))
 	f.Fuzz(func(t *testing.T, q string) {
-		_, _, err := s.Page(context.Background(), Query{Filter: event.Filter{Text: q}, Limit: 5})
-		if err != nil && !errors.Is(err, ErrBadQuery) {
+		_, _, err := s.Page(context.Background(), storage.Query{Filter: event.Filter{Text: q}, Limit: 5})
+		if err != nil && !errors.Is(err, storage.ErrBadQuery) {
 			t.Fatalf("q %q: %v", q, err)
 		}
 	})
