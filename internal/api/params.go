@@ -223,8 +223,8 @@ func fingerprint(v url.Values) string {
 
 // cursor is what the opaque next cursor holds.
 type cursor struct {
-	V int        `json:"v"`
-	F string     `json:"f"`
+	V int         `json:"v"`
+	F string      `json:"f"`
 	K storage.Key `json:"k"`
 }
 
