@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/api"
-	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
 	"github.com/sitrep-dev/sitrep/internal/web"
 )
 
@@ -22,7 +21,7 @@ func serveCommand() command {
 	c := command{
 		name:    "serve",
 		summary: "Serve the JSON API (/api/, described at /api/openapi.json) and the map dashboard over HTTP.",
-		usage:   "[--db FILE] [--addr :8080] [--quiet]",
+		usage:   "[--db FILE|postgres://…] [--addr :8080] [--quiet]",
 	}
 	c.run = func(ctx context.Context, env *cliEnv, args []string) error {
 		fs := newFlagSet(env, c)
@@ -36,14 +35,21 @@ func serveCommand() command {
 		if len(rest) > 0 {
 			return usageErr("unexpected arguments %q", rest)
 		}
-		if _, err := os.Stat(*db); err != nil {
-			return fmt.Errorf("database %s: %w (run 'sitrep ingest' first)", *db, err)
+		if !isPostgresURL(*db) {
+			// Opening a SQLite file that is not there would create an empty store and serve nothing.
+			if _, err := os.Stat(*db); err != nil {
+				return fmt.Errorf("database %s: %w (run 'sitrep ingest' first)", *db, err)
+			}
 		}
-		store, err := sqlite.Open(ctx, *db)
+		store, err := openStore(ctx, *db)
 		if err != nil {
-			return fmt.Errorf("open database %s: %w", *db, err)
+			return err
 		}
 		defer store.Close()
+		reader, ok := store.(api.Store)
+		if !ok {
+			return fmt.Errorf("database %s: this store cannot serve the API", displayDSN(*db))
+		}
 		level := slog.LevelInfo
 		if *quiet {
 			level = slog.LevelWarn
@@ -53,8 +59,8 @@ func serveCommand() command {
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", *addr, err)
 		}
-		logger.Info("sitrep serving", "addr", ln.Addr().String(), "db", *db)
-		return serve(ctx, ln, api.New(store, api.Options{Static: dashboardHandler(), Logger: logger}), logger)
+		logger.Info("sitrep serving", "addr", ln.Addr().String(), "db", displayDSN(*db))
+		return serve(ctx, ln, api.New(reader, api.Options{Static: dashboardHandler(), Logger: logger}), logger)
 	}
 	return c
 }
