@@ -98,6 +98,10 @@ func TestLocateSentences(t *testing.T) {
 		{"Gunfire was heard in Tombouctou on Monday.", "Mali", "Tombouctou", []string{"Timbuktu", "Tombouctou"}, 1},
 		{"Gunmen attacked a police school in the Faladie district of Bamako.", "Mali", "Bamako", nil, 0},
 		{"Bandits killed seven farmers in Gidan Goga of Maradun LGA, Zamfara State.", "Nigeria", "Zamfara", nil, 0},
+		// Where a group is active is not where it struck; the text names two states and the village lies in one.
+		{"Bandits active in Zamfara and Katsina states attacked Kaboro, killing five.", "Nigeria", "Zamfara", []string{"Kaboro"}, 1},
+		// The LGA of the previous sentence overrules a same-name village in another state.
+		{"Clashes were reported in Toto LGA. Gunmen later burned Umaisha.", "Nigeria", "Nasarawa", nil, 0},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

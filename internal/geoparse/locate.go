@@ -140,11 +140,19 @@ func (d *Doc) contradictingUnit(i, start, end int) int {
 		if j == i || !o.Resolved || o.Start < start || o.End > end || o.Place.Country != m.Place.Country {
 			continue
 		}
+		// The span also names the place's own unit ("active in Zamfara and Katsina states
+		// attacked Kabaro", "in Shiroro and Rafi LGAs"): the place agrees with one of them.
+		if o.Place.Code == "ADM1" && o.Place.Admin1 == m.Place.Admin1 ||
+			o.Place.Code == "ADM2" && o.Place.Admin1 == m.Place.Admin1 && o.Place.Admin2 != "" && o.Place.Admin2 == m.Place.Admin2 {
+			return -1
+		}
 		role := ""
 		if o.r.after != nil {
 			role = o.r.after.role
 		}
-		if role != "admin1" && role != "admin2" || !d.sameSentence(m, o) {
+		// The unit qualifies the place when it is told in its sentence or close by ("in Lau
+		// LGA. ... attacked Katibu"), not in another part of a long story.
+		if role != "admin1" && role != "admin2" || !d.sameSentence(m, o) && abs(m.Start-o.Start) > nearUnit {
 			continue
 		}
 		level := 0
@@ -170,6 +178,16 @@ func (d *Doc) contradictingUnit(i, start, end int) int {
 		return -1
 	}
 	return best
+}
+
+// nearUnit is how far (bytes) from a place a unit word can qualify it across sentences.
+const nearUnit = 250
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // sameSentence reports whether two mentions lie in one sentence: no full stop or line break

@@ -166,10 +166,50 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 	p.linkParens(text, toks, out)
 	p.linkCommaQualifiers(text, toks, out)
 	linkContainers(text, toks, out)
+	shareListCues(text, toks, out)
 	for k := range out {
 		out[k].dateline = isDateline(text, toks, out[k])
 	}
 	return out
+}
+
+// shareListCues spreads cues over a list of names: a cue that puts the first elsewhere than the
+// event ("active in Zamfara and Katsina states", "fled to Gao and Kidal") holds for all, and a plural unit
+// word after the last ("Zamfara and Katsina states") makes every one such a unit.
+func shareListCues(text string, toks []token, rs []raw) {
+	listed := func(a, b raw) bool {
+		if a.isCtry || b.isCtry || a.inParen > 0 || b.inParen > 0 || len(a.paren) > 0 {
+			return false
+		}
+		gap := text[toks[a.j-1].end:toks[b.i].start]
+		switch strings.TrimSpace(gap) {
+		case ",", "and", "or", ", and", ", or":
+			return true
+		}
+		return false
+	}
+	for k := 1; k < len(rs); k++ {
+		// Only a cue that rules names out spreads: the first name of an event list already
+		// ranks first.
+		if rs[k].before == nil && rs[k-1].before != nil && rs[k-1].before.role == "away" && listed(rs[k-1], rs[k]) {
+			rs[k].before = rs[k-1].before
+		}
+	}
+	for k := len(rs) - 2; k >= 0; k-- {
+		next := rs[k+1].after
+		if rs[k].after == nil && next != nil && isPluralUnit(next) && listed(rs[k], rs[k+1]) {
+			rs[k].after = next
+		}
+	}
+}
+
+// isPluralUnit reports whether an after-cue is a plural unit word ("states", "regions").
+func isPluralUnit(c *cue) bool {
+	if c.role != "admin1" && c.role != "admin2" && c.role != "admin3" {
+		return false
+	}
+	last := c.words[len(c.words)-1]
+	return strings.HasSuffix(last, "s")
 }
 
 // isDateline reports whether a mention is a dateline: at the start of a line and followed by a
