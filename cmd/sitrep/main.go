@@ -46,6 +46,8 @@ func commands() []command {
 		actorsCommand(),
 		trainCommand(),
 		evalCommand(),
+		feedsCommand(),
+		tokenCommand(),
 		versionCommand(),
 	}
 }

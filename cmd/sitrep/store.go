@@ -23,6 +23,8 @@ type storeHandle interface {
 	Counts(ctx context.Context) (documents, events int, err error)
 	PutPlaceSet(ctx context.Context, name string, data []byte) error
 	PlaceSets(ctx context.Context) (map[string][]byte, error)
+	feedStore  // feeds.go
+	tokenStore // token.go
 	Close() error
 }
 
