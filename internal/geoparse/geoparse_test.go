@@ -100,6 +100,8 @@ func TestLocateSentences(t *testing.T) {
 		{"Bandits killed seven farmers in Gidan Goga of Maradun LGA, Zamfara State.", "Nigeria", "Zamfara", nil, 0},
 		// Where a group is active is not where it struck; the text names two states and the village lies in one.
 		{"Bandits active in Zamfara and Katsina states attacked Kaboro, killing five.", "Nigeria", "Zamfara", []string{"Kaboro"}, 1},
+		// A country named as a border is beside the event, not its place.
+		{"Gunmen abducted a trader in the village of Tangounga near the Niger border.", "Burkina Faso", "Est", []string{"Tangounga"}, 1},
 		// The LGA of the previous sentence overrules a same-name village in another state.
 		{"Clashes were reported in Toto LGA. Gunmen later burned Umaisha.", "Nigeria", "Nasarawa", nil, 0},
 	}

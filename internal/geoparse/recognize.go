@@ -113,6 +113,7 @@ type raw struct {
 	parenRaw []string // the same as written
 	inParen  int      // index+1 of the mention this one qualifies ("Kadji (Gao, Gao)"), 0 if none
 	demonym  bool
+	border   bool // a country named as a border ("near the Niger border", "border with Niger")
 	dateline bool // "Bamako, Mali –" or "APA - Bamako (Mali)": where the story was filed
 	within   int  // index+1 of the mention that contains this one ("Faladie district of Bamako"), 0 if none
 }
@@ -168,6 +169,11 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 	linkContainers(text, toks, out)
 	shareListCues(text, toks, out)
 	for k := range out {
+		if out[k].isCtry {
+			out[k].border = isBorderRef(text, toks, out[k])
+		}
+	}
+	for k := range out {
 		out[k].dateline = isDateline(text, toks, out[k])
 	}
 	return out
@@ -210,6 +216,32 @@ func isPluralUnit(c *cue) bool {
 	}
 	last := c.words[len(c.words)-1]
 	return strings.HasSuffix(last, "s")
+}
+
+// isBorderRef reports whether a country is named as a border: "the Niger border", "border with
+// Niger", "Somalia border town", "border of Mali and Niger". An event told that way is beside the
+// country, usually on the other side.
+func isBorderRef(text string, toks []token, r raw) bool {
+	if r.j < len(toks) && (toks[r.j].fold == "border" || toks[r.j].fold == "borders" || toks[r.j].fold == "frontier") &&
+		!strings.ContainsAny(text[toks[r.j-1].end:toks[r.j].start], ".,;\n()") {
+		return true
+	}
+	// Up to four words back: "border with", "the border between Mali and", "borders of".
+	for k := r.i - 1; k >= 0 && k >= r.i-4; k-- {
+		if strings.ContainsAny(text[toks[k].end:toks[k+1].start], ".;\n()") {
+			return false
+		}
+		switch toks[k].fold {
+		case "border", "borders", "frontier":
+			return true
+		case "with", "between", "of", "the", "and", "to", "across":
+			continue
+		}
+		if !toks[k].upper {
+			return false // a capitalised word may be the other country: "between Mali and Niger"
+		}
+	}
+	return false
 }
 
 // isDateline reports whether a mention is a dateline: at the start of a line and followed by a

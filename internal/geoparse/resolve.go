@@ -110,6 +110,13 @@ func (d *Doc) resolve(h Hints) {
 		if m.r.demonym {
 			w = 1
 		}
+		switch {
+		case m.r.border:
+			// "near the Niger border": beside that country, not in it.
+			w = -1
+		case m.r.before != nil && m.r.before.role == "away":
+			w = 0.5 // "gunmen from Cameroon", "fled to Niger"
+		}
 		if firstCountry && m.Start < 300 {
 			w += 1 // datelines and the lead name the country of the story
 		}
@@ -172,7 +179,55 @@ func (d *Doc) resolve(h Hints) {
 			d.pick(i, norm, prev)
 		}
 	}
+	d.refocus()
 	d.dropWeak()
+}
+
+// refocus moves the focus to the country of the story's places when the words alone chose a
+// country where none of them lies ("pastoralists ... shot at a hunter near Ore"): a place the text
+// names with a cue is firmer evidence than the vocabulary.
+func (d *Doc) refocus() {
+	if d.focus == "" {
+		return
+	}
+	count := map[string]int{}
+	for i := range d.ms {
+		m := &d.ms[i]
+		if !m.Resolved || m.Kind == "country" || m.variant {
+			continue
+		}
+		if m.Place.Country == d.focus {
+			return
+		}
+		cued := m.r.before != nil && m.r.before.role != "away" || m.r.after != nil || len(m.r.paren) > 0
+		if cued && d.p.african[m.Place.Country] && notable(m.Place) {
+			count[m.Place.Country]++
+		}
+	}
+	for i := range d.ms {
+		if d.ms[i].Kind == "country" && d.ms[i].Place.Country == d.focus {
+			return // the text names the country
+		}
+	}
+	best, bn := "", 0
+	for c, n := range count {
+		if n > bn || n == bn && d.votes[c] > d.votes[best] {
+			best, bn = c, n
+		}
+	}
+	if best != "" {
+		d.focus = best
+	}
+}
+
+// notable reports whether a place is a town that outweighs the vocabulary as evidence: a capital,
+// an admin seat or a populous place.
+func notable(p gazetteer.Place) bool {
+	switch p.Code {
+	case "PPLC", "PPLA", "PPLA2", "PPLA3":
+		return true
+	}
+	return p.Class == 'P' && p.Population >= 10000
 }
 
 // dropWeak removes bare names, with no cue, brackets or dateline around them, that only resolved
