@@ -663,9 +663,14 @@ func rightKind(toks []tok, j int, kl *kindLex, allowSkip bool) (int, string) {
 			// Skip "from <up to 8 words>" when a casualty word follows it; a list of names may have
 			// commas in it ("50 civilians of Nigerien, Sudanese and Chadian origin were killed").
 			skippedFrom = true
-			for m := k + 1; m < len(toks) && m <= k+9 && allowSkip; m++ {
+			// Up to 8 words; the commas and "and" of a list and the auxiliaries before the casualty
+			// word ("had been killed") do not count.
+			for m, n := k+1, 0; m < len(toks) && n <= 8 && m <= k+16 && allowSkip; m++ {
 				if toks[m].w == "," && m+1 < len(toks) && !startsObject(toks, m+1) && !toks[m+1].punct {
 					continue
+				}
+				if toks[m].w != "and" && !skipRight[toks[m].w] {
+					n++
 				}
 				if toks[m].punct || startsObject(toks, m) && toks[m].w != "the" && toks[m].w != "his" && toks[m].w != "her" && toks[m].w != "their" && toks[m].w != "its" {
 					break // another figure: its casualty word is its own

@@ -92,6 +92,7 @@ func TestFigures(t *testing.T) {
 		{"Soldiers arrested 15 villagers; those arrested were later found dead.", []fig{{"killed", 15, "civilian", ""}}},
 		{"Gunmen killed the two occupants of the car.", []fig{{"killed", 2, "unknown", ""}}},
 		{"The driver, his assistant and one of the passengers were killed.", []fig{{"killed", 1, "civilian", ""}, {"killed", 1, "civilian", "j"}, {"killed", 1, "civilian", "j"}}},
+		{"Rebels claimed over 50 civilians of Nigerien, Sudanese, and Chadian origin had been killed in drone attacks.", []fig{{"killed", 50, "civilian", ""}}},
 		{"Two people were kidnapped and one is missing.", []fig{{"abducted", 2, "unknown", ""}, {"missing", 1, "unknown", ""}}},
 	}
 	for _, tt := range tests {
@@ -236,7 +237,7 @@ func TestSeedTolls(t *testing.T) {
 		{"Palma", []string{"rearguard-isis-claims-palma", "mz-army-retake-palma-translated"}, []string{"Palma", "dozens"}, []string{"convoy", "Times"}, []string{"terrorist network"}, 12, 10, 12},
 		{"Palma claim alone", []string{"rearguard-isis-claims-palma"}, []string{"55"}, nil, []string{"terrorist network"}, 55, 55, 55},
 		{"Tinzaouatene", []string{"defensepost-mali-separatists-kill-wagner-government-fighters", "defensepost-mali-separatists-victory-algeria-border", "defensepost-mali-army-losses-north"},
-			[]string{"Tinzaouatene", "Wagner", "killed", "lost"}, nil, []string{"they killed", "JNIM said it killed", "Separatist rebels"}, 7, 7, 9},
+			[]string{"Tinzaouatene", "Wagner", "killed", "lost"}, []string{"drone"}, []string{"they killed", "JNIM said it killed", "Separatist rebels"}, 7, 7, 9},
 	}
 	for _, tt := range tests {
 		var reps []Report
