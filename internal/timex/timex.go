@@ -247,10 +247,11 @@ func buildRules() []rule {
 			}),
 		// Parts of months and months: "mid-October", "at the end of July", "in March 2020", "in July",
 		// "during the month of October 2019", "since March".
-		mk(`\b(since|in|during|from|until|by|of|on|throughout|at|last|this|early|late)?\s*(?:the\s+)?(?:(early|mid|late|the\s+(?:beginning|start|end|middle)\s+of|(?:beginning|start|end|middle)\s+of)[-\s]*)?(?:the\s+month\s+of\s+)?`+monRE+`(?:,?\s+`+yearRE+`)?\b`,
+		mk(`\b(since|in|during|from|until|by|of|on|throughout|at|last|this|early|late)?\s*(?:the\s+)?(?:(early|mid|late|the\s+(?:beginning|start|end|middle)\s+of|(?:beginning|start|end|middle)\s+of)[-\s]*)?(?:the\s+month\s+of\s+)?`+monRE+`(?:,?\s+`+yearRE+`)?\b(\s+\d{1,2}\b)?`,
 			func(c ctx, g []string) (Expr, bool) {
 				m, ok := month(g[3])
-				if !ok || !capitalised(g[3]) {
+				if !ok || !capitalised(g[3]) || g[5] != "" {
+					// "from July 25" names a day: the day rules read it.
 					return Expr{}, false
 				}
 				if g[1] == "" && g[2] == "" && g[4] == "" {
@@ -849,15 +850,22 @@ func Choose(exprs []Expr, ref Ref) Expr {
 	if !c.ref.Known {
 		return Expr{Precision: 3, Kind: EventTime}
 	}
-	for _, e := range exprs {
-		if e.Kind == ReportTime {
-			// ACLED keeps the report day itself as the date of an event known only from the report;
-			// the span admits the day before ("sources told AFP on Sunday" of a Saturday night attack).
-			r := e.Day
-			out := Expr{Day: r, From: r.AddDate(0, 0, -1), To: r, Precision: 2}
-			out.Start, out.End, out.Text, out.Kind = e.Start, e.End, e.Text, ReportTime
-			return out
+	// Of several report times, the earliest: the event happened before its first report ("the army
+	// said on Tuesday …", "the rebels claimed on Thursday …").
+	first := -1
+	for i, e := range exprs {
+		if e.Kind == ReportTime && !e.Day.IsZero() && (first < 0 || e.Day.Before(exprs[first].Day)) {
+			first = i
 		}
+	}
+	if first >= 0 {
+		e := exprs[first]
+		// ACLED keeps the report day itself as the date of an event known only from the report;
+		// the span admits the day before ("sources told AFP on Sunday" of a Saturday night attack).
+		r := e.Day
+		out := Expr{Day: r, From: r.AddDate(0, 0, -1), To: r, Precision: 2}
+		out.Start, out.End, out.Text, out.Kind = e.Start, e.End, e.Text, ReportTime
+		return out
 	}
 	return Expr{Kind: EventTime, Day: c.pub, From: c.pub.AddDate(0, 0, -2), To: c.pub, Precision: 2}
 }

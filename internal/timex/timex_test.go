@@ -79,6 +79,7 @@ func TestFind(t *testing.T) {
 		{"2024-09-18T04:54:07Z", "The group attacked the base a year ago.", "a year ago", Past, "", "", "", 0},
 		{"2024-09-18T04:54:07Z", "Militants attacked the base last month.", "last month", EventTime, "2024-08-15", "2024-08-01", "2024-08-31", 3},
 		{"2024-09-18T04:54:07Z", "Clashes erupted this week in the north.", "this week", EventTime, "2024-09-17", "2024-09-16", "2024-09-18", 2},
+		{"2024-08-02T09:00:00Z", "The rebels said they fought the army for two days from July 25 near the border.", "July 25", EventTime, "2024-07-25", "2024-07-25", "2024-07-25", 1},
 		{"2024-07-30T12:00:00Z", "Fighting raged from 25 to 27 July near the border.", "from 25 to 27 July", EventTime, "2024-07-26", "2024-07-25", "2024-07-27", 2},
 		{"2024-07-30T12:00:00Z", "Monday's attack killed ten people.", "Monday's", EventTime, "2024-07-29", "", "", 1},
 		{"2024-07-30T12:00:00Z", "Three days of mourning will begin on Wednesday.", "on Wednesday", Future, "2024-07-31", "", "", 1},
@@ -135,6 +136,12 @@ func TestChoose(t *testing.T) {
 	e := Choose(find1("Jihadists killed 18 civilians, sources told AFP on Sunday.", ref), ref)
 	if e.Precision != 2 || e.Day.Format(time.DateOnly) != "2024-05-26" || e.From.Format(time.DateOnly) != "2024-05-25" {
 		t.Errorf("report only: %+v", e)
+	}
+	// Several report times: the first report bounds the event.
+	late := Ref{Published: mustTime(t, "2024-08-02T09:06:22Z"), Known: true}
+	e = Choose(find1("The rebels said on Thursday that drone strikes killed 50 civilians. The army said on Tuesday it had staged air strikes.", late), late)
+	if e.Precision != 2 || e.Day.Format(time.DateOnly) != "2024-07-30" {
+		t.Errorf("earliest report: %+v", e)
 	}
 	// Nothing: publication day, precision 2.
 	e = Choose(nil, ref)
