@@ -91,6 +91,10 @@ func TestDecideCues(t *testing.T) {
 			Cues{CivilianTarget: true}, event.ViolenceCivilians, "Sexual violence"},
 		{"army retakes a town", "The army retook control of the town from the jihadists after heavy fighting.",
 			Cues{ArmedTarget: true}, event.Battles, "Government regains territory"},
+		{"a drone strike told apart from the battle before it", "The rebels said drone attacks on Thursday killed 30 civilians after three days of fighting with the army around the camp.",
+			Cues{ArmedTarget: true, Remote: true}, event.ExplosionsRemote, "Air/drone strike"},
+		{"remote cue without remote means decides nothing", "The rebels said they fought the army for three days around the camp.",
+			Cues{ArmedTarget: true, Remote: true}, event.Battles, ""},
 		{"rebels seize a town", "Rebels seized control of the town after the soldiers withdrew under fire.",
 			Cues{ArmedTarget: true}, event.Battles, "Non-state actor overtakes territory"},
 	}

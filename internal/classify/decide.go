@@ -145,6 +145,8 @@ func (m *Model) applyCues(pt []float64, cats []string, c Cues, dp decideParams) 
 		}
 	}
 	switch {
+	case c.Remote && remote:
+		only(event.ExplosionsRemote)
 	case c.Riot && c.Protest:
 		only(event.Riots, event.Protests)
 	case c.Riot:

@@ -32,9 +32,13 @@ type Cues struct {
 	CivilianTarget bool // the target is civilians (actor2 = Civilians)
 	ArmedTarget    bool // the target is an organised armed group or state forces
 	Protest, Riot  bool // protesters / rioters present
+	// Remote: the coder told this event apart from another by its means at a distance (a drone
+	// strike reported after a battle): when the text names such means, the type is Explosions/Remote
+	// violence whoever the target.
+	Remote bool
 }
 
-func (c Cues) any() bool { return c.CivilianTarget || c.ArmedTarget || c.Protest || c.Riot }
+func (c Cues) any() bool { return c.CivilianTarget || c.ArmedTarget || c.Protest || c.Riot || c.Remote }
 
 // Prediction is the event type and sub-event type chosen for a text.
 type Prediction struct {
