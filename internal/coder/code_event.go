@@ -201,6 +201,7 @@ func (c *Coder) codeGroup(doc document.Document, ref timex.Ref, gdoc *geoparse.D
 	}
 	cues.Protest = cast.Actor1.Inter == 6
 	cues.Riot = cast.Actor1.Inter == 5
+	cues.Remote = g.distinct == "remote"
 	pred := c.model.Decide(text.String(), cues)
 	pred = c.coherentType(text.String(), pred, cast)
 	// Roles read better knowing the type (rioters or protesters, who attacked whom): cast again.

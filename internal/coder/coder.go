@@ -7,6 +7,7 @@ package coder
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -72,6 +73,7 @@ func Default() (*Coder, error) {
 // sentence is one sentence with what was found in it.
 type sentence struct {
 	seg     segment.Sentence
+	text    string
 	hits    []hit
 	classes map[string]bool
 	times   []timex.Expr
@@ -92,6 +94,9 @@ type group struct {
 	place      *geoparse.Location
 	placeSent  *sentence
 	classes    map[string]bool
+	// distinct is the kind of action that opened the group as an event of its own beside another
+	// ("remote": a drone strike after the battle), "" for a group opened otherwise.
+	distinct string
 	// docSents are all the document's event sentences, for what the event's own do not say.
 	docSents []*sentence
 }
@@ -106,6 +111,19 @@ func (c *Coder) Code(ctx context.Context, doc document.Document) ([]event.Event,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	ref, gdoc, groups := c.analyse(doc)
+	var out []event.Event
+	for _, g := range groups {
+		ev, ok := c.codeGroup(doc, ref, gdoc, g)
+		if ok {
+			out = append(out, ev)
+		}
+	}
+	return mergeSameEvent(out), nil
+}
+
+// analyse finds the document's event sentences and groups them into events.
+func (c *Coder) analyse(doc document.Document) (timex.Ref, *geoparse.Doc, []*group) {
 	text := doc.Text
 	ref := timex.Ref{Published: doc.Published, Known: doc.HasPublished(), Approx: doc.PublishedApprox}
 	gdoc := c.geo.Parse(text, geoparse.Hints{Title: doc.Title})
@@ -113,7 +131,7 @@ func (c *Coder) Code(ctx context.Context, doc document.Document) ([]event.Event,
 	var sents []*sentence
 	var datelines []timex.Expr
 	for _, seg := range segment.Sentences(text) {
-		s := &sentence{seg: seg, hits: c.triggers.find(text, seg.Start, seg.End), classes: map[string]bool{}}
+		s := &sentence{seg: seg, text: text[seg.Start:seg.End], hits: c.triggers.find(text, seg.Start, seg.End), classes: map[string]bool{}}
 		if len(s.hits) == 0 {
 			// A date standing alone ("01 January.", a dateline) dates the report that follows it.
 			for _, t := range timex.Find(text, seg, ref) {
@@ -170,14 +188,7 @@ func (c *Coder) Code(ctx context.Context, doc document.Document) ([]event.Event,
 			}
 		}
 	}
-	var out []event.Event
-	for _, g := range groups {
-		ev, ok := c.codeGroup(doc, ref, gdoc, g)
-		if ok {
-			out = append(out, ev)
-		}
-	}
-	return mergeSameEvent(out), nil
+	return ref, gdoc, groups
 }
 
 func allAggregate(fs []toll.Figure) bool {
@@ -246,21 +257,37 @@ func (c *Coder) group(sents []*sentence) []*group {
 			add(newGroup(false), s)
 			continue
 		}
-		distinct := false
+		distinct := ""
 		for _, k := range distinctClasses {
-			if s.classes[k] && !last.classes[k] && (s.place != nil || date != nil || hasToll(s.figures)) {
-				distinct = true
+			if s.classes[k] && !last.classes[k] && (s.place != nil || date != nil || hasToll(s.figures)) && !c.inTheFighting(s) {
+				distinct = k
 			}
 		}
-		if distinct {
-			add(newGroup(false), s)
+		if distinct != "" {
+			g := newGroup(false)
+			g.distinct = distinct
+			add(g, s)
 			continue
 		}
 		if date == nil && s.place == nil {
 			add(last, s)
 			continue
 		}
+		// A dated sentence goes first to an event of a compatible known date, and not to one opened by
+		// a kind of action the sentence does not report ("fighting last week" is the battle's, not
+		// the drone strike's reported since); failing that, to the latest compatible event.
 		var target *group
+		if date != nil {
+			for i := len(groups) - 1; i >= 0 && target == nil; i-- {
+				g := groups[i]
+				if g.background || g.date == nil || (g.distinct != "" && !s.classes[g.distinct]) {
+					continue
+				}
+				if compatibleDate(g.date, date) && (s.place == nil || g.place == nil || samePlace(g.place, s.place)) {
+					target = g
+				}
+			}
+		}
 		for i := len(groups) - 1; i >= 0 && target == nil; i-- {
 			g := groups[i]
 			if g.background {
@@ -284,6 +311,15 @@ func (c *Coder) group(sents []*sentence) []*group {
 		}
 	}
 	return groups
+}
+
+// inTheFightingRE matches a definite reference back to the violence already told ("lost nine men in
+// the fighting", "during the attack"): what the sentence reports happened inside that event.
+var inTheFightingRE = regexp.MustCompile(`(?i)\b(?:in|during|amid)\s+the\s+(?:fighting|attack|attacks|clash|clashes|battle|assault|siege|ambush|raid|offensive|combat|violence|confrontations?)\b`)
+
+// inTheFighting reports whether a sentence places what it tells inside the event already told.
+func (c *Coder) inTheFighting(s *sentence) bool {
+	return inTheFightingRE.MatchString(s.text)
 }
 
 func firstEventTime(s *sentence) *timex.Expr {

@@ -162,3 +162,59 @@ func TestTwoEventsInOneArticle(t *testing.T) {
 		t.Fatalf("events by date = %v, want one on 2025-06-01 and one on 2025-06-02", got)
 	}
 }
+
+// TestEventSegmentation: hand-written stories in the style of the seeds, each with the events a
+// careful coder finds in it (type, date, toll), in any order.
+func TestEventSegmentation(t *testing.T) {
+	c := testCoder(t)
+	type want struct {
+		typ, date string
+		fat       int
+	}
+	tests := []struct {
+		name, published, text string
+		want                  []want
+	}{
+		{
+			"drone strike reported after the battle", "2024-08-02T09:00:00Z",
+			"Rebels in northern Mali said Thursday they killed 40 soldiers in three days of fighting that began on July 25 at an army camp at Tinzaouatene.\n\n" +
+				"The rebel alliance said they had lost nine men in the fighting.\n\n" +
+				"The rebels on Thursday claimed over 20 civilians of Nigerien, Sudanese, and Chadian origin had been killed in drone attacks by Burkina Faso.\n\n" +
+				"The Malian army on Tuesday said it had staged air attacks in the Tinzaouatene region following the fighting.\n\n" +
+				"The army admitted it had suffered a large number of deaths during fighting in the north last week.",
+			[]want{{event.Battles, "2024-07-26", 9}, {event.ExplosionsRemote, "2024-07-30", 20}},
+		},
+		{
+			"hostages taken in the fighting stay in the battle", "2024-08-02T09:00:00Z",
+			"Separatist rebels said they fought the Malian army for two days from July 25 near Tinzaouatene.\n\n" +
+				"The rebels said they had taken seven soldiers hostage and lost four men in the fighting.",
+			[]want{{event.Battles, "2024-07-25", 4}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			evs, err := c.Code(context.Background(), doc("seg", tt.published, tt.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []want
+			for _, e := range evs {
+				if !e.Background {
+					got = append(got, want{e.EventType, e.EventDate, e.Fatalities})
+				}
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("events %+v, want %+v", got, tt.want)
+			}
+			for _, w := range tt.want {
+				found := false
+				for _, g := range got {
+					found = found || g == w
+				}
+				if !found {
+					t.Errorf("no event %+v among %+v", w, got)
+				}
+			}
+		})
+	}
+}
