@@ -32,3 +32,24 @@ func TestQueueTwoStores(t *testing.T) {
 func BenchmarkClaimComplete(b *testing.B) {
 	queuetest.BenchClaimComplete(b, open(b, postgres.Options{MaxConns: 4}).Queue())
 }
+
+func TestRunner(t *testing.T) {
+	queuetest.RunRunner(t, func(t *testing.T) queue.Backend {
+		return open(t, postgres.Options{MaxConns: 10}).Queue()
+	})
+}
+
+// TestRunnerTwoStores: two runners, as on two machines, on one database run 1,000 jobs each once.
+func TestRunnerTwoStores(t *testing.T) {
+	url := newDatabase(t)
+	var qs []queue.Backend
+	for range 2 {
+		s, err := postgres.Open(waitFor(t), url, postgres.Options{MaxConns: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		qs = append(qs, s.Queue())
+	}
+	queuetest.RunShared(t, qs, 1000)
+}
