@@ -132,7 +132,8 @@ func (p *Pipeline) place(ctx context.Context, tx Tx, m Mention) (id string, isNe
 			return "", false, fmt.Errorf("allocate event id: %w", err)
 		}
 		s := Stored{Mentions: []Mention{m}}
-		s.Event = p.derive(id, s.Mentions, event.Event{})
+		// A fresh id has no edits yet.
+		s.Event = p.deriveWith(id, s.Mentions, event.Event{}, nil)
 		return id, true, tx.SaveEvent(ctx, s, dedup.Cell(s.Event.Latitude, s.Event.Longitude))
 	}
 	// The best candidate first; others it bridges to join only when they share no document with
@@ -168,22 +169,42 @@ func (p *Pipeline) place(ctx context.Context, tx Tx, m Mention) (id string, isNe
 	}
 	mentions = append(mentions, m)
 	s := Stored{Mentions: mentions}
-	s.Event = p.derive(survivor.Event.EventIDCnty, mentions, survivor.Event)
+	// The edits of the events merged away above now belong to the survivor and apply with its own.
+	if s.Event, err = p.derive(ctx, tx, survivor.Event.EventIDCnty, mentions, survivor.Event); err != nil {
+		return "", false, err
+	}
 	return s.Event.EventIDCnty, false, tx.SaveEvent(ctx, s, dedup.Cell(s.Event.Latitude, s.Event.Longitude))
 }
 
-// derive re-derives an event from its mentions, keeping the id and an analyst's review status.
-func (p *Pipeline) derive(id string, mentions []Mention, prev event.Event) event.Event {
-	reports := make([]event.Event, len(mentions))
-	for i, m := range mentions {
-		reports[i] = m.Event
+// derive re-derives an event from its mentions with the analyst edits stored for it.
+func (p *Pipeline) derive(ctx context.Context, tx Tx, id string, mentions []Mention, prev event.Event) (event.Event, error) {
+	edits, err := tx.Edits(ctx, id)
+	if err != nil {
+		return event.Event{}, fmt.Errorf("edits of %s: %w", id, err)
 	}
-	ev := dedup.Merge(reports)
+	return p.deriveWith(id, mentions, prev, edits), nil
+}
+
+// deriveWith re-derives an event from its mentions, keeping the id and an analyst's review status,
+// and applies the edits on top, so that no merge or re-code loses them. An event stored without
+// mentions (an import) has only itself to derive from.
+func (p *Pipeline) deriveWith(id string, mentions []Mention, prev event.Event, edits []event.Edit) event.Event {
+	var ev event.Event
+	if len(mentions) == 0 {
+		ev = prev
+	} else {
+		reports := make([]event.Event, len(mentions))
+		for i, m := range mentions {
+			reports[i] = m.Event
+		}
+		ev = dedup.Merge(reports)
+		ev.Status = event.StatusAuto
+		if prev.Status == event.StatusReviewed {
+			ev.Status = event.StatusReviewed
+		}
+	}
 	ev.EventIDCnty = id
-	ev.Status = event.StatusAuto
-	if prev.Status == event.StatusReviewed {
-		ev.Status = event.StatusReviewed
-	}
+	ev = event.ApplyEdits(ev, edits)
 	ev.Timestamp = p.now().Unix()
 	return ev
 }

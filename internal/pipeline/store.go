@@ -34,6 +34,22 @@ type Tx interface {
 	MergeAway(ctx context.Context, id, survivor string) error
 	// MentionsOf returns the stored mentions coded from one document.
 	MentionsOf(ctx context.Context, documentID string) ([]Mention, error)
+
+	// StoredEvent returns a live event with its mentions; an id merged away gives the event that
+	// absorbed it. A missing id gives an error wrapping storage.ErrNotFound.
+	StoredEvent(ctx context.Context, id string) (Stored, error)
+	// AllEvents returns every live event (background included) with its mentions, in id order.
+	AllEvents(ctx context.Context) ([]Stored, error)
+	// DeleteEvent deletes a live event and its mentions (its id is never allocated again).
+	DeleteEvent(ctx context.Context, id string) error
+	// DocumentIDs returns the ids of every stored document in the order they were stored.
+	DocumentIDs(ctx context.Context) ([]string, error)
+
+	// AddEdit stores an analyst edit (EventID, Field, Value, By, At, Note) and returns its Seq, which
+	// is larger than that of every edit stored before.
+	AddEdit(ctx context.Context, e event.Edit) (seq int64, err error)
+	// Edits returns the edits of event id and of the ids merged into it, in Seq order.
+	Edits(ctx context.Context, id string) ([]event.Edit, error)
 }
 
 // Stored is an event with the per-document mentions it was built from.

@@ -4,7 +4,6 @@ package memory
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -12,10 +11,12 @@ import (
 	"github.com/sitrep-dev/sitrep/internal/document"
 	"github.com/sitrep-dev/sitrep/internal/event"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
+	"github.com/sitrep-dev/sitrep/internal/storage"
 )
 
-// ErrNotFound is returned for unknown ids.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned (wrapped) for unknown ids; it is storage.ErrNotFound, as the SQL stores
+// return.
+var ErrNotFound = storage.ErrNotFound
 
 // Store holds documents and events in maps. Update runs transactions one at a time on a copy-free
 // basis: a failed transaction's writes are undone from a journal.
@@ -27,6 +28,8 @@ type Store struct {
 	aliases  map[string]string
 	counters map[string]int
 	order    []string // event ids in creation order
+	docOrder []string // document ids in the order stored
+	edits    []event.Edit
 }
 
 type stored struct {
@@ -127,7 +130,8 @@ func (t *tx) PutDocument(ctx context.Context, d document.Document) error {
 		return fmt.Errorf("document %s: already stored", d.ID)
 	}
 	t.s.docs[d.ID] = d
-	t.undo = append(t.undo, func() { delete(t.s.docs, d.ID) })
+	t.s.docOrder = append(t.s.docOrder, d.ID)
+	t.undo = append(t.undo, func() { delete(t.s.docs, d.ID); t.s.docOrder = t.s.docOrder[:len(t.s.docOrder)-1] })
 	for _, k := range docKeys(d) {
 		if _, ok := t.s.byKey[k]; !ok {
 			t.s.byKey[k] = d.ID
@@ -181,6 +185,11 @@ func (t *tx) SaveEvent(ctx context.Context, s pipeline.Stored, cell int64) error
 	if !existed {
 		t.s.order = append(t.s.order, id)
 	}
+	// A live event is never also an alias.
+	if a, ok := t.s.aliases[id]; ok {
+		delete(t.s.aliases, id)
+		t.undo = append(t.undo, func() { t.s.aliases[id] = a })
+	}
 	t.undo = append(t.undo, func() {
 		if existed {
 			t.s.events[id] = prev
@@ -197,9 +206,19 @@ func (t *tx) MergeAway(ctx context.Context, id, survivor string) error {
 	if !ok {
 		return fmt.Errorf("event %s: %w", id, ErrNotFound)
 	}
+	if s, ok := t.s.aliases[survivor]; ok {
+		survivor = s
+	}
 	delete(t.s.events, id)
 	t.s.aliases[id] = survivor
 	t.undo = append(t.undo, func() { t.s.events[id] = prev; delete(t.s.aliases, id) })
+	// Aliases stay one hop, as in the SQL stores: ids merged into id now point at its survivor.
+	for a, s := range t.s.aliases {
+		if s == id {
+			t.s.aliases[a] = survivor
+			t.undo = append(t.undo, func() { t.s.aliases[a] = id })
+		}
+	}
 	return nil
 }
 

@@ -53,6 +53,11 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"EventsStopsOnCallbackError", testEventsStopsOnCallbackError},
 		{"PlaceSets", testPlaceSets},
 		{"ConcurrentUpdates", testConcurrentUpdates},
+		{"Edits", testEdits},
+		{"DeleteEvent", testDeleteEvent},
+		{"AllEvents", testAllEvents},
+		{"DocumentIDs", testDocumentIDs},
+		{"Recode", testRecode},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

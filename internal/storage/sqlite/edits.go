@@ -1,0 +1,135 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/internal/event"
+	"github.com/sitrep-dev/sitrep/internal/pipeline"
+	"github.com/sitrep-dev/sitrep/internal/storage/record"
+)
+
+// The edits and re-code half of pipeline.Tx. These run once per edit, per merged event or per
+// re-code, so they are not among the prepared write-path statements.
+
+// StoredEvent returns a live event with its mentions, resolving a merged-away id.
+func (t *tx) StoredEvent(ctx context.Context, id string) (pipeline.Stored, error) {
+	var survivor string
+	err := t.c.tx.QueryRowContext(ctx, `SELECT survivor FROM event_aliases WHERE id = ?`, id).Scan(&survivor)
+	switch {
+	case err == nil:
+		id = survivor
+	case !errors.Is(err, sql.ErrNoRows):
+		return pipeline.Stored{}, fmt.Errorf("sqlite: event %s: %w", id, err)
+	}
+	rows, err := t.c.tx.QueryContext(ctx, selectEvents(true)+`WHERE e.event_id_cnty = ?`, id)
+	if err != nil {
+		return pipeline.Stored{}, fmt.Errorf("sqlite: event %s: %w", id, err)
+	}
+	defer rows.Close()
+	out, err := record.ScanEvents(rows, true)
+	if err != nil {
+		return pipeline.Stored{}, fmt.Errorf("sqlite: event %s: %w", id, err)
+	}
+	if len(out) == 0 {
+		return pipeline.Stored{}, fmt.Errorf("sqlite: %w", record.NotFound("event", id))
+	}
+	return out[0], nil
+}
+
+// AllEvents returns every live event with its mentions, by id.
+func (t *tx) AllEvents(ctx context.Context) ([]pipeline.Stored, error) {
+	rows, err := t.c.tx.QueryContext(ctx, selectEvents(true)+`ORDER BY e.event_id_cnty`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: all events: %w", err)
+	}
+	defer rows.Close()
+	out, err := record.ScanEvents(rows, true)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: all events: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteEvent deletes a live event; its child rows and mentions go by cascade. The id counter is
+// untouched, so the id is never handed out again.
+func (t *tx) DeleteEvent(ctx context.Context, id string) error {
+	res, err := t.c.tx.ExecContext(ctx, `DELETE FROM events WHERE event_id_cnty = ?`, id)
+	if err != nil {
+		return fmt.Errorf("sqlite: delete event %s: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return fmt.Errorf("sqlite: delete event: %w", errors.Join(err, record.NotFound("event", id)))
+	}
+	return nil
+}
+
+// DocumentIDs lists the documents in the order they were stored (rowid: documents are never
+// deleted, and VACUUM keeps the rowids' order).
+func (t *tx) DocumentIDs(ctx context.Context) ([]string, error) {
+	rows, err := t.c.tx.QueryContext(ctx, `SELECT id FROM documents ORDER BY rowid`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: document ids: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("sqlite: document ids: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: document ids: %w", err)
+	}
+	return ids, nil
+}
+
+// AddEdit stores an edit; AUTOINCREMENT gives it a sequence number above every earlier one.
+func (t *tx) AddEdit(ctx context.Context, e event.Edit) (int64, error) {
+	if e.EventID == "" || e.Field == "" {
+		return 0, fmt.Errorf("sqlite: add edit: empty event id or field")
+	}
+	var seq int64
+	err := t.c.tx.QueryRowContext(ctx, `INSERT INTO edits (event_id, field, value, by_whom, at, note)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
+		e.EventID, e.Field, e.Value, e.By, e.At.UTC().Format(time.RFC3339Nano), e.Note).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: add edit of %s: %w", e.EventID, err)
+	}
+	return seq, nil
+}
+
+// Edits returns the edits of id and of the ids merged into it (aliases are one hop), by seq.
+func (t *tx) Edits(ctx context.Context, id string) ([]event.Edit, error) {
+	// UNION ALL rather than OR, so that each half uses its index.
+	rows, err := t.c.tx.QueryContext(ctx, `SELECT seq, event_id, field, value, by_whom, at, note FROM edits
+		WHERE event_id = ?1
+		UNION ALL SELECT d.seq, d.event_id, d.field, d.value, d.by_whom, d.at, d.note
+		FROM event_aliases a JOIN edits d ON d.event_id = a.id WHERE a.survivor = ?1
+		ORDER BY 1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: edits of %s: %w", id, err)
+	}
+	defer rows.Close()
+	var out []event.Edit
+	for rows.Next() {
+		var e event.Edit
+		var at string
+		if err := rows.Scan(&e.Seq, &e.EventID, &e.Field, &e.Value, &e.By, &at, &e.Note); err != nil {
+			return nil, fmt.Errorf("sqlite: edits of %s: %w", id, err)
+		}
+		if e.At, err = time.Parse(time.RFC3339Nano, at); err != nil {
+			return nil, fmt.Errorf("sqlite: edit %d time: %w", e.Seq, err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: edits of %s: %w", id, err)
+	}
+	return out, nil
+}
