@@ -2,10 +2,7 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/sitrep-dev/sitrep/internal/document"
 	"github.com/sitrep-dev/sitrep/internal/event"
@@ -55,65 +52,13 @@ func eventsSQL(cond string) string {
 		ORDER BY e.event_date, e.event_id_cnty`
 }
 
-// Events calls fn for each event matching f (every field but Text, which is refused), ordered by event_date then event_id_cnty, streaming from
-// one query (one snapshot). Background events are left out unless f.IncludeBackground. An error from
-// fn stops the walk and is returned as is. fn runs while a pool connection is held: it must not wait
-// for this store's other connections when MaxConns is 1.
+// Events calls fn for each event matching f, ordered by event_date then event_id_cnty, streaming from
+// one query (one snapshot): Matching, for the pipeline's and exports' callers. Background events are
+// left out unless f.IncludeBackground. An error from fn stops the walk and is returned as is. fn runs
+// while a pool connection is held: it must not wait for this store's other connections when MaxConns
+// is 1.
 func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event) error) error {
-	if strings.TrimSpace(f.Text) != "" {
-		return errors.New("postgres: events: full-text filters are not supported by the PostgreSQL store yet")
-	}
-	if err := record.CheckDates(f); err != nil {
-		return fmt.Errorf("postgres: events: %w", err)
-	}
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	if c := strings.TrimSpace(f.Country); c != "" {
-		where = append(where, "e.country_key = "+arg(strings.ToLower(c)))
-	}
-	if f.Since != "" {
-		where = append(where, "e.event_date >= "+arg(f.Since))
-	}
-	if f.Until != "" {
-		where = append(where, "e.event_date <= "+arg(f.Until))
-	}
-	if !f.IncludeBackground {
-		where = append(where, "NOT e.background")
-	}
-	if f.MinFatalities > 0 {
-		where = append(where, "e.fatalities >= "+arg(f.MinFatalities))
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	rows, err := s.pool.Query(ctx, eventsSQL(cond), args...)
-	if err != nil {
-		return fmt.Errorf("postgres: events: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		st, err := record.ScanEvent(rows, false)
-		if err != nil {
-			return fmt.Errorf("postgres: events: %w", err)
-		}
-		// The filter's other fields (admin1, types, actor, box, civilian targeting) are checked by
-		// event.Filter.Match, the reference every store agrees with.
-		if !f.Match(st.Event) {
-			continue
-		}
-		if err := fn(st.Event); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("postgres: events: %w", err)
-	}
-	return nil
+	return s.matching(ctx, "events", f, fn)
 }
 
 // Event returns one event by id; an id merged away returns the event that absorbed it (whose

@@ -14,9 +14,18 @@ import (
 	"github.com/sitrep-dev/sitrep/internal/event"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
 	"github.com/sitrep-dev/sitrep/internal/storage"
+	"github.com/sitrep-dev/sitrep/internal/storage/storetest"
 )
 
 // randomEvents makes n events whose fields take few values each, so random filters select some.
+// TestAPISuite checks the API's reads against the suite both stores answer to.
+func TestAPISuite(t *testing.T) {
+	storetest.RunAPI(t, func(t *testing.T) storetest.APIStore {
+		s, _ := openTemp(t)
+		return s
+	})
+}
+
 func randomEvents(rng *rand.Rand, n int) []event.Event {
 	countries := []string{"Mali", "Niger", "Burkina Faso", "Côte d'Ivoire"}
 	admins := []string{"Mopti", "Tillaberi", "Sahel", "Savanes"}
