@@ -1,7 +1,9 @@
 // Package api is sitrep's HTTP JSON API: filtered, paginated event lists, one event with its sources,
 // claims and evidence, source documents for the evidence view, CSV and GeoJSON downloads, timeline
-// statistics and an OpenAPI 3 description of all of it (GET /api/openapi.json). It also sets the
-// security headers of every response, the dashboard's included, since article text is untrusted.
+// statistics, the feed subscriptions (feeds.go), /metrics, and an OpenAPI 3 description of all of it
+// (GET /api/openapi.json). Writes need a bearer token (auth.go); reads are open unless
+// Options.ReadRequiresToken. It also sets the security headers of every response, the dashboard's
+// included, since article text is untrusted.
 package api
 
 import (
@@ -61,21 +63,36 @@ type Options struct {
 	Static http.Handler
 	// Logger receives one line per request and the errors behind 500 responses; nil is slog.Default().
 	Logger *slog.Logger
+	// Tokens checks the bearer tokens of write requests (auth.go); nil uses the store when it is a
+	// TokenChecker, else every write is refused.
+	Tokens TokenChecker
+	// ReadRequiresToken closes the read endpoints and /metrics to requests without a valid token
+	// (sitrep serve --private); /healthz, /api/openapi.json and the dashboard's files stay open.
+	ReadRequiresToken bool
+	// Metrics serves /metrics (internal/metrics); nil answers 404.
+	Metrics http.Handler
 }
 
 // server holds the handler's dependencies; it has no mutable state.
 type server struct {
-	store Store
-	log   *slog.Logger
+	store     Store
+	log       *slog.Logger
+	tokens    TokenChecker
+	readToken bool
+	feeds     FeedStore // nil: the store keeps no feeds
 }
 
 // New returns the HTTP handler of the API (under /api/), the health check (/healthz) and, when set,
 // opts.Static for every other path.
 func New(store Store, opts Options) http.Handler {
-	s := &server{store: store, log: opts.Logger}
+	s := &server{store: store, log: opts.Logger, tokens: opts.Tokens, readToken: opts.ReadRequiresToken}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	if s.tokens == nil {
+		s.tokens, _ = store.(TokenChecker)
+	}
+	s.feeds, _ = store.(FeedStore)
 	mux := http.NewServeMux()
 	// Patterns carry no method so that a wrong method gets a JSON 405 from get rather than the mux's
 	// plain-text one.
@@ -87,6 +104,8 @@ func New(store Store, opts Options) http.Handler {
 	mux.Handle("/api/stats", get(bounded(s.stats)))
 	mux.Handle("/api/openapi.json", get(s.openapi))
 	mux.Handle("/healthz", get(s.health))
+	s.feedRoutes(mux)
+	mux.Handle("/metrics", metricsRoute(opts.Metrics))
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no API endpoint %s (see /api/openapi.json)", r.URL.Path))
 	}))
@@ -97,7 +116,7 @@ func New(store Store, opts Options) http.Handler {
 		})
 	}
 	mux.Handle("/", static)
-	return s.middleware(mux)
+	return s.middleware(s.readAccess(mux))
 }
 
 // handlerFunc is an endpoint: a returned error becomes the JSON error response.
