@@ -72,7 +72,7 @@ type Response struct {
 	Status       int
 	NotModified  bool          // 304: the resource is unchanged since the validators; Body is empty
 	Body         []byte        // converted to UTF-8, declarations rewritten to say so
-	ContentType  string        // media type without parameters, e.g. "application/rss+xml"
+	ContentType  string        // media type without parameters, e.g. "application/rss+xml" (sniffed when the server sent none)
 	Charset      string        // the encoding the body arrived in (WHATWG name), e.g. "windows-1252"
 	ETag         string        // validators to send next time (on 304, the request's when the server sent none)
 	LastModified string        //
@@ -235,7 +235,11 @@ func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 			Err: fmt.Errorf("%w (Content-Type %q)", ErrNotText, contentType)}
 	}
 	text, cs := ToUTF8(body, contentType)
-	mediaType, _, _ := mime.ParseMediaType(contentType)
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	if err != nil || mediaType == "" {
+		// No usable type: name what the bytes look like, so callers can tell a feed from a page.
+		mediaType, _, _ = mime.ParseMediaType(http.DetectContentType(body))
+	}
 	return &Response{
 		URL:          final,
 		Status:       resp.StatusCode,

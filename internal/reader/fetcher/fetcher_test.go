@@ -681,3 +681,26 @@ func FuzzToUTF8(f *testing.F) {
 		_ = again
 	})
 }
+
+func TestSniffedContentType(t *testing.T) {
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Content-Type"] = nil // no header at all
+		io.WriteString(w, "<!DOCTYPE html><html><body>Kidal</body></html>")
+	})
+	resp, err := fetch(t, testOptions(), Request{URL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.ContentType != "text/html" {
+		t.Errorf("ContentType %q, want text/html sniffed", resp.ContentType)
+	}
+}
+
+func BenchmarkToUTF8(b *testing.B) {
+	page := []byte(`<html><head><meta charset="iso-8859-1"></head><body>` +
+		strings.Repeat("Des hommes arm\xe9s ont attaqu\xe9 le poste pr\xe8s de S\xe9gou. ", 2000) + `</body></html>`)
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		ToUTF8(page, "text/html")
+	}
+}

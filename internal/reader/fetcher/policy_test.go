@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/netip"
 	"net/url"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -259,6 +260,18 @@ func TestHostGateCancel(t *testing.T) {
 	r4, err := g0.Acquire(context.Background(), "a")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Waiting starts no goroutines, so abandoned waits leave none behind.
+	before := runtime.NumGoroutine()
+	for range 100 {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := g0.Acquire(ctx, "a"); err == nil {
+			t.Fatal("Acquire with a canceled context succeeded on a busy host")
+		}
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		t.Errorf("%d goroutines after 100 abandoned waits, %d before", after, before)
 	}
 	r4()
 }
