@@ -202,7 +202,7 @@ func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 		// A little of the body is read so the connection can be reused; the rest is dropped.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		e := &Error{Kind: KindStatus, URL: final, Status: resp.StatusCode, RetryAfter: retryAfter,
-			Err: errors.New(http.StatusText(resp.StatusCode))}
+			Err: errors.New(cmpOr(http.StatusText(resp.StatusCode), "unexpected status"))}
 		if resp.StatusCode == http.StatusTooManyRequests ||
 			(resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "") {
 			e.Kind = KindRateLimited
