@@ -71,6 +71,7 @@ type Runner struct {
 	mu       sync.Mutex
 	handlers map[string]Handler
 	wake     chan struct{} // closed (and replaced) by Wake
+	running  bool          // one Run at a time: two would share slot names
 }
 
 // NewRunner returns a runner of jobs stored in b.
@@ -147,14 +148,25 @@ var errShutdown = errors.New("queue: runner shutting down")
 
 // Run claims and runs jobs until ctx is done, then lets running jobs finish for Options.Grace,
 // cancels those still running and releases them, and returns nil (graceful shutdown). It returns an
-// error at once if no handler is registered.
+// error at once if no handler is registered or the runner is already running.
 func (r *Runner) Run(ctx context.Context) error {
 	r.mu.Lock()
+	if r.running {
+		r.mu.Unlock()
+		return errors.New("queue: runner already running")
+	}
 	handlers := maps.Clone(r.handlers)
-	r.mu.Unlock()
 	if len(handlers) == 0 {
+		r.mu.Unlock()
 		return errors.New("queue: runner has no handlers")
 	}
+	r.running = true
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.running = false
+		r.mu.Unlock()
+	}()
 	kinds := slices.Sorted(maps.Keys(handlers))
 
 	// Handlers run under a context that outlives ctx by the grace period.

@@ -133,6 +133,9 @@ func testRunnerJobsRun(t *testing.T, q queue.Backend) {
 	enqueue(t, q, jobs...)
 	stop := start(t, r)
 	waitCounts(t, q, "a", map[queue.State]int{queue.Done: 20})
+	if err := r.Run(t.Context()); err == nil {
+		t.Errorf("a second Run of a running runner: no error")
+	}
 	waitCounts(t, q, "b", map[queue.State]int{queue.Done: 20})
 	stop()
 	mu.Lock()
