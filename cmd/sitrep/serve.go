@@ -11,7 +11,15 @@ import (
 	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/api"
+	"github.com/sitrep-dev/sitrep/internal/storage/postgres"
+	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
 	"github.com/sitrep-dev/sitrep/internal/web"
+)
+
+// Both stores serve the API.
+var (
+	_ api.Store = (*sqlite.Store)(nil)
+	_ api.Store = (*postgres.Store)(nil)
 )
 
 // shutdownGrace is how long in-flight requests (a long CSV download) may finish after SIGTERM.

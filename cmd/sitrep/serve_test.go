@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sitrep-dev/sitrep/internal/document"
 	"github.com/sitrep-dev/sitrep/internal/event"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
 	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
@@ -36,18 +37,29 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// TestServe runs `sitrep serve` on a free port against a real store, queries it over HTTP, then
-// cancels its context (what SIGTERM does in main) and expects a clean shutdown.
+// TestServe runs `sitrep serve` on a free port against a real store of each kind, queries it over
+// HTTP, then cancels its context (what SIGTERM does in main) and expects a clean shutdown.
 func TestServe(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "serve.db")
+	t.Run("sqlite", func(t *testing.T) { testServe(t, filepath.Join(t.TempDir(), "serve.db")) })
+	t.Run("postgres", func(t *testing.T) { testServe(t, pg.NewDatabase(t)) })
+}
+
+func testServe(t *testing.T, db string) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, db)
+	store, err := openStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = store.Update(ctx, func(tx pipeline.Tx) error {
+		d := document.Document{ID: "url:a1", URL: "https://example.org/a1", Title: "Clash near Dounzara",
+			Text: "Soldiers and gunmen clashed near Dounzara on Sunday."}
+		d.ContentHash = document.HashText(d.Text)
+		if err := tx.PutDocument(ctx, d); err != nil {
+			return err
+		}
 		e := event.Event{EventIDCnty: "MLI1", EventDate: "2025-03-02", Year: 2025, Country: "Mali",
-			EventType: event.Battles, SubEventType: "Armed clash", Notes: "<script>alert(1)</script>", Status: event.StatusAuto}
+			EventType: event.Battles, SubEventType: "Armed clash", Notes: "<script>alert(1)</script>",
+			Fatalities: 3, Status: event.StatusAuto, Sources: []event.Source{{ID: d.ID, URL: d.URL}}}
 		return tx.SaveEvent(ctx, pipeline.Stored{Event: e}, 1)
 	})
 	if err != nil {
@@ -86,6 +98,12 @@ func TestServe(t *testing.T) {
 		{"/healthz", 200, `"ok"`},
 		{"/api/events?country=mali", 200, `"MLI1"`},
 		{"/api/events/MLI1", 200, `\u003cscript\u003e`},
+		{"/api/events?q=dounzara", 200, `"MLI1"`}, // found by its source document's text
+		{"/api/events?q=kidal", 200, `"events":[]`},
+		{"/api/stats?bucket=week", 200, `"buckets":[{"start":"2025-02-24","events":1,"fatalities":3`},
+		{"/api/documents/url:a1", 200, `"text":"Soldiers and gunmen clashed near Dounzara on Sunday."`},
+		{"/api/documents/url:none", 404, "not found"},
+		{"/api/events.csv", 200, "MLI1,2025-03-02"},
 		{"/api/events?since=soon", 400, "since: want YYYY-MM-DD"},
 		{"/", 200, "<script"}, // the dashboard page (its own script file, nothing inline)
 	} {
