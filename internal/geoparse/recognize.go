@@ -106,7 +106,8 @@ type raw struct {
 	i, j     int // token range [i, j)
 	country  gazetteer.Country
 	isCtry   bool
-	known    bool // the gazetteer has the name
+	known    bool     // the gazetteer has the name
+	near     []string // or, instead, these folded names one edit away (a misspelling)
 	before   *cue
 	after    *cue
 	paren    []string // folded qualifiers in the parentheses right after the name
@@ -309,7 +310,51 @@ func (p *Parser) matchAt(text string, toks []token, i int, bc *cue) (n int, r ra
 		}
 		return n, raw{i: i, j: i + n, known: true}, 0
 	}
+	if n, keys := p.nearMatch(text, toks, i, lim, bc); n > 0 {
+		return n, raw{i: i, j: i + n, known: true, near: keys}, 0
+	}
 	return 0, raw{}, 0
+}
+
+// nearMatch looks for a misspelt place name at token i, the longest first: a name the gazetteer
+// lacks but knows one edit away ("Mocimbo Da Praia", "Kastina Ala", "Nariobi"). Only where the
+// context announces a place (a cue before or after it, or brackets around or after it), since many
+// names of people and things lie one letter from some hamlet.
+func (p *Parser) nearMatch(text string, toks []token, i, lim int, bc *cue) (int, []string) {
+	if toks[i].allUpper || toks[i].sentStart && bc == nil {
+		return 0, nil
+	}
+	before := strings.TrimRight(text[:toks[i].start], " ")
+	bracketed := strings.HasSuffix(before, "(") || strings.HasSuffix(before, ",") && strings.LastIndexByte(before, '(') > strings.LastIndexByte(before, ')')
+	for n := lim; n >= 1; n-- {
+		last := toks[i+n-1]
+		if !last.upper {
+			continue
+		}
+		// Never a piece of a hyphenated or apostrophised word: "Koulbel" of "Koulbel-Alpha".
+		if n < lim && strings.TrimSpace(text[last.end:toks[i+n].start]) != "" {
+			continue
+		}
+		f := gazetteer.Fold(text[toks[i].start:last.end])
+		if len(f) < gazetteer.FuzzyMinLen || p.stop[f] || p.common[f] {
+			continue
+		}
+		if _, ok := p.g.CountryByName(text[toks[i].start:last.end]); ok {
+			continue
+		}
+		ac := p.cueAfter(toks, i+n, text)
+		parenAfter := i+n < len(toks) && strings.TrimSpace(text[last.end:toks[i+n].start]) == "("
+		if !(bc != nil && bc.role != "away" || ac != nil || parenAfter || bracketed) {
+			continue
+		}
+		if !p.plausible(text, toks, i, n, bc) {
+			continue
+		}
+		if keys := p.g.Near(f); len(keys) > 0 {
+			return n, keys
+		}
+	}
+	return 0, nil
 }
 
 // truncated reports whether the tokens are only part of a word joined by an apostrophe

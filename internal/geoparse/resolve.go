@@ -27,6 +27,7 @@ type mention struct {
 	exact   int     // cands[exact:] came from spelling variants
 	variant bool    // the chosen candidate is one of them
 	score   float64 // of the chosen candidate
+	drop    bool    // a respelling that found nothing in the story's country: no mention at all
 }
 
 // Parse recognises and resolves the place mentions of a text.
@@ -52,10 +53,17 @@ func (p *Parser) Parse(text string, h Hints) *Doc {
 			m.Kind = "country"
 			m.Resolved = true
 			m.Place = countryPlace(r.country)
+		} else if len(r.near) > 0 {
+			for _, k := range r.near {
+				m.cands = append(m.cands, p.g.Lookup(k)...)
+			}
 		} else if r.known {
 			m.cands = p.g.Lookup(m.Text)
 		}
 		m.exact = len(m.cands)
+		if len(r.near) > 0 {
+			m.exact = 0 // a respelling, like the variants of addVariants
+		}
 		if m.Kind == "" {
 			m.Kind = "place"
 		}
@@ -133,8 +141,8 @@ func (d *Doc) resolve(h Hints) {
 	voted := map[string]bool{}
 	for _, m := range d.ms {
 		f := gazetteer.Fold(m.Text)
-		if len(m.cands) == 0 || voted[f] {
-			continue
+		if len(m.cands) == 0 || voted[f] || len(m.r.near) > 0 {
+			continue // a respelt name is no evidence of its country
 		}
 		voted[f] = true
 		best := map[string]float64{}
@@ -165,6 +173,7 @@ func (d *Doc) resolve(h Hints) {
 			d.focus, top = c, v
 		}
 	}
+	d.keepNearInFocus()
 	d.addVariants()
 	norm := map[string]float64{}
 	for c, v := range votes {
@@ -235,6 +244,13 @@ func notable(p gazetteer.Place) bool {
 // name a hamlet somewhere ("Diarra", "Corporation", "Langley").
 func (d *Doc) dropWeak() {
 	if d.focus == "" {
+		kept := d.ms[:0]
+		for _, m := range d.ms {
+			if !m.drop {
+				kept = append(kept, m)
+			}
+		}
+		d.ms = kept
 		return
 	}
 	isBare := func(m *mention) bool {
@@ -249,6 +265,9 @@ func (d *Doc) dropWeak() {
 	}
 	kept := d.ms[:0]
 	for _, m := range d.ms {
+		if m.drop {
+			continue
+		}
 		if isBare(&m) && !cued[gazetteer.Fold(m.Text)] && m.Kind != "country" && m.Resolved && (m.Place.Country != d.focus || m.variant) {
 			continue
 		}
@@ -282,6 +301,30 @@ const (
 
 // wordVote is the weight of the word model's country evidence, one place name being 1.5.
 const wordVote = 3.0
+
+// keepNearInFocus keeps, of a misspelt name's candidates, those in the focus country: a name one
+// letter from a hamlet abroad says nothing.
+func (d *Doc) keepNearInFocus() {
+	for i := range d.ms {
+		m := &d.ms[i]
+		if len(m.r.near) == 0 {
+			continue
+		}
+		kept := m.cands[:0]
+		for _, c := range m.cands {
+			if c.Country == d.focus {
+				kept = append(kept, c)
+			}
+		}
+		m.cands = kept
+		if len(kept) == 0 {
+			m.Place, m.Resolved, m.Kind = gazetteer.Place{}, false, "place"
+			// Still a place when the text says so ("the village of Poundourou"), else an
+			// ordinary word ("in African") that happened to lie near a name.
+			m.drop = !(m.r.before != nil && strongCue[m.r.before.label] || len(m.r.paren) > 0)
+		}
+	}
+}
 
 // addVariants gives mentions that have no candidate in the focus country the places of that
 // country whose names are spelling variants of theirs ("Boulikessi" for Boulkessi, Mali).
@@ -422,6 +465,9 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			// A respelled name must at least lie in the units the text brackets after it.
 			s -= 20
 		}
+	}
+	if len(m.r.near) > 0 && prev != nil && !d.supported(i, c, prev) {
+		s -= 10 // a respelling far from every other place of the story is a different name
 	}
 	if d.p.african[c.Country] {
 		s += 3.5 // sitrep reads African conflict news: Palma in Mozambique before Palma de Mallorca
@@ -591,6 +637,39 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 	}
 	return s
 }
+
+// supported reports whether candidate c of mention i, a respelt name, agrees with the story's
+// other resolved places in its country (close to one, or inside a region the story names), or,
+// when it has none, with the region its words suggest.
+func (d *Doc) supported(i int, c gazetteer.Place, prev []mention) bool {
+	others := false
+	for j := range prev {
+		o := &prev[j]
+		if j == i || !o.Resolved || o.Kind == "country" || o.Place.Country != c.Country || len(o.r.near) > 0 {
+			continue
+		}
+		others = true
+		if o.Place.Code == "ADM1" && o.Place.Admin1 == c.Admin1 || o.Place.Code != "ADM1" && gazetteer.DistanceKm(o.Place.Lat, o.Place.Lon, c.Lat, c.Lon) < nearSupportKm {
+			return true
+		}
+	}
+	if len(d.ms[i].r.paren) > 0 {
+		return d.agreesWithParen(c, d.ms[i].r.paren)
+	}
+	if others {
+		return false
+	}
+	// A story without other places: the region its words point to must agree.
+	a1, _ := d.p.g.AdminNames(c)
+	return d.a1[c.Country+"|"+gazetteer.Fold(a1)] >= nearSupportA1
+}
+
+// nearSupportKm and nearSupportA1 are how close a respelt name's place must lie to another place
+// of the story, or how likely its region must be by the story's words, to be believed.
+const (
+	nearSupportKm = 75
+	nearSupportA1 = 0.25
+)
 
 // sortedVotes lists countries by descending vote (for diagnostics).
 func (d *Doc) sortedVotes() []string {
