@@ -54,6 +54,10 @@ func Parse(r io.Reader) ([]Outline, error) {
 
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.CharsetReader = charset.NewReaderLabel
+	// Exporters leave bare "&" in feed URLs and use HTML entities in titles; feed readers accept
+	// both, so the decoder does too (unknown entities are kept as written).
+	dec.Strict = false
+	dec.Entity = xml.HTMLEntity
 	if err := findRoot(dec); err != nil {
 		return nil, err
 	}

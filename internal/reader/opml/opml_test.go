@@ -37,6 +37,11 @@ func TestParse(t *testing.T) {
 			{Title: "Dépêches du Sénégal", XMLURL: "https://depeches.example.sn/rss", Category: "Afrique de l'Ouest"},
 			{Title: "Le Faïence & l'Été", XMLURL: "https://faience.example.fr/feed?a=1&b=2", Category: "Afrique de l'Ouest"},
 		}},
+		// Bare ampersands in URLs and HTML entities, as some exporters write them.
+		{"sloppy-export.opml", []Outline{
+			{Title: "Search feed", XMLURL: "https://news.example.ng/search?q=attack&sort=date&format=rss", Category: "Nigeria édition"},
+			{Title: "Café Sahel", XMLURL: "https://cafe.example.com/rss", Category: "Nigeria édition"},
+		}},
 		{"category-attribute.opml", []Outline{
 			{Title: "Cameroon Example Post", XMLURL: "http://cm.example.com/rss", Category: "Central Africa/Cameroon"},
 			{Title: "Old style", XMLURL: "http://old.example.com/rss.xml"},
