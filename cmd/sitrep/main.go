@@ -40,6 +40,8 @@ func commands() []command {
 		extractCommand(),
 		exportCommand(),
 		serveCommand(),
+		monitorCommand(),
+		workerCommand(),
 		migrateCommand(),
 		backupCommand(),
 		gazetteerCommand(),

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/internal/fixtures"
+	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
+)
+
+// monitorLog is a bytes.Buffer safe for the command's logger and the test reading it.
+type monitorLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *monitorLog) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *monitorLog) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestMonitorCommand: sitrep monitor polls a subscribed feed served on loopback, stores its items'
+// documents, and stops cleanly when its context ends (SIGINT/SIGTERM in main).
+func TestMonitorCommand(t *testing.T) {
+	body, err := os.ReadFile(fixtures.Path(t, "fixtures", "seeds", "defensepost-mali.rss"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(body)
+	}))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "m.db")
+	if code, out, stderr := sitrep(t, nil, "feeds", "add", "--db", db, "--interval", "1m", srv.URL+"/feed"); code != 0 {
+		t.Fatalf("feeds add: %d %s %s", code, out, stderr)
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stderr monitorLog
+	env := &cliEnv{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &stderr, getenv: func(string) string { return "" }, logger: newDiscardLogger()}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, env, []string{"monitor", "--db", db, "--allow-loopback", "--poll-interval", "200ms", "--workers", "2"})
+	}()
+	deadline := time.After(2 * time.Minute)
+	for strings.Count(stderr.String(), `msg="document stored"`) < 10 {
+		select {
+		case code := <-done:
+			t.Fatalf("monitor exited early with %d:\n%s", code, stderr.String())
+		case <-deadline:
+			t.Fatalf("no 10 documents stored in time:\n%s", stderr.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("monitor exit %d:\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "monitor stopped") {
+		t.Errorf("no clean stop logged:\n%s", stderr.String())
+	}
+	st, err := sqlite.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	docs, events, err := st.Counts(t.Context())
+	if err != nil || docs != 10 || events == 0 {
+		t.Errorf("stored %d documents, %d events (%v), want 10 and some", docs, events, err)
+	}
+	f, err := st.Feed(t.Context(), 1)
+	if err != nil || f.Items != 10 || f.LastStatus != 200 || f.Failures != 0 {
+		t.Errorf("feed %+v (%v)", f, err)
+	}
+}
+
+func TestMonitorCommandUsage(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "u.db")
+	for _, args := range [][]string{
+		{"monitor", "--db", db, "--workers", "0"},
+		{"worker", "--db", db, "extra"},
+	} {
+		if code, _, stderr := sitrep(t, nil, args...); code != 2 {
+			t.Errorf("%q: exit %d, want 2 (%s)", args, code, stderr)
+		}
+	}
+	// The worker schedules nothing, so it has no --poll-interval.
+	if code, _, stderr := sitrep(t, nil, "worker", "--db", db, "--poll-interval", "1s"); code == 0 || !strings.Contains(stderr, "-poll-interval") {
+		t.Errorf("worker --poll-interval: exit %d (%s)", code, stderr)
+	}
+}
