@@ -22,8 +22,12 @@ type monitorLog struct {
 	b  bytes.Buffer
 }
 
-func (s *monitorLog) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *monitorLog) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *monitorLog) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *monitorLog) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestMonitorCommand: sitrep monitor polls a subscribed feed served on loopback, stores its items'
 // documents, and stops cleanly when its context ends (SIGINT/SIGTERM in main).
