@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -262,6 +263,34 @@ func TestSubcommandHelp(t *testing.T) {
 		code, _, stderr := sitrep(t, nil, args...)
 		if code != 0 || !strings.Contains(stderr, "Usage: sitrep "+args[0]+" "+args[1]) {
 			t.Errorf("%v: exit %d %q", args, code, stderr)
+		}
+	}
+}
+
+func TestReadTokenFlag(t *testing.T) {
+	for _, tt := range []struct {
+		env  string
+		args []string
+		want bool
+	}{
+		{"", nil, false},
+		{"1", nil, true},
+		{"true", nil, true},
+		{"0", nil, false},
+		{"yes please", nil, false}, // unparsable: the open default
+		{"", []string{"--private"}, true},
+		{"1", []string{"--private=false"}, false},
+	} {
+		env := &cliEnv{getenv: func(k string) string {
+			if k == "SITREP_READ_TOKEN_REQUIRED" {
+				return tt.env
+			}
+			return ""
+		}}
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		p := readTokenFlag(fs, env)
+		if err := fs.Parse(tt.args); err != nil || *p != tt.want {
+			t.Errorf("env %q args %v: %v, %v; want %v", tt.env, tt.args, *p, err, tt.want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -104,4 +105,12 @@ func tokenCommand() command {
 		})
 	}
 	return c
+}
+
+// readTokenFlag adds sitrep serve's --private flag: read endpoints and /metrics need a token too
+// (api.Options.ReadRequiresToken). Its default comes from SITREP_READ_TOKEN_REQUIRED (1/true), so a
+// deployment can close reads without changing its command line.
+func readTokenFlag(fs *flag.FlagSet, env *cliEnv) *bool {
+	def, _ := strconv.ParseBool(env.getenv("SITREP_READ_TOKEN_REQUIRED"))
+	return fs.Bool("private", def, "require an API token for reads and /metrics too, not only writes (default from SITREP_READ_TOKEN_REQUIRED=1)")
 }
