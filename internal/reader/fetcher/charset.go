@@ -25,10 +25,13 @@ var (
 )
 
 // ToUTF8 converts a response body to UTF-8 and returns it with the name of the encoding it was in.
-// The encoding is taken, in order, from a byte order mark, the Content-Type charset, the XML
-// declaration, an HTML <meta> charset, and finally from the bytes themselves (valid UTF-8 is UTF-8;
-// anything else is read as Windows-1252, the usual legacy encoding of Western European news sites
-// and a superset of ISO-8859-1's printable characters). Bytes the encoding cannot map are replaced
+// A byte order mark decides; otherwise a body that is valid UTF-8 with non-ASCII characters is UTF-8
+// whatever it declares (legacy text almost never is, and servers often mislabel UTF-8 pages);
+// otherwise the encoding is taken, in order, from the Content-Type charset, the XML declaration, an
+// HTML <meta> charset (a declared UTF-8 the bytes contradict is passed over), and finally from the
+// bytes themselves (mostly-valid UTF-8 is UTF-8; anything else is read as Windows-1252, the usual
+// legacy encoding of Western European news sites and a superset of ISO-8859-1's printable
+// characters). Bytes the encoding cannot map are replaced
 // with U+FFFD: the result is always valid UTF-8. Declarations in the document that name another
 // encoding are rewritten to say UTF-8, so that feed and HTML parsers downstream do not decode the
 // text a second time.
@@ -61,8 +64,13 @@ func detect(body []byte, contentType string) (encoding.Encoding, string) {
 		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le"
 	}
 	// A declaration of UTF-8 that the bytes contradict (a server's default charset on a legacy page
-	// is common) is passed over for the next source.
+	// is common) is passed over for the next source. The reverse mistake, a UTF-8 page served as
+	// ISO-8859-1 or Windows-1252, shows as valid multi-byte UTF-8, which legacy text almost never
+	// forms by chance: such a page is read as UTF-8.
 	looksUTF8 := utf8.Valid(body) || mostlyUTF8(body)
+	if utf8.Valid(body) && hasMultiByte(body) {
+		return unicode.UTF8, "utf-8"
+	}
 	var labels []string
 	if _, params, err := mime.ParseMediaType(contentType); err == nil {
 		labels = append(labels, params["charset"])
@@ -128,6 +136,15 @@ func mostlyUTF8(body []byte) bool {
 		i += size
 	}
 	return multi > 0 && invalid*4 <= multi
+}
+
+func hasMultiByte(body []byte) bool {
+	for _, b := range body {
+		if b >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 func stripBOM(body []byte) []byte {
