@@ -102,6 +102,9 @@ func TestLocateSentences(t *testing.T) {
 		{"Bandits active in Zamfara and Katsina states attacked Kaboro, killing five.", "Nigeria", "Zamfara", []string{"Kaboro"}, 1},
 		// A country named as a border is beside the event, not its place.
 		{"Gunmen abducted a trader in the village of Tangounga near the Niger border.", "Burkina Faso", "Est", []string{"Tangounga"}, 1},
+		// A misspelt town: one letter swapped, two missing or a letter replaced.
+		{"Gunmen killed a trader in Kastina Ala on Monday.", "Nigeria", "Benue", []string{"Katsina-Ala"}, 1},
+		{"Insurgents burned houses in Mocimbo Da Praia (Mocimbo Da Praia, Cado Delgado).", "Mozambique", "Cabo Delgado", []string{"Mocimboa da Praia", "Mocímboa da Praia"}, 0},
 		// The LGA of the previous sentence overrules a same-name village in another state.
 		{"Clashes were reported in Toto LGA. Gunmen later burned Umaisha.", "Nigeria", "Nasarawa", nil, 0},
 	}

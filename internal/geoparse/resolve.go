@@ -467,7 +467,7 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 		}
 	}
 	if len(m.r.near) > 0 && prev != nil && !d.supported(i, c, prev) {
-		s -= 10 // a respelling far from every other place of the story is a different name
+		s -= 20 // a respelling far from every other place of the story is a different name
 	}
 	if d.p.african[c.Country] {
 		s += 3.5 // sitrep reads African conflict news: Palma in Mozambique before Palma de Mallorca
