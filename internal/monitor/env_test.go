@@ -127,13 +127,18 @@ type noEvents struct{}
 
 func (noEvents) Code(context.Context, document.Document) ([]event.Event, error) { return nil, nil }
 
-func (e *env) addFeed(url string, interval time.Duration) subscription.Feed {
-	e.t.Helper()
+func mustFeed(t *testing.T, url string, interval time.Duration) subscription.Feed {
+	t.Helper()
 	f, err := subscription.New(url, "", interval)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
-	f, err = e.st.AddFeed(e.ctx, f)
+	return f
+}
+
+func (e *env) addFeed(url string, interval time.Duration) subscription.Feed {
+	e.t.Helper()
+	f, err := e.st.AddFeed(e.ctx, mustFeed(e.t, url, interval))
 	if err != nil {
 		e.t.Fatal(err)
 	}
