@@ -707,3 +707,45 @@ func BenchmarkToUTF8(b *testing.B) {
 		ToUTF8(page, "text/html")
 	}
 }
+
+// Malformed responses, from a raw TCP server that writes what it likes.
+func TestMalformedResponses(t *testing.T) {
+	tests := []struct {
+		name      string
+		raw       string
+		kind      string
+		temporary bool
+	}{
+		{"not HTTP at all", "SSH-2.0-OpenSSH_9.6\r\n", KindConnect, true},
+		{"hang up at once", "", KindConnect, true},
+		{"body cut short", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nonly a few bytes", KindBody, true},
+		{"broken chunking", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n", KindBody, true},
+		{"gzip cut short", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\nConnection: close\r\n\r\n\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", KindBody, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			go func() {
+				for {
+					conn, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					// Read the request, answer, hang up.
+					buf := make([]byte, 4096)
+					_, _ = conn.Read(buf)
+					io.WriteString(conn, tt.raw)
+					conn.Close()
+				}
+			}()
+			_, err = fetch(t, testOptions(), Request{URL: "http://" + ln.Addr().String() + "/"})
+			if e := wantKind(t, err, tt.kind); e.Temporary() != tt.temporary {
+				t.Errorf("Temporary() = %v, want %v", e.Temporary(), tt.temporary)
+			}
+		})
+	}
+}
