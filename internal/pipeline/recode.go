@@ -350,11 +350,22 @@ func sameRecord(a, b event.Event) bool {
 }
 
 // sameEvent compares events as they are stored (their JSON), so a nil and an empty list, or a value
-// read back from the store, compare as the store would keep them.
+// read back from the store, compare as the store would keep them. The order of evidence spans is
+// not compared: it carries no meaning, and a coder that lists them in a varying order must not make
+// a re-code rewrite (and re-timestamp) an event that did not change.
 func sameEvent(a, b event.Event) bool {
-	ja, errA := json.Marshal(a)
-	jb, errB := json.Marshal(b)
+	ja, errA := json.Marshal(canonical(a))
+	jb, errB := json.Marshal(canonical(b))
 	return errA == nil && errB == nil && string(ja) == string(jb)
+}
+
+func canonical(e event.Event) event.Event {
+	e.Evidence = slices.Clone(e.Evidence)
+	slices.SortStableFunc(e.Evidence, func(x, y event.Evidence) int {
+		return cmp.Or(cmp.Compare(x.SourceID, y.SourceID), cmp.Compare(x.Start, y.Start), cmp.Compare(x.End, y.End),
+			cmp.Compare(x.Field, y.Field), cmp.Compare(x.Text, y.Text))
+	})
+	return e
 }
 
 func sameMentions(a, b []Mention) bool {

@@ -91,6 +91,20 @@ func (s *Store) Events(ctx context.Context, f event.Filter, fn func(event.Event)
 	return nil
 }
 
+// Event returns one event by id; an id merged away returns the event that absorbed it.
+func (s *Store) Event(ctx context.Context, id string) (event.Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if survivor, ok := s.aliases[id]; ok {
+		id = survivor
+	}
+	st, ok := s.events[id]
+	if !ok {
+		return event.Event{}, fmt.Errorf("event %s: %w", id, ErrNotFound)
+	}
+	return st.s.Event, nil
+}
+
 type tx struct {
 	s    *Store
 	undo []func()
