@@ -358,3 +358,27 @@ func TestOpenAPIFeeds(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAuthorization: whatever a client sends as Authorization, a guarded route answers 401 with a
+// challenge, or lets exactly the good token through; never a 5xx.
+func FuzzAuthorization(f *testing.F) {
+	for _, s := range []string{"Bearer good", "bearer good", "Bearer  good ", "Basic Zm9vOmJhcg==", "Bearer", "Bearer \x00", "", "Bearer good\r\n"} {
+		f.Add(s)
+	}
+	calls := 0
+	h := api.New(readOnly{}, api.Options{Logger: quiet, ReadRequiresToken: true, Tokens: countingChecker{"good", &calls}})
+	f.Fuzz(func(t *testing.T, header string) {
+		req := httptest.NewRequest(http.MethodGet, "/api/nowhere", nil)
+		req.Header["Authorization"] = []string{header}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		scheme, secret, _ := strings.Cut(header, " ")
+		good := strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(secret) == "good"
+		switch {
+		case good && rec.Code != http.StatusNotFound: // through to the API's own 404
+			t.Fatalf("%q: %d, want the good token let through", header, rec.Code)
+		case !good && (rec.Code != http.StatusUnauthorized || rec.Header().Get("WWW-Authenticate") == ""):
+			t.Fatalf("%q: %d %q, want 401 with a challenge", header, rec.Code, rec.Header().Get("WWW-Authenticate"))
+		}
+	})
+}
