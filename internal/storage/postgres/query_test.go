@@ -1,9 +1,20 @@
 package postgres_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/sitrep-dev/sitrep/internal/document"
+	"github.com/sitrep-dev/sitrep/internal/event"
+	"github.com/sitrep-dev/sitrep/internal/pipeline"
+	"github.com/sitrep-dev/sitrep/internal/storage"
 	"github.com/sitrep-dev/sitrep/internal/storage/postgres"
+	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
 	"github.com/sitrep-dev/sitrep/internal/storage/storetest"
 )
 
@@ -11,4 +22,74 @@ import (
 // answers to, so both give the same results for the same events and filters.
 func TestAPISuite(t *testing.T) {
 	storetest.RunAPI(t, func(t *testing.T) storetest.APIStore { return open(t, postgres.Options{MaxConns: 4}) })
+}
+
+// FuzzTextSearch searches the same events on PostgreSQL and SQLite with whatever is typed: neither
+// store may fail on it other than with a bad query, and for text in ASCII and French accented
+// letters (where FTS5's unicode61 tokenizer and sitrep_words cut and fold alike) both find the same
+// events.
+func FuzzTextSearch(f *testing.F) {
+	for _, s := range []string{"ambush", "SEGOU attaq*", `"market" OR x`, "l’armée", "d*", "Djenné", "'", "\\", ":*",
+		"a & b | !c", "12", "x\x00y", "ŒUVRE", "ß", "e\u0301"} {
+		f.Add(s)
+	}
+	ctx := context.Background()
+	pg := open(f, postgres.Options{MaxConns: 2})
+	lite, err := sqlite.Open(ctx, ":memory:")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { lite.Close() })
+	notes := []string{"Gunmen attacked the market at Ségou.", "Soldiers were ambushed near Djenné; 12 killed.",
+		"L’armée a repoussé l'attaque (Mopti).", "Drone strike — a camp hit.", "Nothing to see."}
+	for _, s := range []pipeline.Store{pg, lite} {
+		err := s.Update(ctx, func(tx pipeline.Tx) error {
+			d := document.Document{ID: "d-1", Title: "Attaque à Dounzara", Text: "Des hommes armés ont attaqué le marché."}
+			d.ContentHash = document.HashText(d.Text)
+			if err := tx.PutDocument(ctx, d); err != nil {
+				return err
+			}
+			for i, n := range notes {
+				e := event.Event{EventIDCnty: fmt.Sprintf("MLI%d", i+1), EventDate: "2025-03-02", Country: "Mali", Notes: n}
+				if i == 4 {
+					e.Sources = []event.Source{{ID: "d-1"}}
+				}
+				if err := tx.SaveEvent(ctx, pipeline.Stored{Event: e}, 1); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		q := storage.Query{Filter: event.Filter{Text: text}, Limit: 10}
+		got, _, err := pg.Page(ctx, q)
+		if err != nil && !errors.Is(err, storage.ErrBadQuery) {
+			t.Fatalf("postgres: Page(q=%q): %v", text, err)
+		}
+		want, _, lerr := lite.Page(ctx, q)
+		if lerr != nil && !errors.Is(lerr, storage.ErrBadQuery) {
+			t.Fatalf("sqlite: Page(q=%q): %v", text, lerr)
+		}
+		if strings.TrimFunc(text, func(r rune) bool { return r < utf8.RuneSelf || strings.ContainsRune("àâçéèêëîïôûùüÀÂÇÉÈÊËÎÏÔÛÙÜ", r) }) != "" {
+			return // outside the letters both stores fold alike
+		}
+		if (err == nil) != (lerr == nil) {
+			t.Fatalf("Page(q=%q): postgres %v, sqlite %v", text, err, lerr)
+		}
+		if g, w := eventIDs(got), eventIDs(want); !slices.Equal(g, w) {
+			t.Fatalf("Page(q=%q): postgres %v, sqlite %v", text, g, w)
+		}
+	})
+}
+
+func eventIDs(evs []event.Event) []string {
+	var out []string
+	for _, e := range evs {
+		out = append(out, e.EventIDCnty)
+	}
+	return out
 }
