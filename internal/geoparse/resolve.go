@@ -401,7 +401,8 @@ func (d *Doc) agreesWithParen(c gazetteer.Place, parts []string) bool {
 	a1, a2 := d.p.g.AdminNames(c)
 	f1, f2 := gazetteer.Fold(a1), gazetteer.Fold(a2)
 	for _, part := range parts {
-		if part != "" && (part == f1 || part == f2) {
+		// One edit apart: the brackets may be misspelt too ("Cado Delgado").
+		if part != "" && (nearEqual(part, f1) || nearEqual(part, f2)) {
 			return true
 		}
 	}
@@ -653,15 +654,46 @@ func (d *Doc) supported(i int, c gazetteer.Place, prev []mention) bool {
 			return true
 		}
 	}
-	if len(d.ms[i].r.paren) > 0 {
-		return d.agreesWithParen(c, d.ms[i].r.paren)
+	if parts := d.ms[i].r.paren; len(parts) > 0 {
+		return d.agreesWithParen(c, parts)
+	}
+	if d.ms[i].r.inParen > 0 && isAdmin(c) {
+		return true // a bracketed qualifier naming a unit: "(..., Cado Delgado)"
 	}
 	if others {
 		return false
 	}
-	// A story without other places: the region its words point to must agree.
+	// A story without other places: a town of note, or one in the region its words point to.
 	a1, _ := d.p.g.AdminNames(c)
-	return d.a1[c.Country+"|"+gazetteer.Fold(a1)] >= nearSupportA1
+	return notable(c) || d.a1[c.Country+"|"+gazetteer.Fold(a1)] >= nearSupportA1
+}
+
+// nearEqual compares a bracketed name with an admin name: equal, or one edit apart when both are
+// long enough for a misspelling to be told from another name.
+func nearEqual(a, b string) bool {
+	return a == b || len(a) >= gazetteer.FuzzyMinLen && len(b) >= gazetteer.FuzzyMinLen && oneEdit(a, b)
+}
+
+// oneEdit reports whether a and b differ by at most one deletion, insertion, replacement or swap
+// of neighbours.
+func oneEdit(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 || a == "" {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		return a[i+1:] == b[i+1:] || i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	}
+	return a[i:] == b[i+1:]
 }
 
 // nearSupportKm and nearSupportA1 are how close a respelt name's place must lie to another place
