@@ -6,10 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"sync"
 	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/coder"
+	"github.com/sitrep-dev/sitrep/internal/metrics"
 	"github.com/sitrep-dev/sitrep/internal/monitor"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
 	"github.com/sitrep-dev/sitrep/internal/queue"
@@ -37,6 +40,7 @@ type monitorFlags struct {
 	allowPrivate *bool
 	allowLocal   *bool
 	userAgent    *string
+	metricsAddr  *string
 }
 
 func addMonitorFlags(fs *flag.FlagSet) monitorFlags {
@@ -49,10 +53,16 @@ func addMonitorFlags(fs *flag.FlagSet) monitorFlags {
 	}
 }
 
+// addMetricsAddr declares --metrics-addr (monitor and worker; serve has /metrics beside the API).
+func addMetricsAddr(fs *flag.FlagSet, mf *monitorFlags) {
+	mf.metricsAddr = fs.String("metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9464); empty: none")
+}
+
 func runMonitorCommand(ctx context.Context, env *cliEnv, c command, args []string, schedule bool) error {
 	fs := newFlagSet(env, c)
 	db := dbFlag(fs, env)
 	mf := addMonitorFlags(fs)
+	addMetricsAddr(fs, &mf)
 	var tick *time.Duration
 	if schedule {
 		tick = fs.Duration("poll-interval", monitor.DefaultTick, "how often to look for feeds due to be polled (each feed has its own interval: sitrep feeds add --interval)")
@@ -83,8 +93,41 @@ func runMonitorCommand(ctx context.Context, env *cliEnv, c command, args []strin
 		cfg.tick = *tick
 	}
 	cfg.schedule = schedule
+	if cfg.metrics, err = newMetrics(store); err != nil {
+		return err
+	}
+	var metricsDone chan error
+	if *mf.metricsAddr != "" {
+		ln, err := net.Listen("tcp", *mf.metricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics: listen on %s: %w", *mf.metricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", cfg.metrics.Handler())
+		metricsDone = make(chan error, 1)
+		go func() { metricsDone <- serve(ctx, ln, mux, logger) }()
+		logger.Info("metrics served", "url", "http://"+ln.Addr().String()+"/metrics")
+	}
 	logger.Info("sitrep "+c.name+" started", "db", displayDSN(*db), "workers", cfg.workers)
-	return runMonitor(ctx, store, cfg)
+	err = runMonitor(ctx, store, cfg)
+	if metricsDone != nil {
+		err = errors.Join(err, <-metricsDone)
+	}
+	return err
+}
+
+// newMetrics returns the metrics of a monitor on store: what it counts, and the store's documents,
+// events, feeds and queue depth read at scrape time.
+func newMetrics(store storeHandle) (*metrics.Metrics, error) {
+	q, err := queueOf(store)
+	if err != nil {
+		return nil, err
+	}
+	src := metrics.Source{Store: store, Queue: q}
+	if f, ok := store.(metrics.Feeds); ok {
+		src.Feeds = f
+	}
+	return metrics.New(src), nil
 }
 
 func (mf monitorFlags) config(logger *slog.Logger) monitorConfig {
@@ -107,10 +150,8 @@ type monitorConfig struct {
 	tick     time.Duration // scheduler tick; 0 is monitor.DefaultTick
 	schedule bool          // run the scheduler (monitor, serve) or only the jobs (worker)
 	fetch    fetcher.Options
-	observer monitor.Observer // nil: none
-	// observeJob receives every job's outcome (queue.Options.Observe); nil: none.
-	observeJob func(kind string, d time.Duration, err error)
-	logger     *slog.Logger
+	metrics  *metrics.Metrics // nil: nothing measured
+	logger   *slog.Logger
 }
 
 // queueOf returns the job queue of a store.
@@ -143,14 +184,14 @@ func runMonitor(ctx context.Context, store storeHandle, cfg monitorConfig) error
 		Concurrency: cfg.workers,
 		Lease:       cfg.lease,
 		Logger:      cfg.logger,
-		Observe:     cfg.observeJob,
+		Observe:     cfg.metrics.JobDone,
 	})
 	m := monitor.New(monitor.Options{
 		Feeds:    feeds,
 		Queue:    q,
 		Fetcher:  fetcher.New(cfg.fetch),
 		Ingester: pipeline.New(store, cd, nil),
-		Observer: cfg.observer,
+		Observer: cfg.metrics,
 		Waker:    runner,
 		Logger:   cfg.logger,
 		Tick:     cfg.tick,

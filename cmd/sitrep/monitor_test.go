@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -52,7 +54,7 @@ func TestMonitorCommand(t *testing.T) {
 	env := &cliEnv{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &stderr, getenv: func(string) string { return "" }, logger: newDiscardLogger()}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, env, []string{"monitor", "--db", db, "--allow-loopback", "--poll-interval", "200ms", "--workers", "2"})
+		done <- run(ctx, env, []string{"monitor", "--db", db, "--allow-loopback", "--poll-interval", "200ms", "--workers", "2", "--metrics-addr", "127.0.0.1:0"})
 	}()
 	deadline := time.After(2 * time.Minute)
 	for strings.Count(stderr.String(), `msg="document stored"`) < 10 {
@@ -62,6 +64,22 @@ func TestMonitorCommand(t *testing.T) {
 		case <-deadline:
 			t.Fatalf("no 10 documents stored in time:\n%s", stderr.String())
 		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	// The metrics the monitor counted, served where its log says.
+	m := regexp.MustCompile(`msg="metrics served" url=(\S+)`).FindStringSubmatch(stderr.String())
+	if m == nil {
+		t.Fatalf("no metrics address logged:\n%s", stderr.String())
+	}
+	resp, err := http.Get(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	scrape, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`sitrep_feed_polls_total{outcome="ok"} 1`, `sitrep_documents_stored_total{result="new"} 10`, `sitrep_jobs_total{`} {
+		if !strings.Contains(string(scrape), want) {
+			t.Errorf("/metrics lacks %s", want)
 		}
 	}
 	cancel()
