@@ -31,6 +31,9 @@ type Toll struct {
 //     "martyrs") is a total that competes with that sum: the lower of the two when both are precise
 //     or both vague ("21 civilians" against "about 20 people" → 20; "20 troops and one civilian"
 //     against "21 martyrs" → 21), the precise one when only one is;
+//   - except that a precise figure less than half a vague word's value is one of the many, not a
+//     count of them ("many bodies in the streets" and "a British contractor was killed" → many):
+//     within a group and between the total and the groups;
 //   - Low and High span the competing credible statements the same way.
 func Reconcile(reports []Report) Toll {
 	var credible, perp []int
@@ -111,12 +114,18 @@ func Reconcile(reports []Report) Toll {
 	}
 	slices.Sort(order)
 	for _, k := range order {
-		precise := false
+		lowPrecise, lowVague := -1, -1
 		for _, st := range stmts {
-			if a := st[k]; a != nil && !a.vague {
-				precise = true
+			if a := st[k]; a != nil {
+				if a.vague && (lowVague < 0 || a.sum < lowVague) {
+					lowVague = a.sum
+				}
+				if !a.vague && (lowPrecise < 0 || a.sum < lowPrecise) {
+					lowPrecise = a.sum
+				}
 			}
 		}
+		precise := lowPrecise >= 0 && !oneOfMany(lowPrecise, lowVague)
 		var g *tally
 		for _, st := range stmts {
 			a := st[k]
@@ -157,10 +166,17 @@ func Reconcile(reports []Report) Toll {
 		pick = unk
 	case unk == nil:
 		pick = known
-	case unk.vague != known.vague: // a precise figure beats a vague one
-		pick = known
+	case unk.vague != known.vague: // a precise figure beats a vague one, unless it is one of the many
+		exact, vague := known, unk
 		if known.vague {
-			pick = unk
+			exact, vague = unk, known
+		}
+		pick = exact
+		if oneOfMany(exact.sum, vague.sum) {
+			pick = vague
+			t := Toll{Best: pick.sum, Low: min(exact.low, vague.low, pick.sum), High: max(exact.high, vague.high, pick.sum), Used: slices.Clone(pick.idx)}
+			slices.Sort(t.Used)
+			return t
 		}
 	default:
 		lower, other := known, unk
@@ -179,6 +195,12 @@ func Reconcile(reports []Report) Toll {
 	t := Toll{Best: pick.sum, Low: min(pick.low, pick.sum), High: max(pick.high, pick.sum), Used: slices.Clone(pick.idx)}
 	slices.Sort(t.Used)
 	return t
+}
+
+// oneOfMany reports a precise figure too small to count what a vague word counts: less than half of
+// it ("a contractor was killed" beside "dozens of civilians").
+func oneOfMany(precise, vague int) bool {
+	return vague > 0 && precise >= 0 && 2*precise < vague
 }
 
 // tally is one group's count within a statement, or across statements.

@@ -185,6 +185,9 @@ func TestReconcile(t *testing.T) {
 		{"vague only when nothing precise", []Report{rep("killed", 3, "civilian", "vague"), rep("killed", 7, "civilian")}, 7, 7, 7},
 		{"precise total beats vague groups", []Report{rep("killed", 12, "civilian", "vague"), rep("killed", 15, "unknown")}, 15, 15, 15},
 		{"two vague: the larger", []Report{rep("killed", 12, "civilian", "vague"), rep("killed", 10, "unknown", "vague")}, 12, 10, 12},
+		{"one named victim is one of the many", []Report{rep("killed", 10, "unknown", "vague"), rep("killed", 1, "civilian")}, 10, 1, 10},
+		{"one of dozens in a group", []Report{rep("killed", 12, "civilian", "vague"), rep("killed", 1, "civilian")}, 12, 12, 12},
+		{"a precise count of a vague word stands", []Report{rep("killed", 12, "civilian", "vague"), rep("killed", 7, "civilian")}, 7, 7, 7},
 		{"nothing", nil, 0, 0, 0},
 	}
 	for _, tt := range tests {
