@@ -55,13 +55,14 @@ func TestFind(t *testing.T) {
 		{"2021-03-29T12:00:00Z", "The town fell to the attackers on Friday evening.", "on Friday", EventTime, "2021-03-26", "", "", 1},
 		{"2021-03-29T12:00:00Z", "Forces began Sunday an operation to retake the town.", "Sunday", EventTime, "2021-03-28", "", "", 1},
 		{"2020-04-30T12:00:00Z", "On 28 April 2020, residents held a sit-in.", "On 28 April 2020", EventTime, "2020-04-28", "", "", 1},
-		{"2020-05-05T12:00:00Z", "Around 4 May 2020 (as reported), the army opened fire.", "Around 4 May 2020", EventTime, "2020-05-04", "2020-05-01", "2020-05-07", 2},
+		{"2020-05-05T12:00:00Z", "Around 4 May 2020 (as reported), the army opened fire.", "Around 4 May 2020", EventTime, "2020-05-04", "2020-05-04", "2020-05-04", 2},
+		{"2018-09-05T12:00:00Z", "On or before September 4th, police fired on a crowd.", "On or before September 4th", EventTime, "2018-09-04", "2018-09-04", "2018-09-04", 2},
 		{"2020-03-05T12:00:00Z", "Between 1 and 3 March 2020, forces conducted an operation.", "Between 1 and 3 March 2020", EventTime, "2020-03-02", "2020-03-01", "2020-03-03", 2},
 		{"2020-03-12T12:00:00Z", "During the week of 7 March 2020, gunmen raided farms.", "During the week of 7 March 2020", EventTime, "2020-03-10", "2020-03-07", "2020-03-13", 2},
 		{"2020-04-02T12:00:00Z", "In March 2020, militants burned a school.", "In March 2020", EventTime, "2020-03-15", "2020-03-01", "2020-03-31", 3},
 		{"2018-03-11T12:00:00Z", "On March 9, presumed militants attacked forest guards.", "On March 9", EventTime, "2018-03-09", "", "", 1},
 		{"2019-01-02T12:00:00Z", "On December 30, gunmen abducted two women.", "On December 30", EventTime, "2018-12-30", "", "", 1},
-		{"2018-01-16T12:00:00Z", "15 January, on or about. Militias attacked two communities.", "15 January", EventTime, "2018-01-15", "2018-01-12", "2018-01-18", 2},
+		{"2018-01-16T12:00:00Z", "15 January, on or about. Militias attacked two communities.", "15 January", EventTime, "2018-01-15", "2018-01-15", "2018-01-15", 2},
 		{"2024-09-18T04:54:07Z", "Gunmen attacked the camp on 17/09/2024.", "on 17/09/2024", EventTime, "2024-09-17", "", "", 1},
 		{"2024-09-18T04:54:07Z", "Gunmen struck yesterday near the airport.", "yesterday", EventTime, "2024-09-17", "", "", 1},
 		{"2024-09-18T04:54:07Z", "Gunmen struck this morning near the airport.", "this morning", EventTime, "2024-09-18", "", "", 1},
@@ -143,14 +144,14 @@ func TestChoose(t *testing.T) {
 	if e.Precision != 2 || e.Day.Format(time.DateOnly) != "2024-07-30" {
 		t.Errorf("earliest report: %+v", e)
 	}
-	// Nothing: publication day, precision 2.
+	// Nothing: the day before publication, precision 2.
 	e = Choose(nil, ref)
-	if e.Precision != 2 || e.Day.Format(time.DateOnly) != "2024-05-27" {
+	if e.Precision != 2 || e.Day.Format(time.DateOnly) != "2024-05-26" {
 		t.Errorf("nothing: %+v", e)
 	}
 	// Past and aggregates never become the event date.
 	e = Choose(find1("In June 2022, 130 civilians were killed; 2,600 have died since 2017.", ref), ref)
-	if e.Precision != 2 || e.Day.Format(time.DateOnly) != "2024-05-27" {
+	if e.Precision != 2 || e.Day.Format(time.DateOnly) != "2024-05-26" {
 		t.Errorf("past only: %+v", e)
 	}
 	// Event time wins over an earlier report time.
@@ -295,6 +296,32 @@ func BenchmarkFind(b *testing.B) {
 			for _, s := range segment.Sentences(a.Text) {
 				Find(a.Text, s, ref)
 			}
+		}
+	}
+}
+
+// TestLasted: only a stated duration makes a span the event lasted; an approximate date keeps its
+// uncertainty in the precision.
+func TestLasted(t *testing.T) {
+	ref := Ref{Published: mustTime(t, "2024-09-18T04:54:07Z"), Known: true}
+	tests := []struct {
+		text   string
+		lasted bool
+	}{
+		{"Rebels said they fought for three days of intense fighting that began on September 10 near the camp.", true},
+		{"Fighting erupted in mid-September near the town.", false},
+		{"Around 12 September 2024, gunmen attacked the village.", false},
+		{"During the week of 9 September 2024, gunmen raided farms.", false},
+		{"Gunmen attacked the camp on 17/09/2024.", false},
+	}
+	for _, tt := range tests {
+		es := find1(tt.text, ref)
+		if len(es) == 0 {
+			t.Errorf("%q: no date found", tt.text)
+			continue
+		}
+		if es[0].Lasted != tt.lasted {
+			t.Errorf("%q: Lasted = %v, want %v (%+v)", tt.text, es[0].Lasted, tt.lasted, es[0])
 		}
 	}
 }
