@@ -138,7 +138,7 @@ func (c *Coder) codeGroup(doc document.Document, ref timex.Ref, gdoc *geoparse.D
 		Status:        event.StatusAuto,
 		Background:    g.background,
 	}
-	if !when.From.Equal(when.To) && !when.From.IsZero() {
+	if when.Lasted && !when.From.Equal(when.To) && !when.From.IsZero() {
 		ev.DateStart, ev.DateEnd = when.From.Format(time.DateOnly), when.To.Format(time.DateOnly)
 	}
 	ev.Sources = []event.Source{sourceOf(doc)}

@@ -112,14 +112,20 @@ func (c *Coder) Code(ctx context.Context, doc document.Document) ([]event.Event,
 		return nil, err
 	}
 	ref, gdoc, groups := c.analyse(doc)
-	var out []event.Event
+	var out []coded
 	for _, g := range groups {
 		ev, ok := c.codeGroup(doc, ref, gdoc, g)
 		if ok {
-			out = append(out, ev)
+			out = append(out, coded{ev: ev, distinct: g.distinct != ""})
 		}
 	}
 	return mergeSameEvent(out), nil
+}
+
+// coded is one group's event, remembering whether segmentation opened the group as an event apart.
+type coded struct {
+	ev       event.Event
+	distinct bool
 }
 
 // analyse finds the document's event sentences and groups them into events.
@@ -269,6 +275,27 @@ func (c *Coder) group(sents []*sentence) []*group {
 			add(g, s)
 			continue
 		}
+		if date == nil && !last.background && c.opensIncident(s) {
+			// "A convoy of trucks fleeing the town came under fire …, killing 7": a new incident
+			// told inside the story of the last event, on its day and at its place unless it names
+			// a nearby one (a place farther off is where people fled).
+			prev := last
+			g := newGroup(false)
+			g.distinct = "incident"
+			g.date = prev.date
+			if s.place != nil && prev.place != nil && !samePlace(prev.place, s.place) {
+				place := s.place
+				s.place = nil
+				add(g, s)
+				s.place = place
+			} else {
+				add(g, s)
+			}
+			if g.place == nil {
+				g.place, g.placeSent = prev.place, prev.placeSent
+			}
+			continue
+		}
 		if date == nil && s.place == nil {
 			add(last, s)
 			continue
@@ -280,7 +307,7 @@ func (c *Coder) group(sents []*sentence) []*group {
 		if date != nil {
 			for i := len(groups) - 1; i >= 0 && target == nil; i-- {
 				g := groups[i]
-				if g.background || g.date == nil || (g.distinct != "" && !s.classes[g.distinct]) {
+				if g.background || g.date == nil || (g.distinct != "" && !s.classes[g.distinct]) || g.distinct == "incident" {
 					continue
 				}
 				if compatibleDate(g.date, date) && (s.place == nil || g.place == nil || samePlace(g.place, s.place)) {
@@ -290,7 +317,9 @@ func (c *Coder) group(sents []*sentence) []*group {
 		}
 		for i := len(groups) - 1; i >= 0 && target == nil; i-- {
 			g := groups[i]
-			if g.background {
+			// An incident is told in its own sentence: a later sentence naming a place or date
+			// belongs to the larger story.
+			if g.background || g.distinct == "incident" {
 				continue
 			}
 			if compatibleDate(g.date, date) && (s.place == nil || g.place == nil || samePlace(g.place, s.place)) {
@@ -320,6 +349,35 @@ var inTheFightingRE = regexp.MustCompile(`(?i)\b(?:in|during|amid)\s+the\s+(?:fi
 // inTheFighting reports whether a sentence places what it tells inside the event already told.
 func (c *Coder) inTheFighting(s *sentence) bool {
 	return inTheFightingRE.MatchString(s.text)
+}
+
+// opensIncident reports a sentence that opens with a new incident ("A convoy …", "An army patrol …")
+// and tells its own violence and toll, outside the event already told.
+func (c *Coder) opensIncident(s *sentence) bool {
+	ws := words(s.text, 0, len(s.text))
+	if len(ws) < 3 || (ws[0].lower != "a" && ws[0].lower != "an") || !hasKilled(s.figures) || c.inTheFighting(s) {
+		return false
+	}
+	head, violence := false, false
+	for _, h := range s.hits {
+		off := h.start - s.seg.Start
+		switch {
+		case h.class == "incident" && off <= ws[min(3, len(ws)-1)].start:
+			head = true
+		case h.class == "armed" || h.class == "remote":
+			violence = true
+		}
+	}
+	return head && violence
+}
+
+func hasKilled(fs []toll.Figure) bool {
+	for _, f := range fs {
+		if !f.Aggregate && !f.Negated && f.Kind == "killed" {
+			return true
+		}
+	}
+	return false
 }
 
 func firstEventTime(s *sentence) *timex.Expr {
@@ -359,11 +417,20 @@ func samePlace(a, b *geoparse.Location) bool {
 // mergeSameEvent folds events of one document that the deduplicator would call one event (the article
 // returned to the event after talking of another): a document's events must be distinct, or storing
 // them would depend on which other reports arrived first.
-func mergeSameEvent(evs []event.Event) []event.Event {
+//
+// A group that segmentation opened as an event apart (a drone strike, a convoy ambush told inside the
+// story of a battle) merges only with an event of its own type: otherwise the deduplicator's tolerance
+// for differently typed reports of one day would undo the segmentation.
+func mergeSameEvent(evs []coded) []event.Event {
 	var out []event.Event
-	for _, e := range evs {
+	var apart []bool
+	for _, c := range evs {
+		e := c.ev
 		merged := false
 		for i := range out {
+			if (c.distinct || apart[i]) && out[i].EventType != e.EventType {
+				continue
+			}
 			if _, ok := dedup.Match(out[i], e); ok {
 				id := out[i].EventIDCnty
 				out[i] = dedup.Merge([]event.Event{out[i], e})
@@ -374,6 +441,7 @@ func mergeSameEvent(evs []event.Event) []event.Event {
 		}
 		if !merged {
 			out = append(out, e)
+			apart = append(apart, c.distinct)
 		}
 	}
 	return out

@@ -185,6 +185,20 @@ func TestEventSegmentation(t *testing.T) {
 			[]want{{event.Battles, "2024-07-26", 9}, {event.ExplosionsRemote, "2024-07-30", 20}},
 		},
 		{
+			"a convoy ambush told inside the story of a siege", "2021-03-29T12:00:00Z",
+			"Insurgents stormed the town of Palma on Wednesday and took control of it on Friday after two days of fighting with the army.\n\n" +
+				"Witnesses said many bodies lay in the streets of Palma.\n\n" +
+				"A convoy of trucks escaping from the town came under fire by the insurgents, killing at least 9 people, while others fled to Pemba.\n\n" +
+				"A local official said a teacher was killed in the attack on a hotel in Palma.",
+			[]want{{event.Battles, "2021-03-24", 10}, {event.ViolenceCivilians, "2021-03-24", 9}},
+		},
+		{
+			"a soldier's death in the attack is no new incident", "2024-07-03T12:00:00Z",
+			"Jihadists attacked an army post near Boni on Monday, killing three soldiers, the army said.\n\n" +
+				"A vehicle of the army was destroyed and a driver was killed in the attack.",
+			[]want{{event.Battles, "2024-07-01", 4}},
+		},
+		{
 			"hostages taken in the fighting stay in the battle", "2024-08-02T09:00:00Z",
 			"Separatist rebels said they fought the Malian army for two days from July 25 near Tinzaouatene.\n\n" +
 				"The rebels said they had taken seven soldiers hostage and lost four men in the fighting.",
