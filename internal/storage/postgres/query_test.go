@@ -74,7 +74,9 @@ func FuzzTextSearch(f *testing.F) {
 		if lerr != nil && !errors.Is(lerr, storage.ErrBadQuery) {
 			t.Fatalf("sqlite: Page(q=%q): %v", text, lerr)
 		}
-		if strings.TrimFunc(text, func(r rune) bool { return r < utf8.RuneSelf || strings.ContainsRune("àâçéèêëîïôûùüÀÂÇÉÈÊËÎÏÔÛÙÜ", r) }) != "" {
+		if strings.ContainsFunc(text, func(r rune) bool {
+			return r >= utf8.RuneSelf && !strings.ContainsRune("àâçéèêëîïôûùüÀÂÇÉÈÊËÎÏÔÛÙÜ", r)
+		}) {
 			return // outside the letters both stores fold alike
 		}
 		if (err == nil) != (lerr == nil) {
