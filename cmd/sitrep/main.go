@@ -39,6 +39,8 @@ func commands() []command {
 		ingestCommand(),
 		extractCommand(),
 		exportCommand(),
+		editCommand(),
+		recodeCommand(),
 		serveCommand(),
 		monitorCommand(),
 		workerCommand(),

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/sitrep-dev/sitrep/internal/coder"
+	"github.com/sitrep-dev/sitrep/internal/pipeline"
+)
+
+func recodeCommand() command {
+	c := command{
+		name:    "recode",
+		summary: "Re-run the current coder over every stored document and rebuild the events, keeping event ids and analyst edits (running it twice changes nothing).",
+		usage:   "[--db FILE|URL]",
+	}
+	c.run = func(ctx context.Context, env *cliEnv, args []string) error {
+		fs := newFlagSet(env, c)
+		db := dbFlag(fs, env)
+		rest, err := parseInterspersed(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(rest) > 0 {
+			return usageErr("unexpected arguments %q", rest)
+		}
+		if err := mustExist(*db); err != nil {
+			return err
+		}
+		store, err := openStore(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		cd, err := coder.Default()
+		if err != nil {
+			return err
+		}
+		res, err := pipeline.New(store, cd, nil).Recode(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "documents: %d re-coded; events: %d (%d unchanged, %d changed, %d new), %d merged away, %d deleted\n",
+			res.Documents, res.Events, res.Unchanged, res.Changed, res.New, res.Merged, res.Deleted)
+		return nil
+	}
+	return c
+}
+
+// mustExist refuses a SQLite file that is not there: opening it would create an empty store.
+func mustExist(db string) error {
+	if isPostgresURL(db) {
+		return nil
+	}
+	if _, err := os.Stat(db); err != nil {
+		return fmt.Errorf("database %s: %w (run 'sitrep ingest' first)", db, err)
+	}
+	return nil
+}
