@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -11,7 +12,9 @@ import (
 	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/coder"
+	"github.com/sitrep-dev/sitrep/internal/monitor"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
+	"github.com/sitrep-dev/sitrep/internal/queue"
 	"github.com/sitrep-dev/sitrep/internal/reader"
 )
 
@@ -19,13 +22,14 @@ func ingestCommand() command {
 	c := command{
 		name:    "ingest",
 		summary: "Read articles (JSON records, RSS/Atom/JSON Feed, HTML pages, .txt; files, directories or - for stdin), store each once, code and deduplicate their events.",
-		usage:   "[--db FILE|URL] [--published TIME] PATH...",
+		usage:   "[--db FILE|URL] [--queue] [--published TIME] PATH...",
 	}
 	c.run = func(ctx context.Context, env *cliEnv, args []string) error {
 		fs := newFlagSet(env, c)
 		db := dbFlag(fs, env)
 		in := readerFlags(fs)
 		quiet := fs.Bool("quiet", false, "no progress display")
+		toQueue := fs.Bool("queue", false, "do not code here: queue each document as a \"code\" job on the --db store, for 'sitrep worker' processes (on this or other machines) to code")
 		paths, err := parseInterspersed(fs, args)
 		if err != nil {
 			return err
@@ -42,55 +46,148 @@ func ingestCommand() command {
 			return err
 		}
 		defer store.Close()
-		cd, err := coder.Default()
-		if err != nil {
-			return err
+		var add ingestFunc
+		var flush func(context.Context, *ingestSummary) error
+		if *toQueue {
+			q, err := queueOf(store)
+			if err != nil {
+				return err
+			}
+			qi := &queueIngester{q: q, now: time.Now}
+			add, flush = qi.add, qi.flush
+		} else {
+			cd, err := coder.Default()
+			if err != nil {
+				return err
+			}
+			add = pipelineIngester(pipeline.New(store, cd, nil))
 		}
-		p := pipeline.New(store, cd, nil)
 		prog := newProgress(env.stderr, countFiles(paths), !*quiet && isTerminal(env.stderr))
 		var sum ingestSummary
+		fail := func(origin string, err error) {
+			sum.failed++
+			prog.clear()
+			fmt.Fprintf(env.stderr, "sitrep ingest: %s: %v\n", origin, err)
+		}
 		for _, path := range paths {
 			err := reader.Read(ctx, path, env.stdin, opts, func(it reader.Item) error {
 				if it.Err != nil {
-					sum.failed++
-					prog.clear()
-					fmt.Fprintf(env.stderr, "sitrep ingest: %s: %v\n", it.Origin, it.Err)
+					fail(it.Origin, it.Err)
 					prog.item(it.Origin, sum)
 					return nil
 				}
-				res, err := p.Ingest(ctx, it.Doc)
-				switch {
-				case err != nil:
-					if ctx.Err() != nil {
+				if err := add(ctx, it, &sum); err != nil {
+					var ab abortError
+					switch {
+					case ctx.Err() != nil:
 						return ctx.Err()
+					case errors.As(err, &ab):
+						return ab.err
 					}
-					sum.failed++
-					prog.clear()
-					fmt.Fprintf(env.stderr, "sitrep ingest: %s: %v\n", it.Origin, err)
-				case res.Known:
-					sum.known++
-				default:
-					sum.added++
-					sum.eventsNew += res.EventsNew
-					sum.eventsUpdated += res.EventsUpdated
+					fail(it.Origin, err)
 				}
 				prog.item(it.Origin, sum)
 				return nil
 			})
+			if err == nil && flush != nil {
+				// Each input's last documents are queued before the next is read, so an error in a
+				// later input leaves the earlier ones queued and counted.
+				err = flush(ctx, &sum)
+			}
 			if err != nil {
 				prog.clear()
 				return err
 			}
 		}
 		prog.clear()
-		fmt.Fprintf(env.stdout, "documents: %d new, %d already known, %d failed; events: %d new, %d updated\n",
-			sum.added, sum.known, sum.failed, sum.eventsNew, sum.eventsUpdated)
+		if *toQueue {
+			fmt.Fprintf(env.stdout, "documents: %d queued, %d already queued, %d failed\n", sum.added, sum.known, sum.failed)
+		} else {
+			fmt.Fprintf(env.stdout, "documents: %d new, %d already known, %d failed; events: %d new, %d updated\n",
+				sum.added, sum.known, sum.failed, sum.eventsNew, sum.eventsUpdated)
+		}
 		if sum.failed > 0 {
 			return errFailed
 		}
 		return nil
 	}
 	return c
+}
+
+// ingestFunc takes one document read from the inputs and counts what became of it in sum; an error
+// fails that document alone, unless it is an abortError.
+type ingestFunc func(ctx context.Context, it reader.Item, sum *ingestSummary) error
+
+// abortError ends the whole run: the failure is not one document's.
+type abortError struct{ err error }
+
+func (e abortError) Error() string { return e.err.Error() }
+func (e abortError) Unwrap() error { return e.err }
+
+// pipelineIngester codes and stores each document in this process.
+func pipelineIngester(p *pipeline.Pipeline) ingestFunc {
+	return func(ctx context.Context, it reader.Item, sum *ingestSummary) error {
+		res, err := p.Ingest(ctx, it.Doc)
+		switch {
+		case err != nil:
+			return err
+		case res.Known:
+			sum.known++
+		default:
+			sum.added++
+			sum.eventsNew += res.EventsNew
+			sum.eventsUpdated += res.EventsUpdated
+		}
+		return nil
+	}
+}
+
+// queueBatch is how many code jobs one Enqueue stores: one round trip and one transaction for many
+// documents, without holding a large input's documents in memory.
+const queueBatch = 100
+
+// queueIngester turns documents into "code" jobs for 'sitrep worker' processes (on this machine or
+// others sharing the database), in batches. Counts land in the summary as each batch is stored:
+// added is queued, known is already queued (a job with the document's ID exists, whatever its state).
+type queueIngester struct {
+	q       monitor.Enqueuer
+	now     func() time.Time
+	pending []queue.Job
+}
+
+func (qi *queueIngester) add(ctx context.Context, it reader.Item, sum *ingestSummary) error {
+	doc := it.Doc
+	if doc.ID == "" {
+		doc.Finish()
+	}
+	job, err := monitor.CodeJob(doc, qi.now())
+	if err != nil {
+		return err
+	}
+	qi.pending = append(qi.pending, job)
+	if len(qi.pending) >= queueBatch {
+		if err := qi.flush(ctx, sum); err != nil {
+			return abortError{err}
+		}
+	}
+	return nil
+}
+
+// flush stores the pending jobs. Its error is the whole run's: the batch's documents cannot be told
+// apart.
+func (qi *queueIngester) flush(ctx context.Context, sum *ingestSummary) error {
+	if len(qi.pending) == 0 {
+		return nil
+	}
+	// The same document twice in one batch is one job: Enqueue skips a key it already holds.
+	added, err := qi.q.Enqueue(ctx, qi.pending...)
+	if err != nil {
+		return fmt.Errorf("queue %d documents: %w", len(qi.pending), err)
+	}
+	sum.added += added
+	sum.known += len(qi.pending) - added
+	qi.pending = qi.pending[:0]
+	return nil
 }
 
 type ingestSummary struct {
