@@ -213,3 +213,36 @@ func runMonitor(ctx context.Context, store storeHandle, cfg monitorConfig) error
 	cfg.logger.Info("monitor stopped")
 	return nil
 }
+
+// serveMonitor starts what `sitrep serve` runs beside the API: the metrics /metrics serves and, unless
+// off, the monitor (scheduler and job runner) on the same store. stop ends the monitor, letting its
+// running jobs finish for the runner's grace period, and returns its error.
+func serveMonitor(ctx context.Context, store storeHandle, mf monitorFlags, off bool, logger *slog.Logger) (m *metrics.Metrics, stop func() error, err error) {
+	cfg := mf.config(logger)
+	cfg.schedule = true
+	if cfg.metrics, err = newMetrics(store); err != nil {
+		if off {
+			// A store without a queue can still serve the API.
+			return nil, func() error { return nil }, nil
+		}
+		return nil, nil, err
+	}
+	if off {
+		return cfg.metrics, func() error { return nil }, nil
+	}
+	mctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		err := runMonitor(mctx, store, cfg)
+		if err != nil {
+			// The API goes on serving what is stored; the failure is reported now and at exit.
+			logger.Error("monitor stopped", "err", err)
+		}
+		done <- err
+	}()
+	logger.Info("monitor started beside the API", "workers", cfg.workers)
+	return cfg.metrics, func() error {
+		cancel()
+		return <-done
+	}, nil
+}

@@ -119,3 +119,80 @@ func TestMonitorCommandUsage(t *testing.T) {
 		t.Errorf("worker --poll-interval: exit %d (%s)", code, stderr)
 	}
 }
+
+// TestServeRunsMonitor: sitrep serve polls the subscribed feeds beside the API, whose /api/events
+// and /metrics show the result; with --no-monitor it polls nothing.
+func TestServeRunsMonitor(t *testing.T) {
+	body, err := os.ReadFile(fixtures.Path(t, "fixtures", "seeds", "defensepost-mali.rss"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(body)
+	}))
+	defer srv.Close()
+	for _, off := range []bool{false, true} {
+		db := filepath.Join(t.TempDir(), "serve.db")
+		if code, out, stderr := sitrep(t, nil, "feeds", "add", "--db", db, "--interval", "1m", srv.URL+"/feed"); code != 0 {
+			t.Fatalf("feeds add: %d %s %s", code, out, stderr)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		var stderr monitorLog
+		env := &cliEnv{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }, logger: newDiscardLogger()}
+		args := []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--allow-loopback"}
+		if off {
+			args = append(args, "--no-monitor")
+		}
+		done := make(chan int, 1)
+		go func() { done <- run(ctx, env, args) }()
+		addrRE := regexp.MustCompile(`msg="sitrep serving" addr=(\S+)`)
+		var base string
+		for deadline := time.Now().Add(time.Minute); base == ""; {
+			if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
+				base = "http://" + m[1]
+			} else if time.Now().After(deadline) {
+				t.Fatalf("serve never listened:\n%s", stderr.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		get := func(path string) string {
+			resp, err := http.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return string(b)
+		}
+		if !off {
+			for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(get("/metrics"), `sitrep_documents_stored_total{result="new"} 10`); {
+				if time.Now().After(deadline) {
+					t.Fatalf("the monitor stored no 10 documents:\n%s", stderr.String())
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			if ev := get("/api/events?limit=1"); !strings.Contains(ev, "thedefensepost.com") {
+				t.Errorf("/api/events: %s", ev)
+			}
+		} else if h := get("/healthz"); !strings.Contains(h, "ok") {
+			t.Errorf("/healthz: %s", h)
+		}
+		cancel()
+		if code := <-done; code != 0 {
+			t.Fatalf("serve exit %d:\n%s", code, stderr.String())
+		}
+		st, err := sqlite.Open(t.Context(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := st.Feed(t.Context(), 1)
+		st.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if polled := !f.LastPolled.IsZero(); polled == off {
+			t.Errorf("--no-monitor=%v: feed polled %v", off, f.LastPolled)
+		}
+	}
+}

@@ -29,13 +29,15 @@ func serveCommand() command {
 	c := command{
 		name:    "serve",
 		summary: "Serve the JSON API (/api/, described at /api/openapi.json) and the map dashboard over HTTP.",
-		usage:   "[--db FILE|postgres://…] [--addr :8080] [--quiet]",
+		usage:   "[--db FILE|postgres://…] [--addr :8080] [--no-monitor] [--workers N] [--quiet]",
 	}
 	c.run = func(ctx context.Context, env *cliEnv, args []string) error {
 		fs := newFlagSet(env, c)
 		db := dbFlag(fs, env)
 		addr := fs.String("addr", ":8080", "address to listen on (host:port; :8080 is every interface)")
 		quiet := fs.Bool("quiet", false, "log warnings and errors only, not each request")
+		mf := addMonitorFlags(fs)
+		noMonitor := fs.Bool("no-monitor", false, "serve the API only: poll no feeds and run no jobs in this process")
 		rest, err := parseInterspersed(fs, args)
 		if err != nil {
 			return err
@@ -63,12 +65,21 @@ func serveCommand() command {
 			level = slog.LevelWarn
 		}
 		logger := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: level}))
+		mets, stopMonitor, err := serveMonitor(ctx, store, mf, *noMonitor, logger)
+		if err != nil {
+			return err
+		}
 		ln, err := net.Listen("tcp", *addr)
 		if err != nil {
-			return fmt.Errorf("listen on %s: %w", *addr, err)
+			return errors.Join(fmt.Errorf("listen on %s: %w", *addr, err), stopMonitor())
 		}
 		logger.Info("sitrep serving", "addr", ln.Addr().String(), "db", displayDSN(*db))
-		return serve(ctx, ln, api.New(reader, api.Options{Static: dashboardHandler(), Logger: logger}), logger)
+		opts := api.Options{Static: dashboardHandler(), Logger: logger}
+		if mets != nil {
+			opts.Metrics = mets.Handler()
+		}
+		err = serve(ctx, ln, api.New(reader, opts), logger)
+		return errors.Join(err, stopMonitor())
 	}
 	return c
 }
