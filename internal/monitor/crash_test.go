@@ -25,11 +25,51 @@ import (
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
 	"github.com/sitrep-dev/sitrep/internal/queue"
 	"github.com/sitrep-dev/sitrep/internal/reader/fetcher"
+	"github.com/sitrep-dev/sitrep/internal/storage/postgres"
+	"github.com/sitrep-dev/sitrep/internal/storage/postgres/pgtest"
 	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
+	"github.com/sitrep-dev/sitrep/internal/subscription"
 )
 
-// crashChildDB, set in a child's environment, names the database TestCrashChild monitors.
+// pg is the PostgreSQL server of this test binary's tests, started on first use.
+var pg pgtest.Server
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
+}
+
+// crashChildDB, set in a child's environment, names the database TestCrashChild monitors: a SQLite
+// file or a postgres:// URL.
 const crashChildDB = "SITREP_MONITOR_CRASH_CHILD_DB"
+
+// testStore is what the crash tests use of either store.
+type testStore interface {
+	pipeline.Store
+	FeedStore
+	AddFeed(ctx context.Context, f subscription.Feed) (subscription.Feed, error)
+	Counts(ctx context.Context) (documents, events int, err error)
+	Events(ctx context.Context, f event.Filter, fn func(event.Event) error) error
+	Document(ctx context.Context, id string) (document.Document, error)
+	Close() error
+}
+
+// openTestStore opens a SQLite file or a PostgreSQL URL with its job queue.
+func openTestStore(ctx context.Context, dsn string) (testStore, queue.Backend, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		st, err := postgres.Open(ctx, dsn, postgres.Options{})
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, st.Queue(), nil
+	}
+	st, err := sqlite.Open(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, st.Queue(), nil
+}
 
 // pacedCoder codes like the real coder but takes a while per document, so that the crash test's
 // kill lands while articles remain (the real coder alone codes the seed feed in about half a second).
@@ -56,7 +96,7 @@ func TestCrashChild(t *testing.T) {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	st, err := sqlite.Open(ctx, db)
+	st, q, err := openTestStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +106,6 @@ func TestCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	q := st.Queue()
 	r := queue.NewRunner(q, queue.Options{Concurrency: 1, Lease: time.Second, Poll: 50 * time.Millisecond, Grace: 5 * time.Second, Logger: log})
 	m := New(Options{
 		Feeds: st, Queue: q, Waker: r, Logger: log, Tick: 100 * time.Millisecond,
@@ -82,13 +121,12 @@ func TestCrashChild(t *testing.T) {
 	wg.Wait()
 }
 
-// child is a running TestCrashChild process whose "document stored" log lines are counted.
+// child is a running TestCrashChild process and its log.
 type child struct {
-	cmd    *exec.Cmd
-	stored chan int // running count, after each stored document
-	logs   *strings.Builder
-	mu     *sync.Mutex
-	done   chan struct{}
+	cmd  *exec.Cmd
+	logs *strings.Builder
+	mu   *sync.Mutex
+	done chan struct{}
 }
 
 func startChild(t *testing.T, db string) *child {
@@ -103,21 +141,15 @@ func startChild(t *testing.T, db string) *child {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	c := &child{cmd: cmd, stored: make(chan int, 100), logs: &strings.Builder{}, mu: &sync.Mutex{}, done: make(chan struct{})}
+	c := &child{cmd: cmd, logs: &strings.Builder{}, mu: &sync.Mutex{}, done: make(chan struct{})}
 	go func() {
 		defer close(c.done)
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		n := 0
 		for sc.Scan() {
-			line := sc.Text()
 			c.mu.Lock()
-			c.logs.WriteString(line + "\n")
+			c.logs.WriteString(sc.Text() + "\n")
 			c.mu.Unlock()
-			if strings.Contains(line, `"msg":"document stored"`) {
-				n++
-				c.stored <- n
-			}
 		}
 	}()
 	return c
@@ -133,9 +165,20 @@ func (c *child) wait() error {
 }
 
 // TestCrashRecovery: a monitor process polling the seed feed is killed with SIGKILL after it stored
-// some but not all of the articles, then restarted on the same database. In the end every article is
-// stored once and every event once: the same documents and events as a clean run in one go.
+// some but not all of the articles, then restarted on the same SQLite database. In the end every
+// article is stored once and every event once: the same documents and events as a clean run in one go.
 func TestCrashRecovery(t *testing.T) {
+	crashRecovery(t, filepath.Join(t.TempDir(), "crash.db"), 1)
+}
+
+// TestCrashRecoveryPostgres: two monitor processes share a PostgreSQL database; one is killed with
+// SIGKILL mid-run and the other takes over its jobs (the killed one is not restarted). The result is
+// again what a clean SQLite run gives.
+func TestCrashRecoveryPostgres(t *testing.T) {
+	crashRecovery(t, pg.NewDatabase(t), 2)
+}
+
+func crashRecovery(t *testing.T, db string, processes int) {
 	body, err := os.ReadFile(fixtures.Path(t, "fixtures", "seeds", "defensepost-mali.rss"))
 	if err != nil {
 		t.Fatal(err)
@@ -149,8 +192,7 @@ func TestCrashRecovery(t *testing.T) {
 	defer srv.Close()
 
 	ctx := t.Context()
-	db := filepath.Join(t.TempDir(), "crash.db")
-	st, err := sqlite.Open(ctx, db)
+	st, q, err := openTestStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,37 +202,56 @@ func TestCrashRecovery(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// First run: killed after its third stored document.
-	c := startChild(t, db)
-	select {
-	case <-waitCount(c.stored, 3):
-	case <-time.After(3 * time.Minute):
-		c.cmd.Process.Kill()
-		c.wait()
-		t.Fatalf("the first run stored no 3 documents in time:\n%s", c.log())
+	// The first process is killed once three documents are stored.
+	children := make([]*child, processes)
+	for i := range children {
+		children[i] = startChild(t, db)
 	}
-	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	defer func() {
+		for _, c := range children {
+			if c.cmd.ProcessState == nil {
+				c.cmd.Process.Kill()
+				c.wait()
+			}
+		}
+	}()
+	victim := children[0]
+	for deadline := time.Now().Add(3 * time.Minute); ; {
+		if docs, _, err := st.Counts(ctx); err != nil {
+			t.Fatal(err)
+		} else if docs >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no 3 documents stored in time:\n%s", victim.log())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	c.wait()
+	victim.wait()
 	docs, _, err := st.Counts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts, err := st.Queue().Counts(ctx)
+	counts, err := q.Counts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("killed after %d documents; jobs %v", docs, counts)
+	t.Logf("killed after %d documents in all; jobs %v", docs, counts)
 	if docs < 3 || docs >= 10 {
 		t.Fatalf("%d documents stored when killed: the kill did not land mid-run", docs)
 	}
 
-	// Second run: finishes the work, including the article whose job the first run held.
-	c = startChild(t, db)
+	// With one process, a new one is started; with several, the others carry on alone.
+	if processes == 1 {
+		children = append(children, startChild(t, db))
+	}
+	rest := children[1:]
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
-		counts, err := st.Queue().Counts(ctx)
+		counts, err := q.Counts(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,23 +262,23 @@ func TestCrashRecovery(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			c.cmd.Process.Kill()
-			c.wait()
-			t.Fatalf("the second run did not finish: jobs %v\n%s", counts, c.log())
+			t.Fatalf("the remaining processes did not finish: jobs %v\n%s", counts, rest[0].log())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
+	for _, c := range rest {
+		if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.wait(); err != nil {
+			t.Errorf("after SIGTERM: %v\n%s", err, c.log())
+		}
 	}
-	if err := c.wait(); err != nil {
-		t.Errorf("second run after SIGTERM: %v\n%s", err, c.log())
-	}
-	if h.get("/tag/mali/feed/") != 1 {
-		t.Errorf("feed fetched %d times, want once (the second run has nothing to poll)", h.get("/tag/mali/feed/"))
+	if n := h.get("/tag/mali/feed/"); n != 1 {
+		t.Errorf("feed fetched %d times, want once (polled once an hour)", n)
 	}
 
-	// A clean run of the same feed in one go.
+	// A clean run of the same feed in one go, on SQLite.
 	e := newEnv(t, envOptions{withCode: true})
 	e.addFeed(feedURL, time.Hour)
 	for _, o := range e.pollNow() {
@@ -236,22 +297,9 @@ func TestCrashRecovery(t *testing.T) {
 	t.Logf("%d documents, %d events, as in the clean run", len(gotDocs), len(gotEvents))
 }
 
-func waitCount(ch <-chan int, n int) <-chan struct{} {
-	done := make(chan struct{})
-	go func() {
-		for c := range ch {
-			if c >= n {
-				close(done)
-				return
-			}
-		}
-	}()
-	return done
-}
-
 // storeContents lists a store's documents (id and content hash) and events (what they say and which
 // documents report them, without their ids, which depend on the order they were numbered in), sorted.
-func storeContents(t *testing.T, st *sqlite.Store) (docs, events []string) {
+func storeContents(t *testing.T, st testStore) (docs, events []string) {
 	t.Helper()
 	ctx := t.Context()
 	err := st.Events(ctx, event.Filter{}, func(ev event.Event) error {
