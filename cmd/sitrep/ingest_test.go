@@ -185,8 +185,7 @@ func storedEvents(t *testing.T, db string) []event.Event {
 	return out
 }
 
-// sourceKey names an event by the documents it was coded from: what stays the same when workers
-// running side by side create events in another order (and so number them differently).
+// sourceKey lists the documents an event was coded from.
 func sourceKey(e event.Event) string {
 	ids := make([]string, len(e.Sources))
 	for i, s := range e.Sources {
@@ -197,49 +196,68 @@ func sourceKey(e event.Event) string {
 }
 
 // diffEvents describes how got differs from want, "" when it does not. The timestamp (when the row
-// was last written) is ignored. With anyIDs, events are matched by their sources rather than their
-// ids, and the ids of each country need only be the same set.
+// was last written) is ignored. With anyIDs, events are matched by their content rather than their
+// ids (workers side by side create events in another order, and so number them differently), and the
+// ids must only be the same set.
 func diffEvents(want, got []event.Event, anyIDs bool) string {
 	var b strings.Builder
 	if len(want) != len(got) {
 		fmt.Fprintf(&b, "%d events, want %d\n", len(got), len(want))
 	}
-	key := func(e event.Event) string { return e.EventIDCnty }
 	if anyIDs {
-		key = sourceKey
-		wantIDs, gotIDs := idsOf(want), idsOf(got)
-		if !slices.Equal(wantIDs, gotIDs) {
+		if wantIDs, gotIDs := idsOf(want), idsOf(got); !slices.Equal(wantIDs, gotIDs) {
 			fmt.Fprintf(&b, "event ids %v, want %v\n", gotIDs, wantIDs)
 		}
-	}
-	byKey := map[string]event.Event{}
-	for _, e := range got {
-		k := key(e)
-		if _, dup := byKey[k]; dup {
-			fmt.Fprintf(&b, "two events with key %q (a duplicate)\n", k)
+		content := func(e event.Event) string {
+			e.EventIDCnty, e.Timestamp = "", 0
+			j, _ := json.Marshal(eventFields(e)) // sorted keys, evidence and claims as sets
+			return string(j)
 		}
-		byKey[k] = e
+		left := map[string][]event.Event{}
+		for _, e := range got {
+			k := content(e)
+			left[k] = append(left[k], e)
+		}
+		for _, w := range want {
+			k := content(w)
+			if len(left[k]) == 0 {
+				fmt.Fprintf(&b, "missing event like %s\n", describe(w))
+				continue
+			}
+			left[k] = left[k][1:]
+		}
+		for _, es := range left {
+			for _, e := range es {
+				fmt.Fprintf(&b, "unexpected event %s\n", describe(e))
+			}
+		}
+		return b.String()
+	}
+	byID := map[string]event.Event{}
+	for _, e := range got {
+		byID[e.EventIDCnty] = e
 	}
 	for _, w := range want {
-		k := key(w)
-		g, ok := byKey[k]
+		g, ok := byID[w.EventIDCnty]
 		if !ok {
-			fmt.Fprintf(&b, "missing event %s (sources %s)\n", w.EventIDCnty, sourceKey(w))
+			fmt.Fprintf(&b, "missing event %s\n", describe(w))
 			continue
 		}
-		delete(byKey, k)
-		if anyIDs {
-			g.EventIDCnty = w.EventIDCnty
-		}
+		delete(byID, w.EventIDCnty)
 		g.Timestamp = w.Timestamp
 		if fields := diffFields(w, g); len(fields) > 0 {
-			fmt.Fprintf(&b, "event %s (sources %s) differs in %s\n", w.EventIDCnty, sourceKey(w), strings.Join(fields, ", "))
+			fmt.Fprintf(&b, "event %s differs in %s\n", describe(w), strings.Join(fields, ", "))
 		}
 	}
-	for k, e := range byKey {
-		fmt.Fprintf(&b, "unexpected event %s (key %s)\n", e.EventIDCnty, k)
+	for _, e := range byID {
+		fmt.Fprintf(&b, "unexpected event %s\n", describe(e))
 	}
 	return b.String()
+}
+
+// describe names an event briefly for a test failure.
+func describe(e event.Event) string {
+	return fmt.Sprintf("%s (%s %s at %s, sources %s)", e.EventIDCnty, e.EventDate, e.SubEventType, e.Location, sourceKey(e))
 }
 
 // diffFields names the fields in which two events differ. Evidence and claims are compared as sets:
@@ -261,7 +279,7 @@ func diffFields(a, b event.Event) []string {
 	return out
 }
 
-func eventFields(e event.Event) map[string][]byte {
+func eventFields(e event.Event) map[string]json.RawMessage {
 	e.Evidence = slices.Clone(e.Evidence)
 	slices.SortFunc(e.Evidence, func(a, b event.Evidence) int {
 		return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
@@ -273,11 +291,7 @@ func eventFields(e event.Event) map[string][]byte {
 	j, _ := json.Marshal(e)
 	var raw map[string]json.RawMessage
 	_ = json.Unmarshal(j, &raw)
-	out := make(map[string][]byte, len(raw))
-	for k, v := range raw {
-		out[k] = v
-	}
-	return out
+	return raw
 }
 
 func idsOf(events []event.Event) []string {
