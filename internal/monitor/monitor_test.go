@@ -606,3 +606,62 @@ func FuzzArticleJobs(f *testing.F) {
 		}
 	})
 }
+
+// TestRemovedFeed: a feed unsubscribed after its poll was queued is not fetched, and the poll ends
+// without error.
+func TestRemovedFeed(t *testing.T) {
+	var h hits
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.count(r) }))
+	defer srv.Close()
+	e := newEnv(t, envOptions{})
+	f := e.addFeed(srv.URL+"/feed", time.Minute)
+	if n, err := e.m.ScheduleDue(e.ctx); err != nil || n != 1 {
+		t.Fatalf("scheduled %d (%v)", n, err)
+	}
+	if err := e.st.RemoveFeed(e.ctx, f.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range e.drain() {
+		if o.err != nil || o.attempts != 1 {
+			t.Errorf("poll of a removed feed: %+v", o)
+		}
+	}
+	if h.total() != 0 {
+		t.Errorf("a removed feed was fetched")
+	}
+}
+
+// TestCodeJob: a document queued twice is queued once, stored once, and coded once even when its
+// job runs again.
+func TestCodeJob(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	doc := document.Document{URL: "https://news.example/a", Title: "A report", Published: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC),
+		Text: "Gunmen attacked a village in central Mali on Friday, killing four people, officials said."}
+	doc.Finish()
+	job, err := CodeJob(doc, e.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for want := 1; want >= 0; want-- {
+		if n, err := e.q.Enqueue(e.ctx, job); err != nil || n != want {
+			t.Fatalf("enqueue: %d (%v), want %d", n, err, want)
+		}
+	}
+	if out := e.drain(); len(out) != 1 || out[doc.ID].err != nil {
+		t.Fatalf("drain: %+v", out)
+	}
+	got, err := e.st.Document(e.ctx, doc.ID)
+	if err != nil || got.Text != doc.Text || got.URL != doc.URL {
+		t.Fatalf("stored %+v (%v)", got, err)
+	}
+	// The same job run again (a crash before it was marked done) finds the document stored.
+	if err := e.m.HandleCode(e.ctx, job); err != nil {
+		t.Fatal(err)
+	}
+	if e.obs.stored[false] != 1 || e.obs.stored[true] != 1 {
+		t.Errorf("stored %v, want one new and one known", e.obs.stored)
+	}
+	if _, err := CodeJob(document.Document{Text: "x"}, time.Time{}); err == nil {
+		t.Error("CodeJob accepted an unfinished document")
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/sitrep-dev/sitrep/internal/queue"
 	"github.com/sitrep-dev/sitrep/internal/reader/feed"
 	"github.com/sitrep-dev/sitrep/internal/reader/fetcher"
+	"github.com/sitrep-dev/sitrep/internal/storage"
 	"github.com/sitrep-dev/sitrep/internal/subscription"
 )
 
@@ -28,9 +29,6 @@ type articlePayload struct {
 	Entry    feed.Entry `json:"entry"`
 }
 
-// errFeedGone: the feed was removed or disabled after its poll was enqueued.
-var errFeedGone = errors.New("feed no longer polled")
-
 // HandlePoll runs a poll job: a conditional GET of the feed, one article job per item, and the
 // feed's polling state updated. A failed poll (network, HTTP status, malformed feed) is the feed's
 // failure, not the job's: it is counted on the feed, which is backed off and, after
@@ -42,11 +40,15 @@ func (m *Monitor) HandlePoll(ctx context.Context, job queue.Job) error {
 		return queue.Permanent(fmt.Errorf("poll job payload: %w", err))
 	}
 	f, err := m.o.Feeds.Feed(ctx, p.FeedID)
+	if errors.Is(err, storage.ErrNotFound) {
+		m.log.Info("poll skipped: feed removed", "feed", p.FeedID)
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("load feed %d: %w", p.FeedID, err)
 	}
 	if f.Disabled() {
-		m.log.Info("poll skipped", "feed", f.ID, "reason", errFeedGone, "disabled", f.DisabledReason)
+		m.log.Info("poll skipped: feed disabled", "feed", f.ID, "disabled", f.DisabledReason)
 		return nil
 	}
 	log := m.log.With("feed", f.ID, "url", f.URL)
@@ -94,6 +96,9 @@ func (m *Monitor) HandlePoll(ctx context.Context, job queue.Job) error {
 
 	// Read the feed again so that a user's change made during the fetch (name, interval) is kept.
 	cur, err := m.o.Feeds.Feed(ctx, f.ID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil // removed meanwhile: its articles are queued, there is no state to keep
+	}
 	if err != nil {
 		return fmt.Errorf("reload feed %d: %w", f.ID, err)
 	}

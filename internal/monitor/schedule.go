@@ -3,10 +3,12 @@ package monitor
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/queue"
+	"github.com/sitrep-dev/sitrep/internal/storage"
 )
 
 // pollPayload is a poll job's input. The feed's state is read when the job runs, not carried here,
@@ -72,6 +74,9 @@ func (m *Monitor) ScheduleDue(ctx context.Context) (int, error) {
 		// Read again so that only NextPoll changes: a poll of this feed may have just written its
 		// validators.
 		cur, err := m.o.Feeds.Feed(ctx, f.ID)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue // removed meanwhile: its poll finds nothing to do
+		}
 		if err != nil {
 			return added, fmt.Errorf("move next poll of feed %d: %w", f.ID, err)
 		}
