@@ -298,3 +298,27 @@ func TestQualifiersFillAdmin3(t *testing.T) {
 		t.Errorf("got %+v, want Burkina Faso / Soum / Koutougou at precision 2", loc)
 	}
 }
+
+// TestDistrictAtSeat: an event placed in a district is put at the district's seat, the town of
+// its name, rather than at the middle of its area.
+func TestDistrictAtSeat(t *testing.T) {
+	p := parser(t)
+	text := "Gunmen burned the party office in Maru Local Government Area on Sunday."
+	loc, ok := p.Parse(text, Hints{}).Locate(0, len(text))
+	if !ok || loc.Admin1 != "Zamfara" || loc.Admin2 != "Maru" || loc.GeoPrecision != 3 {
+		t.Fatalf("got %+v, want Zamfara / Maru at precision 3", loc)
+	}
+	var seat *gazetteer.Place
+	for _, c := range p.g.Lookup("Maru") {
+		if c.Country == "NG" && c.Code == "PPLA2" {
+			seat = &c
+			break
+		}
+	}
+	if seat == nil {
+		t.Fatal("no PPLA2 Maru in the gazetteer")
+	}
+	if km := gazetteer.DistanceKm(seat.Lat, seat.Lon, loc.Lat, loc.Lon); km > 1 {
+		t.Errorf("location %.4f,%.4f is %.0f km from the seat", loc.Lat, loc.Lon, km)
+	}
+}

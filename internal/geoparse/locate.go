@@ -348,6 +348,14 @@ func (d *Doc) locationOf(i, start, end int) (Location, bool) {
 		prec = max(prec, 2)
 	}
 	loc := d.fill(m.Place, prec)
+	if m.Place.Code == "ADM2" {
+		// An event the text places in a district ("in Maru LGA") is put at the district's seat,
+		// as ACLED does, not at the middle of its area. (A village unknown to the gazetteer
+		// that falls back on its district keeps the centre: it may lie anywhere in it.)
+		if seat, ok := d.seatOf(m.Place); ok {
+			loc.Lat, loc.Lon = round4(seat.Lat), round4(seat.Lon)
+		}
+	}
 	loc.Start, loc.End = m.Start, m.End
 	d.applyQualifiers(&loc, m)
 	return loc, true
@@ -427,6 +435,29 @@ func (d *Doc) fill(p gazetteer.Place, prec int) Location {
 		loc.GeonameID = p.ID
 	}
 	return loc
+}
+
+// seatOf finds the seat of an admin unit: a town bearing the unit's name inside it, an admin seat
+// (PPLA2 and up) first, then the most populous.
+func (d *Doc) seatOf(unit gazetteer.Place) (gazetteer.Place, bool) {
+	var best gazetteer.Place
+	bs := -1.0
+	for _, c := range d.p.g.Lookup(unit.Name) {
+		if c.Class != 'P' || c.Country != unit.Country || c.Admin1 != unit.Admin1 || unit.Admin2 != "" && c.Admin2 != "" && c.Admin2 != unit.Admin2 {
+			continue
+		}
+		s := math.Log10(float64(c.Population) + 1)
+		switch c.Code {
+		case "PPLC", "PPLA", "PPLA2":
+			s += 10
+		case "PPLA3", "PPLA4":
+			s += 5
+		}
+		if s > bs {
+			best, bs = c, s
+		}
+	}
+	return best, bs >= 0
 }
 
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
