@@ -21,7 +21,7 @@ import (
 func ingestCommand() command {
 	c := command{
 		name:    "ingest",
-		summary: "Read articles (JSON records, RSS/Atom/JSON Feed, HTML pages, .txt; files, directories or - for stdin), store each once, code and deduplicate their events.",
+		summary: "Read articles (JSON records, RSS/Atom/JSON Feed, HTML pages, .txt; files, directories or - for stdin), store each once, code and deduplicate their events; with --queue, leave the coding to sitrep worker processes.",
 		usage:   "[--db FILE|URL] [--queue] [--published TIME] PATH...",
 	}
 	c.run = func(ctx context.Context, env *cliEnv, args []string) error {
@@ -63,6 +63,10 @@ func ingestCommand() command {
 			add = pipelineIngester(pipeline.New(store, cd, nil))
 		}
 		prog := newProgress(env.stderr, countFiles(paths), !*quiet && isTerminal(env.stderr))
+		if *toQueue {
+			// Counted as each batch is queued.
+			prog.words = [2]string{"queued", "already queued"}
+		}
 		var sum ingestSummary
 		fail := func(origin string, err error) {
 			sum.failed++
@@ -274,6 +278,7 @@ type progress struct {
 	last     time.Time
 	drawn    bool
 	lastFile string
+	words    [2]string // what added and known count; zero: new and known
 }
 
 func newProgress(w io.Writer, total int, on bool) *progress {
@@ -299,8 +304,12 @@ func (p *progress) item(origin string, s ingestSummary) {
 	if p.total > 0 {
 		filled = min(width, done*width/p.total)
 	}
-	fmt.Fprintf(p.w, "\r[%s%s] %d/%d files  %d docs (%d new, %d known, %d failed)  %.1f docs/s ",
-		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), done, p.total, docs, s.added, s.known, s.failed, rate)
+	words := p.words
+	if words == [2]string{} {
+		words = [2]string{"new", "known"}
+	}
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d files  %d docs (%d %s, %d %s, %d failed)  %.1f docs/s ",
+		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), done, p.total, docs, s.added, words[0], s.known, words[1], s.failed, rate)
 	p.drawn = true
 }
 
