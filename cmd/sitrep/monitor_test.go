@@ -196,3 +196,60 @@ func TestServeRunsMonitor(t *testing.T) {
 		}
 	}
 }
+
+// TestMonitorAndWorkerOnPostgres: sitrep monitor and sitrep worker share a PostgreSQL database; the
+// feed's articles are stored once between them.
+func TestMonitorAndWorkerOnPostgres(t *testing.T) {
+	body, err := os.ReadFile(fixtures.Path(t, "fixtures", "seeds", "defensepost-mali.rss"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(body)
+	}))
+	defer srv.Close()
+	db := pg.NewDatabase(t)
+	if code, out, stderr := sitrep(t, nil, "feeds", "add", "--db", db, srv.URL+"/feed"); code != 0 {
+		t.Fatalf("feeds add: %d %s %s", code, out, stderr)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	type proc struct {
+		log  *monitorLog
+		done chan int
+	}
+	var procs []proc
+	for _, args := range [][]string{
+		{"monitor", "--db", db, "--allow-loopback", "--poll-interval", "200ms", "--workers", "1"},
+		{"worker", "--db", db, "--allow-loopback", "--workers", "1"},
+	} {
+		p := proc{log: &monitorLog{}, done: make(chan int, 1)}
+		env := &cliEnv{stdin: strings.NewReader(""), stdout: io.Discard, stderr: p.log, getenv: func(string) string { return "" }, logger: newDiscardLogger()}
+		go func() { p.done <- run(ctx, env, args) }()
+		procs = append(procs, p)
+	}
+	stored := func() int {
+		return strings.Count(procs[0].log.String(), `msg="document stored"`) + strings.Count(procs[1].log.String(), `msg="document stored"`)
+	}
+	for deadline := time.Now().Add(3 * time.Minute); stored() < 10; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d documents stored:\n%s\n%s", stored(), procs[0].log.String(), procs[1].log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	for _, p := range procs {
+		if code := <-p.done; code != 0 {
+			t.Errorf("exit %d:\n%s", code, p.log.String())
+		}
+	}
+	store, err := openStore(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if docs, events, err := store.Counts(t.Context()); err != nil || docs != 10 || events == 0 || stored() != 10 {
+		t.Errorf("%d documents (%d logged as stored), %d events (%v)", docs, stored(), events, err)
+	}
+}
