@@ -95,6 +95,10 @@ func TestDecideCues(t *testing.T) {
 			Cues{ArmedTarget: true, Remote: true}, event.ExplosionsRemote, "Air/drone strike"},
 		{"remote cue without remote means decides nothing", "The rebels said they fought the army for three days around the camp.",
 			Cues{ArmedTarget: true, Remote: true}, event.Battles, ""},
+		{"an operation to retake a town is no town regained", "Government forces have not yet been able to retake the town, which fell in the hands of the attackers after two days of clashes.",
+			Cues{ArmedTarget: true}, event.Battles, "Armed clash"},
+		{"managed to retake is a town regained", "The army managed to retake the town from the jihadists after heavy fighting.",
+			Cues{ArmedTarget: true}, event.Battles, "Government regains territory"},
 		{"rebels seize a town", "Rebels seized control of the town after the soldiers withdrew under fire.",
 			Cues{ArmedTarget: true}, event.Battles, "Non-state actor overtakes territory"},
 	}

@@ -69,7 +69,13 @@ func (m *Model) Decide(text string, c Cues) Prediction {
 
 func (m *Model) decide(text string, c Cues, dp decideParams) Prediction {
 	pt, ps := m.scores(text)
-	cats := m.lex.match(tokenize(StripRemarks(text)))
+	toks := tokenize(StripRemarks(text))
+	cats := m.lex.match(toks)
+	if slices.Contains(cats, "retake") && m.lex.onlyIntended(toks, "retake") {
+		// "an operation to retake the town", "not yet able to retake it": an aim, not a town
+		// regained. The model still sees the words; the rules do not settle the sub-type on them.
+		cats = slices.DeleteFunc(slices.Clone(cats), func(c string) bool { return c == "retake" })
+	}
 	m.applyCues(pt, cats, c, dp)
 	for _, cat := range cats {
 		if sub, ok := categorySub[cat]; ok {

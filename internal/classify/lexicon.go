@@ -98,6 +98,49 @@ func (lx *lexicon) match(toks []string) []string {
 	return out
 }
 
+// onlyIntended reports whether every phrase of category cat in toks is an aim: a verb after "to"
+// ("to retake the town", "to fully retake").
+func (lx *lexicon) onlyIntended(toks []string, cat string) bool {
+	found := false
+	for _, ph := range lx.phrases {
+		if ph.cat != cat {
+			continue
+		}
+		n := len(ph.words)
+		for i := 0; i+n <= len(toks); i++ {
+			ok := true
+			for j, w := range ph.words {
+				if !w.matches(toks[i+j]) {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			found = true
+			to := -1
+			switch {
+			case i >= 1 && toks[i-1] == "to":
+				to = i - 1
+			case i >= 2 && toks[i-2] == "to":
+				to = i - 2
+			}
+			if to < 0 {
+				return false
+			}
+			// "managed to retake", "was able to retake": done, not aimed at.
+			if to >= 1 && (toks[to-1] == "managed" || toks[to-1] == "succeeded") {
+				return false
+			}
+			if to >= 2 && toks[to-1] == "able" && (toks[to-2] == "was" || toks[to-2] == "were") {
+				return false
+			}
+		}
+	}
+	return found
+}
+
 func containsPhrase(toks []string, words []pattern) bool {
 	n := len(words)
 	for i := 0; i+n <= len(toks); i++ {
