@@ -253,8 +253,9 @@ func Figures(text string, s segment.Sentence) []Figure {
 		f.Aggregate = isAggregate(text, s, f)
 		f.Additional = f.Additional || additionalRE.MatchString(f.Text)
 		prefix := text[s.Start:f.Start]
-		f.Background = protestRE.MatchString(prefix) ||
-			backgroundRE.MatchString(prefix) && ft.kindSide == "left" && strings.HasSuffix(words(toks, max(ft.qs-2, 0), ft.qs), "of")
+		f.Background = (protestRE.MatchString(prefix) ||
+			backgroundRE.MatchString(prefix) && ft.kindSide == "left" && strings.HasSuffix(words(toks, max(ft.qs-2, 0), ft.qs), "of")) &&
+			!ownActionRE.MatchString(prefix)
 		out = append(out, f)
 	}
 	out = append(out, negations(text, s, sub)...)
@@ -694,6 +695,21 @@ func rightKind(toks []tok, j int, kl *kindLex, allowSkip bool) (int, string) {
 func startsObject(toks []tok, k int) bool {
 	w := toks[k].w
 	switch w {
+	case "at", "over", "about", "around", "nearly", "more":
+		// Qualifiers start an object only before a number ("killed at least 5"); otherwise they are
+		// a place or a time ("shot dead at his home", "killed over the weekend").
+		n := k + 1
+		if n < len(toks) && (toks[n].w == "least" || toks[n].w == "than") {
+			n++
+		}
+		if n >= len(toks) {
+			return false
+		}
+		r, _ := utf8.DecodeRuneInString(toks[n].w)
+		_, isNum := ParseNumber(toks[n].w)
+		return unicode.IsDigit(r) || isNum || toks[n].w == "a" || toks[n].w == "dozens" || toks[n].w == "hundreds" || toks[n].w == "scores"
+	}
+	switch w {
 	case "a", "an", "the", "his", "her", "their", "its", "two", "several", "some", "many", "dozens", "scores", "hundreds", "at", "more", "over", "about", "nearly", "around", "one", "another", "other", "others", "all", "them", "him":
 		return true
 	}
@@ -753,7 +769,10 @@ var (
 	backgroundRE = regexp.MustCompile(`(?i)\b(?:protest\w*|demonstrat\w*|march(?:ed|ing)|riot\w*|reaction|response|denounc\w*|condemn\w*|justice|outrage\w*|anger\w*|mourn\w*|avenge\w*|retaliat\w*|revenge|following|after)\b[^.;]{0,80}$`)
 	// A killing named after a protest word is what the protest was about ("residents demonstrated
 	// after police shot a man", "demanding justice for a student killed by police").
-	protestRE   = regexp.MustCompile(`(?i)\b(?:protest(?:ed|ing|s)?|demonstrat(?:ed|ing|ions?)|riot(?:ed|ing|s)?|march(?:ed|es)?|mourn\w*|outrage\w*|denounc\w*|condemn\w*|sit-in)\b[^.;]{0,60}?\b(?:after|over|following|against|about|denouncing|to\s+denounce|in\s+(?:reaction|response)\s+to|justice\s+for)\b[^.;]{0,80}$`)
+	protestRE = regexp.MustCompile(`(?i)\b(?:protest(?:ed|ing|s)?|demonstrat(?:ed|ing|ions?)|riot(?:ed|ing|s)?|march(?:ed|es)?|mourn\w*|outrage\w*|denounc\w*|condemn\w*|sit-in)\b[^.;]{0,60}?\b(?:after|over|following|against|about|denouncing|to\s+denounce|in\s+(?:reaction|response)\s+to|justice\s+for)\b[^.;]{0,80}$`)
+	// "…riot over a colleague's death, killing two officers": a participle after a comma is the
+	// event's own action, whatever cause came before it.
+	ownActionRE = regexp.MustCompile(`(?i),\s*(?:killing|leaving|shooting|wounding|injuring)\s+[^,;.]{0,40}$`)
 	aggregateRE = regexp.MustCompile(`(?i)\b(?:since|so\s+far|to\s+date|over\s+the\s+(?:past|last)|in\s+(?:the\s+)?(?:past|last)\s+(?:few\s+)?(?:years|months|decades?)|this\s+year|in\s+recent\s+(?:years|months)|over\s+the\s+years|in\s+total|altogether|cumulative|overall\s+toll)\b`)
 	notAggRE    = regexp.MustCompile(`(?i)\b(?:deadliest|worst|largest|biggest|first|heaviest|bloodiest|highest|most)\b[^.;]{0,60}\bsince\b`)
 	perfectRE   = regexp.MustCompile(`(?i)^\s*(?:have|has)\s+(?:been\s+)?(?:killed|died|dead|lost)`)
