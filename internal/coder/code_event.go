@@ -1,6 +1,7 @@
 package coder
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -223,6 +224,12 @@ func (c *Coder) codeGroup(doc document.Document, ref timex.Ref, gdoc *geoparse.D
 
 	// How many: every figure is a claim; the toll is the conservative reading of the credible ones.
 	c.codeToll(doc, g, cast, loc, when.Day, &ev)
+	if ev.EventType == event.Protests && ev.SubEventType != "Excessive force against protesters" {
+		// A protest where people die is excessive force; any death a peaceful protest's story
+		// tells is what it protests ("demanded justice for the killing of a trader"). The claims stay.
+		ev.Fatalities, ev.FatalitiesLow, ev.FatalitiesHigh, ev.FatalitiesVague = 0, 0, 0, false
+		ev.Evidence = slices.DeleteFunc(ev.Evidence, func(e event.Evidence) bool { return e.Field == "fatalities" })
+	}
 
 	conf := pred.Confidence
 	if ev.GeoPrecision == 3 {

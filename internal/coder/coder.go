@@ -265,7 +265,11 @@ func (c *Coder) group(sents []*sentence) []*group {
 		}
 		distinct := ""
 		for _, k := range distinctClasses {
-			if s.classes[k] && !last.classes[k] && (s.place != nil || date != nil || hasToll(s.figures)) && !c.inTheFighting(s) {
+			// Its own place or date; for violence at a distance its own toll too (drone strikes that
+			// killed 50 after the battle). Abductions told with a toll alone ("one guard was killed
+			// and three abducted") are the raid's.
+			own := s.place != nil || date != nil || (k == "remote" && hasToll(s.figures))
+			if s.classes[k] && !last.classes[k] && own && !c.inTheFighting(s) && !c.sameActorGoesOn(s) {
 				distinct = k
 			}
 		}
@@ -349,6 +353,29 @@ var inTheFightingRE = regexp.MustCompile(`(?i)\b(?:in|during|amid)\s+the\s+(?:fi
 // inTheFighting reports whether a sentence places what it tells inside the event already told.
 func (c *Coder) inTheFighting(s *sentence) bool {
 	return inTheFightingRE.MatchString(s.text)
+}
+
+// sameActorGoesOn reports a sentence whose subject refers back to who acted ("The militants then threw
+// an explosive device into the staff quarters, killing two", "They also abducted …"): the same event
+// goes on. A subject that only speaks ("The separatists claimed drone strikes killed 50") does not.
+func (c *Coder) sameActorGoesOn(s *sentence) bool {
+	if strings.HasPrefix(s.text, "They ") {
+		_, claimed := toll.Attribute(s.text, segment.Sentence{Start: 0, End: len(s.text)})
+		return !claimed
+	}
+	if !strings.HasPrefix(s.text, "The ") || len(s.actors) == 0 {
+		return false
+	}
+	m := s.actors[0]
+	switch m.Generic {
+	case "", "civilians", "protesters", "rioters", "government":
+		return false
+	}
+	if m.Start-s.seg.Start > len("The ") {
+		return false
+	}
+	_, claimed := toll.Attribute(s.text, segment.Sentence{Start: 0, End: len(s.text)})
+	return !claimed
 }
 
 // opensIncident reports a sentence that opens with a new incident ("A convoy …", "An army patrol …")

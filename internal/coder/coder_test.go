@@ -199,6 +199,21 @@ func TestEventSegmentation(t *testing.T) {
 			[]want{{event.Battles, "2024-07-01", 4}},
 		},
 		{
+			"a raid that kills and abducts is one event", "2021-06-04T12:00:00Z",
+			"On 3 June 2021, unknown gunmen raided the village of Kagarko in Kaduna state. Two guards were killed and five abducted.",
+			[]want{{event.ViolenceCivilians, "2021-06-03", 2}},
+		},
+		{
+			"the killing a peaceful protest denounces is not its toll", "2020-12-26T12:00:00Z",
+			"On 23 December 2020, hundreds of students marched peacefully in Kisii town to demand justice for a trader who was killed by police last week.",
+			[]want{{event.Protests, "2020-12-23", 0}},
+		},
+		{
+			"the same attackers' bomb is part of their attack", "2018-10-11T12:00:00Z",
+			"On October 10, about twenty militants attacked a school in Lafey. The militants then threw an explosive device into the staff quarters, killing two teachers.",
+			[]want{{event.ViolenceCivilians, "2018-10-10", 2}},
+		},
+		{
 			"hostages taken in the fighting stay in the battle", "2024-08-02T09:00:00Z",
 			"Separatist rebels said they fought the Malian army for two days from July 25 near Tinzaouatene.\n\n" +
 				"The rebels said they had taken seven soldiers hostage and lost four men in the fighting.",
