@@ -2,6 +2,7 @@ package geoparse
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
@@ -133,6 +134,9 @@ func (d *Doc) contradictingUnit(i, start, end int) int {
 	if !m.Resolved || isAdmin(m.Place) {
 		return -1
 	}
+	if u := d.contradictingQualifier(i); u >= 0 {
+		return u
+	}
 	best, bestLevel := -1, 0
 	conflict := false
 	for j := range d.ms {
@@ -176,6 +180,40 @@ func (d *Doc) contradictingUnit(i, start, end int) int {
 	}
 	if !conflict {
 		return -1
+	}
+	return best
+}
+
+// contradictingQualifier returns the most specific admin unit of another country among the
+// bracketed qualifiers of mention i ("Akuse town (Lower Manya Krobo, Eastern)") when none of them
+// agrees with the place chosen for it, else -1: the place is a namesake abroad, and the unit is
+// what the text says.
+func (d *Doc) contradictingQualifier(i int) int {
+	m := &d.ms[i]
+	if len(m.r.paren) == 0 || d.agreesWithParen(m.Place, m.r.paren) {
+		return -1
+	}
+	if c, ok := d.p.g.Country(m.Place.Country); ok && slices.Contains(m.r.paren, gazetteer.Fold(c.Name)) {
+		return -1
+	}
+	best, bestLevel := -1, 0
+	for j := range d.ms {
+		o := &d.ms[j]
+		// Only a unit of another country: within one, the gazetteer's admin codes and the text's
+		// units often differ in vintage or spelling while the place is right.
+		if o.r.inParen != i+1 || !o.Resolved || o.Place.Country == m.Place.Country {
+			continue
+		}
+		level := 0
+		switch o.Place.Code {
+		case "ADM1":
+			level = 1
+		case "ADM2":
+			level = 2
+		}
+		if level > bestLevel {
+			best, bestLevel = j, level
+		}
 	}
 	return best
 }
