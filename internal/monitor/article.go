@@ -40,22 +40,17 @@ func SummaryOnly(e feed.Entry) bool {
 	return n < MinSummaryText
 }
 
-// Teasers end in an ellipsis or in the link a CMS appends.
-var (
-	ellipses  = []string{"…", "...", "[…]", "[...]", "(…)", "[…].", "[...]."}
-	readLinks = []string{"read more", "continue reading", "read the full story", "read the full article",
-		"lire la suite", "leia mais", "leer más"}
-)
-
+// truncated reports whether a text ends as teasers do: in an ellipsis or in the link a CMS appends.
 func truncated(text string) bool {
 	end := strings.ToLower(strings.TrimSpace(text))
-	for _, s := range ellipses {
+	for _, s := range []string{"…", "...", "[…]", "[...]", "(…)", "[…].", "[...]."} {
 		if strings.HasSuffix(end, s) {
 			return true
 		}
 	}
 	end = strings.TrimRight(end, " \t\n»>→›.:!")
-	for _, s := range readLinks {
+	for _, s := range []string{"read more", "continue reading", "read the full story", "read the full article",
+		"lire la suite", "leia mais", "leer más"} {
 		if strings.HasSuffix(end, s) {
 			return true
 		}
