@@ -14,11 +14,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/sitrep-dev/sitrep/internal/api"
 	"github.com/sitrep-dev/sitrep/internal/dedup"
 	"github.com/sitrep-dev/sitrep/internal/event"
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
+	"github.com/sitrep-dev/sitrep/internal/storage/postgres"
 	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
 	"github.com/sitrep-dev/sitrep/internal/synthetic"
 )
@@ -48,11 +51,26 @@ var benchQueries = []struct{ name, query string }{
 // runs, as filling a million takes minutes). It reports the median and 95th percentile latency over
 // the queries of benchQueries, and per query in sub-benchmarks.
 func BenchmarkEvents(b *testing.B) {
-	n := 100_000
+	n := benchEvents()
+	benchEventsOn(b, benchStore(b, n), n)
+}
+
+// BenchmarkEventsPostgres is BenchmarkEvents on a PostgreSQL store holding the same events
+// (SITREP_BENCH_MAX_EVENTS as there; the store is filled on every run).
+func BenchmarkEventsPostgres(b *testing.B) {
+	n := benchEvents()
+	benchEventsOn(b, benchPostgres(b, n), n)
+}
+
+// benchEvents is the size of the benchmarks' stores.
+func benchEvents() int {
 	if v, err := strconv.Atoi(os.Getenv("SITREP_BENCH_MAX_EVENTS")); err == nil && v > 0 {
-		n = v
+		return v
 	}
-	store := benchStore(b, n)
+	return 100_000
+}
+
+func benchEventsOn(b *testing.B, store api.Store, n int) {
 	h := api.New(store, api.Options{Logger: quiet})
 	// The second page needs a cursor from the first.
 	first := getPage(b, h, "/api/events?country=Mali")
@@ -117,6 +135,39 @@ func benchStore(b *testing.B, n int) *sqlite.Store {
 		}
 		b.Fatalf("%s exists but does not hold %d events; remove it", path, n)
 	}
+	benchFill(b, store, n)
+	return store
+}
+
+// benchPostgres fills a new PostgreSQL database as benchStore fills its file, then has the server
+// gather its planner statistics (as autovacuum would soon after).
+func benchPostgres(b *testing.B, n int) *postgres.Store {
+	b.Helper()
+	ctx := context.Background()
+	url := pg.NewDatabase(b)
+	store, err := postgres.Open(ctx, url, postgres.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	start := time.Now()
+	benchFill(b, store, n)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "VACUUM ANALYZE"); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("filled PostgreSQL with %d events in %v", n, time.Since(start).Round(time.Second))
+	return store
+}
+
+// benchFill stores n synthetic events over two years, each with its source document, in
+// transactions of 5000 as a long-running store holds them.
+func benchFill(b *testing.B, store pipeline.Store, n int) {
+	ctx := context.Background()
 	g, err := gazetteer.Default()
 	if err != nil {
 		b.Fatal(err)
@@ -152,16 +203,22 @@ func benchStore(b *testing.B, n int) *sqlite.Store {
 			b.Fatal(err)
 		}
 	}
-	return store
 }
 
 // BenchmarkStats measures GET /api/stats (the dashboard's timeline) on the store of BenchmarkEvents.
 func BenchmarkStats(b *testing.B) {
-	n := 100_000
-	if v, err := strconv.Atoi(os.Getenv("SITREP_BENCH_MAX_EVENTS")); err == nil && v > 0 {
-		n = v
-	}
-	h := api.New(benchStore(b, n), api.Options{Logger: quiet})
+	n := benchEvents()
+	benchStatsOn(b, benchStore(b, n), n)
+}
+
+// BenchmarkStatsPostgres is BenchmarkStats on PostgreSQL (see BenchmarkEventsPostgres).
+func BenchmarkStatsPostgres(b *testing.B) {
+	n := benchEvents()
+	benchStatsOn(b, benchPostgres(b, n), n)
+}
+
+func benchStatsOn(b *testing.B, store api.Store, n int) {
+	h := api.New(store, api.Options{Logger: quiet})
 	for _, q := range []struct{ name, query string }{
 		{"week", "bucket=week"}, {"day", "bucket=day"}, {"country_week", "bucket=week&country=Mali"},
 		{"type_month", "event_type=Battles&since=2025-06-01&until=2025-06-30"}, {"q_common", "bucket=week&q=clashed"},

@@ -223,10 +223,12 @@ func filterSQL(f event.Filter) (*conds, error) {
 			words[i], prefix[i] = t.Word, t.Prefix
 		}
 		q := "sitrep_tsquery(" + w.arg(words) + "::text[], " + w.arg(prefix) + "::boolean[])"
-		// The expressions of the events_words and documents_words indexes (00003).
-		w.cond = append(w.cond, "(sitrep_tsv(e.notes) @@ "+q+` OR e.event_id_cnty IN (SELECT s.event_id
-			FROM event_sources s JOIN documents d ON d.id = s.source_id
-			WHERE sitrep_tsv(d.title || ' ' || d.text) @@ `+q+"))")
+		// The expressions of the events_words and documents_words indexes (00003). One set of ids from
+		// both indexes: an OR of the two tests would be evaluated row by row, cutting every event's
+		// notes into words.
+		w.cond = append(w.cond, `e.event_id_cnty IN (SELECT n.event_id_cnty FROM events n
+			WHERE sitrep_tsv(n.notes) @@ `+q+` UNION SELECT s.event_id FROM event_sources s
+			JOIN documents d ON d.id = s.source_id WHERE sitrep_tsv(d.title || ' ' || d.text) @@ `+q+`)`)
 	}
 	return w, nil
 }
