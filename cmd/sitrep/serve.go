@@ -29,7 +29,7 @@ func serveCommand() command {
 	c := command{
 		name:    "serve",
 		summary: "Serve the JSON API (/api/, described at /api/openapi.json) and the map dashboard over HTTP.",
-		usage:   "[--db FILE|postgres://…] [--addr :8080] [--no-monitor] [--workers N] [--quiet]",
+		usage:   "[--db FILE|postgres://…] [--addr :8080] [--no-monitor] [--workers N] [--private] [--quiet]",
 	}
 	c.run = func(ctx context.Context, env *cliEnv, args []string) error {
 		fs := newFlagSet(env, c)
@@ -38,6 +38,7 @@ func serveCommand() command {
 		quiet := fs.Bool("quiet", false, "log warnings and errors only, not each request")
 		mf := addMonitorFlags(fs)
 		noMonitor := fs.Bool("no-monitor", false, "serve the API only: poll no feeds and run no jobs in this process")
+		private := readTokenFlag(fs, env)
 		rest, err := parseInterspersed(fs, args)
 		if err != nil {
 			return err
@@ -74,7 +75,7 @@ func serveCommand() command {
 			return errors.Join(fmt.Errorf("listen on %s: %w", *addr, err), stopMonitor())
 		}
 		logger.Info("sitrep serving", "addr", ln.Addr().String(), "db", displayDSN(*db))
-		opts := api.Options{Static: dashboardHandler(), Logger: logger}
+		opts := api.Options{Static: dashboardHandler(), Logger: logger, ReadRequiresToken: *private}
 		if mets != nil {
 			opts.Metrics = mets.Handler()
 		}

@@ -67,29 +67,8 @@ func testServe(t *testing.T, db string) {
 	}
 	store.Close()
 
-	var stderr syncBuffer
-	env := &cliEnv{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr,
-		getenv: func(string) string { return "" }, logger: newDiscardLogger()}
-	sctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- serveCommand().run(sctx, env, []string{"--db", db, "--addr", "127.0.0.1:0"}) }()
-
-	addrRE := regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
-	var addr string
-	for deadline := time.Now().Add(10 * time.Second); addr == "" && time.Now().Before(deadline); {
-		select {
-		case err := <-done:
-			t.Fatalf("serve stopped early: %v\n%s", err, stderr.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-		}
-	}
-	if addr == "" {
-		t.Fatalf("serve never said where it listens:\n%s", stderr.String())
-	}
+	srv := startServe(t, db)
+	addr, stderr := srv.addr, srv.stderr
 	for _, tc := range []struct {
 		path   string
 		status int
@@ -123,17 +102,103 @@ func testServe(t *testing.T, db string) {
 	if !strings.Contains(stderr.String(), "http request") {
 		t.Errorf("no request log on stderr:\n%s", stderr.String())
 	}
-	cancel()
+	srv.stop(t)
+	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		t.Error("server still answers after shutdown")
+	}
+}
+
+// served is a running `sitrep serve`.
+type served struct {
+	addr   string
+	stderr *syncBuffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startServe runs `sitrep serve --db db` with extra args on a free loopback port and waits until it
+// says where it listens.
+func startServe(t *testing.T, db string, args ...string) *served {
+	t.Helper()
+	s := &served{stderr: &syncBuffer{}, done: make(chan error, 1)}
+	env := &cliEnv{stdin: strings.NewReader(""), stdout: io.Discard, stderr: s.stderr,
+		getenv: func(string) string { return "" }, logger: newDiscardLogger()}
+	var sctx context.Context
+	sctx, s.cancel = context.WithCancel(context.Background())
+	t.Cleanup(s.cancel)
+	args = append([]string{"--db", db, "--addr", "127.0.0.1:0"}, args...)
+	go func() { s.done <- serveCommand().run(sctx, env, args) }()
+
+	addrRE := regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
+	for deadline := time.Now().Add(10 * time.Second); s.addr == "" && time.Now().Before(deadline); {
+		select {
+		case err := <-s.done:
+			t.Fatalf("serve stopped early: %v\n%s", err, s.stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if m := addrRE.FindStringSubmatch(s.stderr.String()); m != nil {
+			s.addr = m[1]
+		}
+	}
+	if s.addr == "" {
+		t.Fatalf("serve never said where it listens:\n%s", s.stderr.String())
+	}
+	return s
+}
+
+// stop cancels the server's context (what SIGTERM does in main) and expects a clean shutdown.
+func (s *served) stop(t *testing.T) {
+	t.Helper()
+	s.cancel()
 	select {
-	case err := <-done:
+	case err := <-s.done:
 		if err != nil {
 			t.Errorf("serve after cancel: %v", err)
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not shut down")
 	}
-	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
-		t.Error("server still answers after shutdown")
+}
+
+// TestServePrivate: with --private, reads and metrics need a token made by `sitrep token create`; the
+// health check stays open for load balancers.
+func TestServePrivate(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "private.db")
+	store, err := openStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, err := store.CreateToken(ctx, "analyst")
+	store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startServe(t, db, "--private", "--no-monitor")
+	defer srv.stop(t)
+	for _, tc := range []struct {
+		path, token string
+		status      int
+	}{
+		{"/healthz", "", 200},
+		{"/api/events", "", 401},
+		{"/api/events", "sitrep_not-a-real-token", 401},
+		{"/api/events", secret, 200},
+		{"/api/stats", "", 401},
+		{"/api/stats", secret, 200},
+	} {
+		req, _ := http.NewRequest("GET", "http://"+srv.addr+tc.path, nil)
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("GET %s (token %t): %d, want %d", tc.path, tc.token != "", resp.StatusCode, tc.status)
+		}
 	}
 }
 
