@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/event"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
@@ -16,7 +17,7 @@ func editCommand() command {
 	c := command{
 		name:    "edit",
 		summary: "Record analyst edits of an event (kept through later merges and re-codes): field=value pairs, e.g. fatalities=12 not_an_event=true.",
-		usage:   "[--db FILE|URL] [--by NAME] [--note TEXT] [--json] EVENT_ID FIELD=VALUE...",
+		usage:   "[--db FILE|URL] [--by NAME] [--note TEXT] [--json] EVENT_ID [FIELD=VALUE...]  (no FIELD=VALUE: list the event's edits)",
 	}
 	c.run = func(ctx context.Context, env *cliEnv, args []string) error {
 		fs := newFlagSet(env, c)
@@ -28,8 +29,11 @@ func editCommand() command {
 		if err != nil {
 			return err
 		}
-		if len(pos) < 2 {
-			return usageErr("want an event id and at least one FIELD=VALUE (editable: %s)", strings.Join(event.EditFields, ", "))
+		if len(pos) == 0 {
+			return usageErr("want an event id, then FIELD=VALUE pairs (editable: %s), or none to list its edits", strings.Join(event.EditFields, ", "))
+		}
+		if len(pos) == 1 {
+			return listEdits(ctx, env, *db, pos[0], *asJSON)
 		}
 		changes, err := parseAssignments(pos[1:])
 		if err != nil {
@@ -74,6 +78,52 @@ func editCommand() command {
 		return nil
 	}
 	return c
+}
+
+// listEdits prints the edits that apply to an event, oldest first.
+func listEdits(ctx context.Context, env *cliEnv, db, id string, asJSON bool) error {
+	if err := mustExist(db); err != nil {
+		return err
+	}
+	store, err := openStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	er, ok := store.(interface {
+		EventEdits(ctx context.Context, id string) (string, []event.Edit, error)
+	})
+	if !ok {
+		return fmt.Errorf("this store keeps no edits")
+	}
+	survivor, edits, err := er.EventEdits(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("no event %s", id)
+	}
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		if edits == nil {
+			edits = []event.Edit{}
+		}
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			EventID string       `json:"event_id"`
+			Edits   []event.Edit `json:"edits"`
+		}{survivor, edits})
+	}
+	if survivor != id {
+		fmt.Fprintf(env.stdout, "%s was merged into %s\n", id, survivor)
+	}
+	if len(edits) == 0 {
+		fmt.Fprintf(env.stdout, "%s: no edits\n", survivor)
+	}
+	for _, e := range edits {
+		fmt.Fprintf(env.stdout, "%d\t%s\t%s\t%s=%q\t%s\t%s\n", e.Seq, e.At.UTC().Format(time.RFC3339), e.EventID, e.Field, e.Value, e.By, e.Note)
+	}
+	return nil
 }
 
 func defaultEditor(env *cliEnv) string {

@@ -68,8 +68,12 @@ func TestRecodeAndEdit(t *testing.T) {
 		t.Fatalf("recode after the edit: exit %d %q %s", code, out, stderr)
 	}
 	edited("after a recode")
+	code, out, stderr = sitrep(t, nil, "edit", "--db", db, id)
+	if code != 0 || strings.Count(out, "\n") != 4 || !strings.Contains(out, "\t"+id+"\tfatalities=\"7\"\tana\tchecked\n") {
+		t.Errorf("edit %s (history): exit %d %q %s", id, code, out, stderr)
+	}
 	for _, args := range [][]string{
-		{id},
+		{},
 		{id, "fatalities"},
 		{id, "fatalities=many"},
 		{id, "colour=red"},

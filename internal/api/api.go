@@ -100,6 +100,7 @@ func New(store Store, opts Options) http.Handler {
 	mux.Handle("/api/events.csv", get(s.eventsCSV))
 	mux.Handle("/api/events.geojson", get(s.eventsGeoJSON))
 	mux.Handle("/api/events/{id}", s.eventByID())
+	mux.Handle("/api/events/{id}/edits", get(bounded(s.eventEdits)))
 	mux.Handle("/api/documents/{id...}", get(bounded(s.document)))
 	mux.Handle("/api/stats", get(bounded(s.stats)))
 	mux.Handle("/api/openapi.json", get(s.openapi))

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,6 +32,44 @@ func (s *server) eventByID() http.Handler {
 		http.MethodGet:   endpoint(bounded(s.event)),
 		http.MethodPatch: s.writeAccess(endpoint(bounded(s.patchEvent))),
 	})
+}
+
+// EditReader lists the analyst edits of an event; both SQL stores implement it. A store without it
+// answers GET /api/events/{id}/edits with 404.
+type EditReader interface {
+	// EventEdits returns the id the event goes by now (a merged-away id resolves to its survivor)
+	// and every edit that applies to it, oldest first.
+	EventEdits(ctx context.Context, id string) (string, []event.Edit, error)
+}
+
+// editHistory is the answer to GET /api/events/{id}/edits.
+type editHistory struct {
+	EventID string       `json:"event_id"`
+	Edits   []event.Edit `json:"edits"`
+}
+
+// eventEdits lists the edits of an event: who changed which field to what, when and why.
+func (s *server) eventEdits(w http.ResponseWriter, r *http.Request) error {
+	if len(r.URL.Query()) > 0 {
+		return badRequest("events/{id}/edits takes no parameters")
+	}
+	er, ok := s.store.(EditReader)
+	if !ok {
+		return &httpError{http.StatusNotFound, "this server's store keeps no edits"}
+	}
+	id := r.PathValue("id")
+	survivor, edits, err := er.EventEdits(r.Context(), id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return &httpError{http.StatusNotFound, fmt.Sprintf("event %q not found", id)}
+	}
+	if err != nil {
+		return err
+	}
+	if edits == nil {
+		edits = []event.Edit{}
+	}
+	writeJSON(w, http.StatusOK, editHistory{EventID: survivor, Edits: edits})
+	return nil
 }
 
 // editResponse is the answer to a PATCH: the event as now stored and every edit that applies to it.

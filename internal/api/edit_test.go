@@ -130,6 +130,19 @@ func TestPatchEvent(t *testing.T) {
 		t.Errorf("PATCH of an alias: %d %s", code, body)
 	}
 
+	// The history: an alias lists its survivor's edits, its own first.
+	code, body = editRequest(t, h, http.MethodGet, "/api/events/MLI3/edits", "", "", "")
+	var hist struct {
+		EventID string       `json:"event_id"`
+		Edits   []event.Edit `json:"edits"`
+	}
+	if code != http.StatusOK || json.Unmarshal(body, &hist) != nil || hist.EventID != "MLI2" || len(hist.Edits) != 2 || hist.Edits[0].Field != "sub_event_type" {
+		t.Errorf("GET edits of an alias: %d %s", code, body)
+	}
+	if code, body := editRequest(t, h, http.MethodGet, "/api/events/MLI99/edits", "", "", ""); code != http.StatusNotFound {
+		t.Errorf("GET edits of an unknown event: %d %s", code, body)
+	}
+
 	// Not an event: gone from the list, still readable by id.
 	if code, body := editRequest(t, h, http.MethodPatch, "/api/events/MLI2", "s3cret", js, `{"not_an_event": true}`); code != http.StatusOK {
 		t.Fatalf("PATCH not_an_event: %d %s", code, body)

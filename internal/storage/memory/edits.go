@@ -74,3 +74,21 @@ func (t *tx) Edits(ctx context.Context, id string) ([]event.Edit, error) {
 	}
 	return out, nil
 }
+
+// EventEdits returns the event an id resolves to and the edits that apply to it, oldest first.
+func (s *Store) EventEdits(ctx context.Context, id string) (string, []event.Edit, error) {
+	var edits []event.Edit
+	err := s.Update(ctx, func(ptx pipeline.Tx) error {
+		st, err := ptx.StoredEvent(ctx, id)
+		if err != nil {
+			return err
+		}
+		id = st.Event.EventIDCnty
+		edits, err = ptx.Edits(ctx, id)
+		return err
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return id, edits, nil
+}

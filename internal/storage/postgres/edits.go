@@ -107,7 +107,42 @@ func (t *tx) AddEdit(ctx context.Context, e event.Edit) (int64, error) {
 
 // Edits returns the edits of id and of the ids merged into it (aliases are one hop), by seq.
 func (t *tx) Edits(ctx context.Context, id string) ([]event.Edit, error) {
-	rows, err := t.tx.Query(ctx, `SELECT seq, event_id, field, value, by_whom, at, note FROM edits
+	return queryEdits(ctx, t.tx, id)
+}
+
+// EventEdits returns the event an id resolves to (itself, or the survivor of a merge) and the edits
+// that apply to it, oldest first, from one read snapshot. An id with no live event gives an error
+// wrapping storage.ErrNotFound.
+func (s *Store) EventEdits(ctx context.Context, id string) (string, []event.Edit, error) {
+	rtx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return "", nil, fmt.Errorf("postgres: edits of %s: %w", id, err)
+	}
+	defer rtx.Rollback(context.WithoutCancel(ctx))
+	var survivor string
+	err = rtx.QueryRow(ctx, `SELECT survivor FROM event_aliases WHERE id = $1`, id).Scan(&survivor)
+	switch {
+	case err == nil:
+		id = survivor
+	case !errors.Is(err, pgx.ErrNoRows):
+		return "", nil, fmt.Errorf("postgres: edits of %s: %w", id, err)
+	}
+	var live bool
+	if err := rtx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE event_id_cnty = $1)`, id).Scan(&live); err != nil {
+		return "", nil, fmt.Errorf("postgres: edits of %s: %w", id, err)
+	}
+	if !live {
+		return "", nil, fmt.Errorf("postgres: %w", record.NotFound("event", id))
+	}
+	edits, err := queryEdits(ctx, rtx, id)
+	return id, edits, err
+}
+
+// queryEdits reads the edits of id and of the ids merged into it.
+func queryEdits(ctx context.Context, q interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}, id string) ([]event.Edit, error) {
+	rows, err := q.Query(ctx, `SELECT seq, event_id, field, value, by_whom, at, note FROM edits
 		WHERE event_id = $1
 		UNION ALL SELECT d.seq, d.event_id, d.field, d.value, d.by_whom, d.at, d.note
 		FROM event_aliases a JOIN edits d ON d.event_id = a.id WHERE a.survivor = $1

@@ -106,8 +106,43 @@ func (t *tx) AddEdit(ctx context.Context, e event.Edit) (int64, error) {
 
 // Edits returns the edits of id and of the ids merged into it (aliases are one hop), by seq.
 func (t *tx) Edits(ctx context.Context, id string) ([]event.Edit, error) {
-	// UNION ALL rather than OR, so that each half uses its index.
-	rows, err := t.c.tx.QueryContext(ctx, `SELECT seq, event_id, field, value, by_whom, at, note FROM edits
+	return queryEdits(ctx, t.c.tx, id)
+}
+
+// EventEdits returns the event an id resolves to (itself, or the survivor of a merge) and the edits
+// that apply to it, oldest first, from one read snapshot. An id with no live event gives an error
+// wrapping storage.ErrNotFound.
+func (s *Store) EventEdits(ctx context.Context, id string) (string, []event.Edit, error) {
+	rtx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return "", nil, fmt.Errorf("sqlite: edits of %s: %w", id, err)
+	}
+	defer rtx.Rollback()
+	var survivor string
+	err = rtx.QueryRowContext(ctx, `SELECT survivor FROM event_aliases WHERE id = ?`, id).Scan(&survivor)
+	switch {
+	case err == nil:
+		id = survivor
+	case !errors.Is(err, sql.ErrNoRows):
+		return "", nil, fmt.Errorf("sqlite: edits of %s: %w", id, err)
+	}
+	var live bool
+	if err := rtx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE event_id_cnty = ?)`, id).Scan(&live); err != nil {
+		return "", nil, fmt.Errorf("sqlite: edits of %s: %w", id, err)
+	}
+	if !live {
+		return "", nil, fmt.Errorf("sqlite: %w", record.NotFound("event", id))
+	}
+	edits, err := queryEdits(ctx, rtx, id)
+	return id, edits, err
+}
+
+// queryEdits reads the edits of id and of the ids merged into it. UNION ALL rather than OR, so
+// that each half uses its index.
+func queryEdits(ctx context.Context, q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, id string) ([]event.Edit, error) {
+	rows, err := q.QueryContext(ctx, `SELECT seq, event_id, field, value, by_whom, at, note FROM edits
 		WHERE event_id = ?1
 		UNION ALL SELECT d.seq, d.event_id, d.field, d.value, d.by_whom, d.at, d.note
 		FROM event_aliases a JOIN edits d ON d.event_id = a.id WHERE a.survivor = ?1

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -91,6 +92,18 @@ func testEdits(t *testing.T, s Store) {
 	}
 	if got := edits("MLI99"); len(got) != 0 {
 		t.Errorf("Edits(MLI99) = %v", got)
+	}
+	// The read side, where a store offers it: an alias lists its survivor's edits.
+	if r, ok := s.(interface {
+		EventEdits(ctx context.Context, id string) (string, []event.Edit, error)
+	}); ok {
+		id, got, err := r.EventEdits(ctx, "MLI11")
+		if err != nil || id != "MLI12" || len(got) != 3 || got[0].Seq != s1 || !got[0].At.Equal(at) {
+			t.Errorf("EventEdits(MLI11) = %s, %v, %v; want MLI12 with the three edits", id, fields(got), err)
+		}
+		if _, _, err := r.EventEdits(ctx, "MLI99"); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("EventEdits(MLI99): %v, want storage.ErrNotFound", err)
+		}
 	}
 	// StoredEvent resolves aliases and carries mentions.
 	update(t, s, func(tx pipeline.Tx) error {
