@@ -118,3 +118,22 @@ func TestOlder(t *testing.T) {
 		t.Fatal("ids must compare by number")
 	}
 }
+
+// TestMatchPrefersTheCaptureOverTheCounterOffensive: the attackers' claim of a town's capture, dated
+// only by its report, belongs with the army's account of the town's fall two days earlier, not with the
+// army's counter-offensive that happens to fall on the report's day.
+func TestMatchPrefersTheCaptureOverTheCounterOffensive(t *testing.T) {
+	const isis, army = "Islamic State Central Africa Province (Mozambique)", "Military Forces of Mozambique (1990-)"
+	claim := report("claim", "2021-03-28", "Palma", -10.77, 40.47, event.Battles, isis, "", 55)
+	claim.TimePrecision = 2
+	fall := report("fall", "2021-03-26", "Palma", -10.77, 40.47, event.Battles, isis, army, 12)
+	counter := report("counter", "2021-03-28", "Palma", -10.77, 40.47, event.Battles, army, isis, 0)
+	sf, okF := Match(claim, fall)
+	sc, okC := Match(claim, counter)
+	if !okF || !okC {
+		t.Fatalf("both are candidates: fall %v (%.1f), counter-offensive %v (%.1f)", okF, sf, okC, sc)
+	}
+	if sf <= sc {
+		t.Errorf("the claim scores %.1f with the town's fall and %.1f with the counter-offensive", sf, sc)
+	}
+}

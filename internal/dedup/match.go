@@ -28,9 +28,10 @@ const (
 
 // Match scores how likely a and b report the same event; ok is false when a gate fails. Scoring:
 // location (same place +2, ≤10 km +1.5, ≤25 km +1, same region at coarse precision +0.5), date (same day
-// +1.5, overlapping spans +1, within the precisions' slack +0.5), type (same +1, same sub-type +0.5,
-// another political-violence type 0 and only when both are dated to the same day), a shared named actor +1, tolls
-// within a factor of two +0.5.
+// +1.5 when both know the day, overlapping spans +1, within the precisions' slack +0.5: an approximate
+// date that falls on the other's day is no more than that), type (same +1, same sub-type +0.5,
+// another political-violence type 0 and only when both are dated to the same day), a shared named actor
+// +1, the same initiator (actor1) +0.5, tolls within a factor of two +0.5.
 func Match(a, b event.Event) (score float64, ok bool) {
 	if a.Background != b.Background {
 		return 0, false // a recalled event never merges into a fresh one
@@ -66,8 +67,10 @@ func Match(a, b event.Event) (score float64, ok bool) {
 	}
 	slack := max(slackDays(a.TimePrecision), slackDays(b.TimePrecision))
 	switch {
-	case a.EventDate == b.EventDate:
+	case a.EventDate == b.EventDate && a.TimePrecision == 1 && b.TimePrecision == 1:
 		score += 1.5
+	case a.EventDate == b.EventDate && a.DateStart == "" && b.DateStart == "":
+		score += 0.5
 	case !af.After(bt) && !bf.After(at):
 		score += 1
 	case !af.AddDate(0, 0, -slack).After(bt) && !bf.AddDate(0, 0, -slack).After(at):
@@ -105,6 +108,11 @@ func Match(a, b event.Event) (score float64, ok bool) {
 			return 0, false
 		}
 		score++
+	}
+	if a.Actor1 != "" && ActorKey(a.Actor1) == ActorKey(b.Actor1) {
+		// The same side acted: a capture told by the attackers' claim and by the army's account of
+		// the town's fall, not the army's counter-offensive days later.
+		score += 0.5
 	}
 	if a.Fatalities > 0 && b.Fatalities > 0 {
 		lo, hi := min(a.Fatalities, b.Fatalities), max(a.Fatalities, b.Fatalities)
