@@ -143,6 +143,7 @@ func (d *Dictionary) Cast(text string, start, end int, c Context) Cast {
 		}
 	}
 	r.resistance(toks, sents)
+	r.takeover(toks)
 	r.fallbacks(toks)
 	clashing := between || (v >= 0 && clashCues[toks[v].norm])
 	for _, k := range []int{r.a1, r.a2} {
@@ -523,6 +524,33 @@ func (r *roles) attributed(toks []token, k int) int {
 		}
 	}
 	return k
+}
+
+// fallCues say who took a place, whatever the clause's subject: "the town, which fell into the hands
+// of the insurgents", "the base fell to JNIM".
+var fallCues = [][]string{{"fell", "into", "the", "hands", "of"}, {"fell", "in", "the", "hands", "of"}, {"fell", "to"}, {"fallen", "to"}, {"fallen", "into", "the", "hands", "of"}}
+
+// takeover makes the armed party a place fell to the initiator, the side it took it from the target.
+func (r *roles) takeover(toks []token) {
+	k := findPhrase(toks, 0, len(toks), fallCues)
+	if k < 0 {
+		return
+	}
+	for idx, m := range r.ms {
+		if m.i < k || m.i > k+3 || !m.armed() {
+			continue
+		}
+		if r.a1 == idx {
+			return
+		}
+		if r.a1 >= 0 && r.ms[r.a1].armed() {
+			r.a2 = r.a1
+		} else if r.a2 == idx {
+			r.a2 = -1
+		}
+		r.a1 = idx
+		return
+	}
 }
 
 // fallbacks fill the roles the main clause left empty from the rest of the text.
