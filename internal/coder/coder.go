@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -119,7 +120,10 @@ func (c *Coder) Code(ctx context.Context, doc document.Document) ([]event.Event,
 			out = append(out, coded{ev: ev, distinct: g.distinct != ""})
 		}
 	}
-	return mergeSameEvent(out), nil
+	evs := mergeSameEvent(out)
+	// In the order they happened: a later report of the earliest one then finds it first.
+	slices.SortStableFunc(evs, func(a, b event.Event) int { return strings.Compare(a.EventDate, b.EventDate) })
+	return evs, nil
 }
 
 // coded is one group's event, remembering whether segmentation opened the group as an event apart.
