@@ -36,7 +36,7 @@ func readDocs(t *testing.T, path string) []document.Document {
 }
 
 // minFound is the floor of required gold events found; raise it as the coder improves.
-const minFound = 10
+const minFound = 12
 
 // TestSeedsInAnyOrder ingests the 14 seed articles in three orders: every order must give the same
 // events, no duplicate of a gold event, and each multi-source event with all the articles reporting it.
@@ -101,9 +101,9 @@ func TestSeedsInAnyOrder(t *testing.T) {
 				if m.Kind != "required" || !slices.Contains(m.Misses, "sources") {
 					continue
 				}
-				// The Bamako attack must carry its three reports; the others are logged until the
-				// coder keeps every Tinzaouatene and Palma report on the right event.
-				if m.Gold == "E09" {
+				// The Bamako attack must carry its three reports and Palma its two; Tinzaouatene is
+				// logged until the coder keeps every report of it on the battle.
+				if m.Gold == "E09" || m.Gold == "E01" {
 					t.Errorf("%s lacks some of the articles that report it: %+v", m.Gold, m.Wrong)
 				} else {
 					t.Logf("%s lacks some of the articles that report it: %+v", m.Gold, m.Wrong)
