@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,7 +16,10 @@ import (
 
 // The edits and re-code half of pipeline.Tx.
 
-// StoredEvent returns a live event with its mentions, resolving a merged-away id. The row is locked
+// StoredEvent returns a live event with its mentions, resolving a merged-away id. It first takes the
+// advisory lock of the event's cell, the lock an ingest placing a report nearby holds from
+// NearbyEvents to its commit: otherwise an ingest that read the event's edits before this
+// transaction committed would save the event again without the new edit. The row is then locked
 // (FOR UPDATE), so two analysts editing one event apply their edits one after the other.
 func (t *tx) StoredEvent(ctx context.Context, id string) (pipeline.Stored, error) {
 	var survivor string
@@ -25,6 +29,33 @@ func (t *tx) StoredEvent(ctx context.Context, id string) (pipeline.Stored, error
 		id = survivor
 	case !errors.Is(err, pgx.ErrNoRows):
 		return pipeline.Stored{}, fmt.Errorf("postgres: event %s: %w", id, err)
+	}
+	// The cell lock first, then the row: the order an ingest takes them in, so the two never wait
+	// for each other in a cycle.
+	locked := int64(math.MinInt64)
+	for {
+		var cell int64
+		err := t.tx.QueryRow(ctx, `SELECT cell FROM events WHERE event_id_cnty = $1`, id).Scan(&cell)
+		if errors.Is(err, pgx.ErrNoRows) {
+			// Merged away since the alias lookup? Then edit the survivor.
+			var survivor string
+			if err := t.tx.QueryRow(ctx, `SELECT survivor FROM event_aliases WHERE id = $1`, id).Scan(&survivor); err == nil && survivor != id {
+				id, locked = survivor, math.MinInt64
+				continue
+			}
+			return pipeline.Stored{}, fmt.Errorf("postgres: %w", record.NotFound("event", id))
+		}
+		if err != nil {
+			return pipeline.Stored{}, fmt.Errorf("postgres: event %s: %w", id, err)
+		}
+		if cell == locked {
+			break
+		}
+		if _, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1::int8)`, cell); err != nil {
+			return pipeline.Stored{}, fmt.Errorf("postgres: lock the cell of event %s: %w", id, err)
+		}
+		// Read again under the lock: a merge committed meanwhile may have moved the event.
+		locked = cell
 	}
 	if _, err := t.tx.Exec(ctx, `SELECT 1 FROM events WHERE event_id_cnty = $1 FOR UPDATE`, id); err != nil {
 		return pipeline.Stored{}, fmt.Errorf("postgres: lock event %s: %w", id, err)
