@@ -38,7 +38,8 @@ type Tx interface {
 	// StoredEvent returns a live event with its mentions; an id merged away gives the event that
 	// absorbed it. A missing id gives an error wrapping storage.ErrNotFound.
 	StoredEvent(ctx context.Context, id string) (Stored, error)
-	// AllEvents returns every live event (background included) with its mentions, in id order.
+	// AllEvents returns every live event (background included) with its mentions, in id order. A
+	// store may lock writers out until the transaction ends (a re-code rebuilds from it).
 	AllEvents(ctx context.Context) ([]Stored, error)
 	// DeleteEvent deletes a live event and its mentions (its id is never allocated again).
 	DeleteEvent(ctx context.Context, id string) error

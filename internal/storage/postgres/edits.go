@@ -75,12 +75,17 @@ func (t *tx) StoredEvent(ctx context.Context, id string) (pipeline.Stored, error
 	return out[0], nil
 }
 
-// AllEvents returns every live event with its mentions, by id. The events table is locked against
-// writers first: a re-code rebuilds from what it reads here, and an ingest committing meanwhile
-// would be overwritten.
+// AllEvents returns every live event with its mentions, by id. Writers are locked out first, until
+// the transaction ends, since a re-code rebuilds from what it reads here: the documents table in
+// SHARE mode waits for ingests that have stored their document to commit and stops new ones before
+// they read any event (an ingest stores its document before NearbyEvents), so none places a report
+// among events the re-code is replacing; the events table stops other writers (edits).
 func (t *tx) AllEvents(ctx context.Context) ([]pipeline.Stored, error) {
+	if _, err := t.tx.Exec(ctx, `LOCK TABLE documents IN SHARE MODE`); err != nil {
+		return nil, fmt.Errorf("postgres: all events: lock documents: %w", err)
+	}
 	if _, err := t.tx.Exec(ctx, `LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE`); err != nil {
-		return nil, fmt.Errorf("postgres: all events: lock: %w", err)
+		return nil, fmt.Errorf("postgres: all events: lock events: %w", err)
 	}
 	rows, err := t.tx.Query(ctx, selectEvents(true)+`ORDER BY e.event_id_cnty`)
 	if err != nil {

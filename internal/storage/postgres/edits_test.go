@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"testing"
 
+	"github.com/sitrep-dev/sitrep/internal/document"
 	"github.com/sitrep-dev/sitrep/internal/event"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
 	"github.com/sitrep-dev/sitrep/internal/storage/postgres"
@@ -51,5 +52,25 @@ func TestEditWaitsForNearbyIngest(t *testing.T) {
 	got, edits, err := p.Edit(ctx, "MLI1", []event.Edit{{Field: "fatalities", Value: "7"}})
 	if err != nil || got.Fatalities != 7 || len(edits) != 3 {
 		t.Errorf("Edit: fatalities %d, %d edits, %v", got.Fatalities, len(edits), err)
+	}
+}
+
+// TestRecodeLocksOutIngest: the rebuild of a re-code (which starts with AllEvents) waits for an
+// ingest that has stored its document, and an ingest waits to store its document until the rebuild
+// ends, so no report is placed among events the re-code is replacing.
+func TestRecodeLocksOutIngest(t *testing.T) {
+	s := open(t, postgres.Options{MaxConns: 4})
+	ctx := waitFor(t)
+	doc := func(id string) document.Document {
+		d := document.Document{ID: id, Text: "Report " + id + "."}
+		d.ContentHash = document.HashText(d.Text)
+		return d
+	}
+	all := func(tx pipeline.Tx) error { _, err := tx.AllEvents(ctx); return err }
+	if err := secondWaits(t, ctx, s, func(tx pipeline.Tx) error { return tx.PutDocument(ctx, doc("a")) }, all); err != nil {
+		t.Fatalf("rebuild after an ingest: %v", err)
+	}
+	if err := secondWaits(t, ctx, s, all, func(tx pipeline.Tx) error { return tx.PutDocument(ctx, doc("b")) }); err != nil {
+		t.Fatalf("ingest after a rebuild: %v", err)
 	}
 }
