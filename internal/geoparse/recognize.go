@@ -405,7 +405,7 @@ func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
 	}
 	// A capitalised neighbour that is not part of the name makes it part of a person's or an
 	// organisation's name: "Assimi Goita", "Amadou Kouffa", "Gao Football Club".
-	if k := i + n; k < len(toks) && toks[k].upper && !toks[k].allUpper && !p.common[toks[k].fold] &&
+	if k := i + n; k < len(toks) && toks[k].upper && !toks[k].allUpper && !p.common[toks[k].fold] && !facilities[toks[k].fold] &&
 		text[toks[k-1].end:toks[k].start] == " " && p.cueAfter(toks, k, text) == nil {
 		return false
 	}
@@ -415,6 +415,14 @@ func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
 	}
 	return true
 }
+
+// facilities are the words of an institution or site named after its town ("Ibadan University",
+// "Maiduguri Teaching Hospital", "Kano Airport"): the town is a place there, unlike a person's
+// surname after a given name.
+var facilities = map[string]bool{"university": true, "polytechnic": true, "college": true, "airport": true, "prison": true,
+	"market": true, "stadium": true, "barracks": true, "hospital": true, "teaching": true, "specialist": true, "general": true,
+	"mosque": true, "cathedral": true, "central": true, "motor": true, "bridge": true, "junction": true, "highway": true,
+	"expressway": true, "refinery": true, "port": true, "garrison": true, "cantonment": true, "township": true, "metropolis": true}
 
 // cueBefore finds the cue phrase ending right before token i (an article "the" may sit between).
 // A name cue ("the town of") may itself follow a relational one ("60 km from the town of X",

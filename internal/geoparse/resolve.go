@@ -146,18 +146,25 @@ func (d *Doc) resolve(h Hints) {
 		}
 		voted[f] = true
 		best := map[string]float64{}
+		var pop float64
 		for _, c := range m.cands {
 			s := d.p.classPrior(c)
 			if v, ok := best[c.Country]; !ok || s > v {
 				best[c.Country] = s
+			}
+			if c.Class == 'P' {
+				pop = max(pop, float64(c.Population))
 			}
 		}
 		var z float64
 		for _, s := range best {
 			z += math.Exp(s)
 		}
+		// A city everyone knows ("a Kano court") says more about the story's country than a
+		// hamlet's name does.
+		w := 1.5 + cityVote*max(0, math.Log10(pop+1)-4)
 		for c, s := range best {
-			votes[c] += 1.5 * math.Exp(s) / z
+			votes[c] += w * math.Exp(s) / z
 		}
 		if m.r.dateline && len(best) == 1 {
 			for c := range best {
@@ -298,6 +305,9 @@ const (
 	a1Smoothing = 500.0
 	a1Temp      = 2.0
 )
+
+// cityVote is the extra country vote of a name per tenfold population above 10,000.
+const cityVote = 0.5
 
 // wordVote is the weight of the word model's country evidence, one place name being 1.5.
 const wordVote = 3.0
