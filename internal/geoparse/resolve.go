@@ -109,6 +109,7 @@ func (d *Doc) resolve(h Hints) {
 		votes[c] += wordVote * pr
 	}
 	d.a1 = withinCountry(d.p.a1words.posterior(d.text, a1Temp))
+	d.cityNotCountry(votes)
 	firstCountry := true
 	for _, m := range d.ms {
 		if m.Kind != "country" {
@@ -244,6 +245,38 @@ func notable(p gazetteer.Place) bool {
 		return true
 	}
 	return p.Class == 'P' && p.Population >= 10000
+}
+
+// cityNotCountry turns a country's name into the city it also names ("clashes in Benin" for Benin
+// City) when the rest of the story (its words, hints and other country names, in votes so far)
+// points to the city's country rather than to the one named.
+func (d *Doc) cityNotCountry(votes map[string]float64) {
+	for i := range d.ms {
+		m := &d.ms[i]
+		if m.Kind != "country" || m.r.demonym || m.r.border {
+			continue
+		}
+		others := 0.0
+		for j := range d.ms {
+			if j != i && d.ms[j].Kind == "country" && d.ms[j].Place.Country == m.Place.Country {
+				others++
+			}
+		}
+		if others > 0 {
+			continue // the story names the country twice: it means the country
+		}
+		var cands []gazetteer.Place
+		for _, c := range d.p.g.Lookup(m.Text) {
+			if c.Class == 'P' && c.Population >= 100000 && c.Country != m.Place.Country && votes[c.Country] > votes[m.Place.Country] {
+				cands = append(cands, c)
+			}
+		}
+		if len(cands) == 0 {
+			continue
+		}
+		m.Kind, m.Resolved, m.Place, m.cands, m.exact = "place", false, gazetteer.Place{}, cands, len(cands)
+		m.r.isCtry = false
+	}
 }
 
 // dropWeak removes bare names, with no cue, brackets or dateline around them, that only resolved
