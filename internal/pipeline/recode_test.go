@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -189,6 +190,17 @@ func TestRecodeDroppedTypeKeepsOtherIDs(t *testing.T) {
 				t.Errorf("re-code without %s: %+v; want no new id and the %d events of that type alone gone", typ, res, dropped)
 			}
 			after := eventsByID(t, s)
+			// The same events as ingesting the documents afresh with the new coder, ids aside.
+			fresh := memory.New()
+			fp := pipeline.New(fresh, dropping{cd, typ}, ticking())
+			for _, d := range docs {
+				if _, err := fp.Ingest(ctx, d); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got, want := contents(t, after), contents(t, eventsByID(t, fresh)); !slices.Equal(got, want) {
+				t.Errorf("re-coded events differ from a fresh ingest with the new coder:\n%s", firstDiff(strings.Join(want, "\n"), strings.Join(got, "\n")))
+			}
 			for id := range after {
 				if !kept[id] {
 					t.Errorf("event %s after the re-code was not an event with other reports before", id)
@@ -207,6 +219,26 @@ func TestRecodeDroppedTypeKeepsOtherIDs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// contents are the events' JSON without id and timestamp, sorted: what an export says of them.
+func contents(t *testing.T, evs map[string]event.Event) []string {
+	t.Helper()
+	var out []string
+	for _, e := range evs {
+		e.EventIDCnty, e.Timestamp = "", 0
+		e.FillEmpty()
+		slices.SortStableFunc(e.Evidence, func(a, b event.Evidence) int {
+			return strings.Compare(fmt.Sprint(a.SourceID, a.Start, a.End, a.Field), fmt.Sprint(b.SourceID, b.Start, b.End, b.Field))
+		})
+		js, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, string(js))
+	}
+	slices.Sort(out)
+	return out
 }
 
 // TestEditsSurviveMergeAndRecode: analyst edits hold when a later report merges into the edited
