@@ -82,6 +82,8 @@ type sentence struct {
 	actors  []actor.Mention
 	// place is where the sentence itself says something happened (nil when it names no place).
 	place *geoparse.Location
+	// tollOnly: a sentence with no event words, only a toll of the event told before it.
+	tollOnly bool
 	// fresh: the sentence dates what it reports to now (an event or report time); past: only to
 	// before (a year, "since 2017", an event months old), so what it reports is background.
 	fresh, past bool
@@ -148,6 +150,12 @@ func (c *Coder) analyse(doc document.Document) (timex.Ref, *geoparse.Doc, []*gro
 				if t.Kind == timex.EventTime && !t.Since {
 					datelines = append(datelines, t)
 				}
+			}
+			// A toll standing alone ("One death reported.") counts for the event told before it.
+			if fs := toll.Figures(text, seg); len(sents) > 0 && hasKilled(fs) {
+				s.figures, s.tollOnly = fs, true
+				s.actors = c.actors.Find(text, seg.Start, seg.End)
+				sents = append(sents, s)
 			}
 			continue
 		}
@@ -255,6 +263,12 @@ func (c *Coder) group(sents []*sentence) []*group {
 	}
 	for _, s := range sents {
 		date := firstEventTime(s)
+		if s.tollOnly {
+			if last != nil {
+				add(last, s)
+			}
+			continue
+		}
 		if s.past {
 			if last != nil && last.background && (s.place == nil || samePlace(last.place, s.place)) {
 				add(last, s)
@@ -283,7 +297,7 @@ func (c *Coder) group(sents []*sentence) []*group {
 			add(g, s)
 			continue
 		}
-		if date == nil && !last.background && c.opensIncident(s) {
+		if date == nil && !last.background && len(last.sents) >= 3 && c.opensIncident(s) {
 			// "A convoy of trucks fleeing the town came under fire …, killing 7": a new incident
 			// told inside the story of the last event, on its day and at its place unless it names
 			// a nearby one (a place farther off is where people fled).
@@ -383,24 +397,24 @@ func (c *Coder) sameActorGoesOn(s *sentence) bool {
 }
 
 // opensIncident reports a sentence that opens with a new incident ("A convoy …", "An army patrol …")
-// and tells its own violence and toll, outside the event already told.
+// attacked ("came under fire", "was ambushed") with a toll of its own, outside the event already told.
+// The caller asks it only inside a story already told at some length: in a short report the vehicle
+// burnt is a detail of the attack.
 func (c *Coder) opensIncident(s *sentence) bool {
 	ws := words(s.text, 0, len(s.text))
 	if len(ws) < 3 || (ws[0].lower != "a" && ws[0].lower != "an") || !hasKilled(s.figures) || c.inTheFighting(s) {
 		return false
 	}
-	head, violence := false, false
+	head := false
 	for _, h := range s.hits {
-		off := h.start - s.seg.Start
-		switch {
-		case h.class == "incident" && off <= ws[min(3, len(ws)-1)].start:
+		if h.class == "incident" && h.start-s.seg.Start <= ws[min(3, len(ws)-1)].start {
 			head = true
-		case h.class == "armed" || h.class == "remote":
-			violence = true
 		}
 	}
-	return head && violence
+	return head && underAttackRE.MatchString(s.text)
 }
+
+var underAttackRE = regexp.MustCompile(`(?i)\b(?:came|come|comes|went)\s+under\s+(?:fire|attack|gunfire)|\b(?:was|were)\s+(?:ambushed|attacked|targeted|fired\s+(?:on|at|upon)|hit|struck|shelled|bombed)\b|\b(?:hit|struck|ran\s+over)\s+(?:a|an)\s+(?:mine|landmine|ied|explosive)`)
 
 func hasKilled(fs []toll.Figure) bool {
 	for _, f := range fs {

@@ -188,9 +188,20 @@ func TestEventSegmentation(t *testing.T) {
 			"a convoy ambush told inside the story of a siege", "2021-03-29T12:00:00Z",
 			"Insurgents stormed the town of Palma on Wednesday and took control of it on Friday after two days of fighting with the army.\n\n" +
 				"Witnesses said many bodies lay in the streets of Palma.\n\n" +
+				"The insurgents had besieged the town from three sides, firing machine guns.\n\n" +
 				"A convoy of trucks escaping from the town came under fire by the insurgents, killing at least 9 people, while others fled to Pemba.\n\n" +
 				"A local official said a teacher was killed in the attack on a hotel in Palma.",
 			[]want{{event.Battles, "2021-03-24", 10}, {event.ViolenceCivilians, "2021-03-24", 9}},
+		},
+		{
+			"a vehicle burnt in a short report is a detail of the attack", "2019-07-26T12:00:00Z",
+			"On 25 July 2019, insurgents attacked the village of Nagulue. A military vehicle was burnt and a person was killed.",
+			[]want{{event.ViolenceCivilians, "2019-07-25", 1}},
+		},
+		{
+			"a toll standing alone counts", "2018-05-04T12:00:00Z",
+			"On 2 May 2018, two militias clashed in Mokwa. One death reported.",
+			[]want{{event.Battles, "2018-05-02", 1}},
 		},
 		{
 			"a soldier's death in the attack is no new incident", "2024-07-03T12:00:00Z",
