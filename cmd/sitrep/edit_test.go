@@ -30,7 +30,11 @@ func TestRecodeAndEdit(t *testing.T) {
 		return out
 	}
 	before := export()
-	code, out, stderr := sitrep(t, nil, "recode", "--db", db)
+	code, out, stderr := sitrep(t, nil, "recode", "--db", db, "--dry-run")
+	if code != 0 || !strings.Contains(out, "0 would be merged away") || !strings.Contains(out, "dry run: nothing was changed") {
+		t.Fatalf("recode --dry-run: exit %d %q %s", code, out, stderr)
+	}
+	code, out, stderr = sitrep(t, nil, "recode", "--db", db)
 	if code != 0 || !strings.HasPrefix(out, "documents: 14 re-coded; events: ") || !strings.Contains(out, " 0 changed, 0 new), 0 merged away, 0 deleted") {
 		t.Fatalf("recode: exit %d %q %s", code, out, stderr)
 	}

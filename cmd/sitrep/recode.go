@@ -13,11 +13,12 @@ func recodeCommand() command {
 	c := command{
 		name:    "recode",
 		summary: "Re-run the current coder over every stored document and rebuild the events, keeping event ids and analyst edits (running it twice changes nothing).",
-		usage:   "[--db FILE|URL]",
+		usage:   "[--db FILE|URL] [--dry-run]",
 	}
 	c.run = func(ctx context.Context, env *cliEnv, args []string) error {
 		fs := newFlagSet(env, c)
 		db := dbFlag(fs, env)
+		dryRun := fs.Bool("dry-run", false, "only say what would change (the rebuild is rolled back)")
 		rest, err := parseInterspersed(fs, args)
 		if err != nil {
 			return err
@@ -37,12 +38,20 @@ func recodeCommand() command {
 		if err != nil {
 			return err
 		}
-		res, err := pipeline.New(store, cd, nil).Recode(ctx)
+		p := pipeline.New(store, cd, nil)
+		recode, verb := p.Recode, ""
+		if *dryRun {
+			recode, verb = p.RecodeDryRun, "would be "
+		}
+		res, err := recode(ctx)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.stdout, "documents: %d re-coded; events: %d (%d unchanged, %d changed, %d new), %d merged away, %d deleted\n",
-			res.Documents, res.Events, res.Unchanged, res.Changed, res.New, res.Merged, res.Deleted)
+		fmt.Fprintf(env.stdout, "documents: %d re-coded; events: %d (%d unchanged, %d changed, %d new), %d %smerged away, %d %sdeleted\n",
+			res.Documents, res.Events, res.Unchanged, res.Changed, res.New, res.Merged, verb, res.Deleted, verb)
+		if *dryRun {
+			fmt.Fprintln(env.stdout, "dry run: nothing was changed")
+		}
 		return nil
 	}
 	return c

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -49,6 +50,19 @@ const recodeBatch = 64
 // interrupted re-code leaves the store as it was, and documents stored meanwhile are coded inside it.
 // The scratch clustering holds every report in memory.
 func (p *Pipeline) Recode(ctx context.Context) (RecodeResult, error) {
+	return p.recode(ctx, false)
+}
+
+// RecodeDryRun says what Recode would do, doing all of it in a transaction that it then rolls
+// back: the store is left as it was.
+func (p *Pipeline) RecodeDryRun(ctx context.Context) (RecodeResult, error) {
+	return p.recode(ctx, true)
+}
+
+// errDryRun rolls back the rebuild of a dry run.
+var errDryRun = errors.New("dry run")
+
+func (p *Pipeline) recode(ctx context.Context, dryRun bool) (RecodeResult, error) {
 	if p.coder == nil {
 		return RecodeResult{}, fmt.Errorf("recode: no coder")
 	}
@@ -91,8 +105,14 @@ func (p *Pipeline) Recode(ctx context.Context) (RecodeResult, error) {
 	err = p.store.Update(ctx, func(tx Tx) error {
 		var err error
 		res, err = p.rebuild(ctx, tx, coded)
+		if err == nil && dryRun {
+			return errDryRun
+		}
 		return err
 	})
+	if dryRun && errors.Is(err, errDryRun) {
+		return res, nil
+	}
 	if err != nil {
 		return RecodeResult{}, fmt.Errorf("recode: %w", err)
 	}

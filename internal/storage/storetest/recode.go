@@ -127,6 +127,15 @@ func testRecode(t *testing.T, s Store) {
 	}
 
 	// A coder that no longer codes protests: the protest goes, the others keep their ids and the edit.
+	// A dry run says so and changes nothing.
+	beforeDry := snapshot(t, s)
+	dry, err := pipeline.New(s, lineCoder{skip: event.Protests}, now).RecodeDryRun(ctx)
+	if err != nil || dry.Deleted != 1 || dry.Unchanged != 2 {
+		t.Errorf("dry run without protests: %+v, %v; want 1 deleted, 2 unchanged", dry, err)
+	}
+	if got := snapshot(t, s); got != beforeDry {
+		t.Errorf("a dry run changed the events")
+	}
 	res = recode(pipeline.New(s, lineCoder{skip: event.Protests}, now))
 	if res.Deleted != 1 || res.Unchanged != 2 {
 		t.Errorf("recode without protests: %+v, want 1 deleted, 2 unchanged", res)
