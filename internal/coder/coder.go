@@ -119,19 +119,18 @@ func (c *Coder) Code(ctx context.Context, doc document.Document) ([]event.Event,
 	for _, g := range groups {
 		ev, ok := c.codeGroup(doc, ref, gdoc, g)
 		if ok {
-			out = append(out, coded{ev: ev, distinct: g.distinct != ""})
+			out = append(out, coded{ev: ev, distinct: g.distinct != "", told: len(g.sents)})
 		}
 	}
-	evs := mergeSameEvent(out)
-	// In the order they happened: a later report of the earliest one then finds it first.
-	slices.SortStableFunc(evs, func(a, b event.Event) int { return strings.Compare(a.EventDate, b.EventDate) })
-	return evs, nil
+	return mergeSameEvent(out), nil
 }
 
-// coded is one group's event, remembering whether segmentation opened the group as an event apart.
+// coded is one group's event, remembering whether segmentation opened the group as an event apart
+// and in how many sentences the document tells it.
 type coded struct {
 	ev       event.Event
 	distinct bool
+	told     int
 }
 
 // analyse finds the document's event sentences and groups them into events.
@@ -466,9 +465,13 @@ func samePlace(a, b *geoparse.Location) bool {
 // A group that segmentation opened as an event apart (a drone strike, a convoy ambush told inside the
 // story of a battle) merges only with an event of its own type: otherwise the deduplicator's tolerance
 // for differently typed reports of one day would undo the segmentation.
+//
+// The events come out main story first: the one the document tells in most sentences, then in reading
+// order. A report elsewhere of that story then finds it before a side event that shares its place.
 func mergeSameEvent(evs []coded) []event.Event {
 	var out []event.Event
 	var apart []bool
+	var told []int
 	for _, c := range evs {
 		e := c.ev
 		merged := false
@@ -480,6 +483,7 @@ func mergeSameEvent(evs []coded) []event.Event {
 				id := out[i].EventIDCnty
 				out[i] = dedup.Merge([]event.Event{out[i], e})
 				out[i].EventIDCnty, out[i].Status = id, event.StatusAuto
+				told[i] += c.told
 				merged = true
 				break
 			}
@@ -487,9 +491,19 @@ func mergeSameEvent(evs []coded) []event.Event {
 		if !merged {
 			out = append(out, e)
 			apart = append(apart, c.distinct)
+			told = append(told, c.told)
 		}
 	}
-	return out
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return told[b] - told[a] })
+	sorted := make([]event.Event, len(out))
+	for k, i := range order {
+		sorted[k] = out[i]
+	}
+	return sorted
 }
 
 func (c *Coder) sentenceText(doc document.Document, s *sentence) string {

@@ -2,6 +2,7 @@ package coder
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -256,5 +257,26 @@ func TestEventSegmentation(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMainStoryFirst: a document's events come out with the one it tells in most sentences first,
+// reading order among equals.
+func TestMainStoryFirst(t *testing.T) {
+	ev := func(date, loc string, lat float64) event.Event {
+		return event.Event{EventDate: date, TimePrecision: 1, Country: "Mali", Location: loc, Latitude: lat, Longitude: -3,
+			GeoPrecision: 1, EventType: event.Battles, SubEventType: "Armed clash"}
+	}
+	got := mergeSameEvent([]coded{
+		{ev: ev("2024-07-01", "Boni", 15), told: 1},
+		{ev: ev("2024-07-02", "Douentza", 14), told: 4},
+		{ev: ev("2024-07-03", "Hombori", 13), told: 1},
+	})
+	var order []string
+	for _, e := range got {
+		order = append(order, e.Location)
+	}
+	if want := []string{"Douentza", "Boni", "Hombori"}; !slices.Equal(order, want) {
+		t.Errorf("order %v, want %v", order, want)
 	}
 }
