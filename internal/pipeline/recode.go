@@ -35,6 +35,9 @@ const recodeBatch = 64
 //   - Clustering: the reports are placed, document by document in storage order, into an empty
 //     scratch store by the same rule as Ingest, so the events depend only on the documents, their
 //     order and the coder (not on what the store held before, nor on edits, which apply on top).
+//     That is what makes a second re-code agree with the first; the price is that an edit which
+//     steered later reports when they arrived (a corrected place or type, a rejected event, which
+//     no fresh report merges into) does not steer them in a re-code.
 //   - Ids: each rebuilt event takes the id of the old event it shares the most with: first the
 //     reports paired with the old event's (same document; the same report, else the best dedup
 //     match), then the documents in common; the oldest id wins ties and an id goes to one event
