@@ -126,8 +126,8 @@ func (d *Doc) resolve(h Hints) {
 		case m.r.before != nil && m.r.before.role == "away":
 			w = 0.5 // "gunmen from Cameroon", "fled to Niger"
 		}
-		if firstCountry && m.Start < 300 {
-			w += 1 // datelines and the lead name the country of the story
+		if firstCountry && m.Start < 300 && !m.r.demonym {
+			w += 1 // datelines and the lead name the country of the story, not an actor's nationality
 		}
 		firstCountry = false
 		votes[m.Place.Country] += w
