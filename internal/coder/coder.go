@@ -290,6 +290,12 @@ func (c *Coder) group(sents []*sentence) []*group {
 				distinct = k
 			}
 		}
+		if distinct != "" && last.date == nil && s.place != nil && last.place != nil && samePlace(last.place, s.place) && date != nil {
+			// An undated lead ("The attack on Bamako marks a milestone") and the dated account of
+			// the same place that follows it ("explosions echoed through the city on the morning of
+			// September 17") are one event.
+			distinct = ""
+		}
 		if distinct != "" {
 			g := newGroup(false)
 			g.distinct = distinct

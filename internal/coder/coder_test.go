@@ -205,6 +205,12 @@ func TestEventSegmentation(t *testing.T) {
 			[]want{{event.Battles, "2018-05-02", 1}},
 		},
 		{
+			"an undated lead and the dated account of the same place are one event", "2024-09-24T05:00:00Z",
+			"The attack on the capital Bamako by JNIM marks a sobering milestone.\n\n" +
+				"Gunfire and explosions echoed through Bamako on the morning of September 17, when JNIM fighters attacked the gendarmerie school.",
+			[]want{{event.Battles, "2024-09-17", 0}},
+		},
+		{
 			"a soldier's death in the attack is no new incident", "2024-07-03T12:00:00Z",
 			"Jihadists attacked an army post near Boni on Monday, killing three soldiers, the army said.\n\n" +
 				"A vehicle of the army was destroyed and a driver was killed in the attack.",
