@@ -113,7 +113,7 @@ var skipRight = map[string]bool{
 	"both": true, "each": true, "presumed": true, "presumably": true, "either": true,
 	"initially": true, "officially": true, "now": true, "apparently": true, "likely": true, "possibly": true,
 	"probably": true, "said": true, "says": true, "say": true, "then": true,
-	"instantly": true, "immediately": true, "found": true, "among": true,
+	"instantly": true, "immediately": true, "found": true, "among": true, "went": true, "gone": true,
 }
 
 // gapCoord joins two figures of one statement ("20 soldiers and one civilian").
@@ -301,6 +301,15 @@ func quantityAt(toks []tok, i int) (figTok, bool) {
 		return ft, false
 	}
 	low, high, n := numberAt(toks, j)
+	if n > 0 && j+n+1 < len(toks) && (toks[j+n].w == "years" || toks[j+n].w == "year") && toks[j+n+1].w == "old" {
+		// "a three years old girl": an age, not a count.
+		if qual == "" && singleDet[toks[i].w] {
+			ft, ok := articleAt(i)
+			ft.qe, ft.ne = j+n+2, j+n+2
+			return ft, ok
+		}
+		return ft, false
+	}
 	vague := false
 	if n == 0 {
 		if qual != "" && qual != "-" && qual != "some" {
