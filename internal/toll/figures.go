@@ -214,7 +214,7 @@ func Figures(text string, s segment.Sentence) []Figure {
 			ft.ne += n
 		}
 		if ft.kindSide == "" {
-			if n, k := matchEnding(toks, ft.qs, kl.left, kl.maxLen); n > 0 {
+			if n, k := matchEnding(toks, ft.qs, kl.left, kl.maxLen); n > 0 && !attempted(toks, ft.qs-n) {
 				ft.f.Kind, ft.kindSide = k, "left"
 				if k == "killed" && (toks[ft.qs-1].w == "lost" || toks[ft.qs-1].w == "losing") && !ft.nounFound {
 					ft.f.Kind, ft.kindSide = "", "" // "lost 5 vehicles"
@@ -486,6 +486,23 @@ func matchVague(toks []tok, j int) (int, int) {
 
 // singleDet are determiners that, before a singular person noun next to a casualty word, count one.
 var singleDet = map[string]bool{"a": true, "an": true, "the": true, "his": true, "her": true, "their": true, "its": true}
+
+// attemptVerbs before "to" make the casualty word after it an aim or a threat ("attempted to lynch a
+// thief", "threatened to kill the chief"), not a casualty.
+var attemptVerbs = map[string]bool{"attempted": true, "attempting": true, "attempt": true, "tried": true, "trying": true,
+	"try": true, "threatened": true, "threatening": true, "threaten": true, "planned": true, "planning": true,
+	"plotted": true, "wanted": true, "sought": true, "vowed": true, "intended": true, "failed": true}
+
+// attempted reports an attempt verb and "to" just before toks[k].
+func attempted(toks []tok, k int) bool {
+	if k >= 3 && strings.HasSuffix(toks[k-1].w, "ly") && toks[k-2].w == "to" {
+		k-- // "threatened to openly kill"
+	}
+	if k < 2 || toks[k-1].w != "to" {
+		return false
+	}
+	return attemptVerbs[toks[k-2].w] || (k >= 3 && attemptVerbs[toks[k-3].w])
+}
 
 // articleAt reads "a soldier", "the village chief", "his driver": one person, once nounPhrase has
 // found a singular person noun.

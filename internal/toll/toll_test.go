@@ -86,6 +86,8 @@ func TestFigures(t *testing.T) {
 		{"A suspected thief is attacked and killed by a mob.", []fig{{"killed", 1, "unknown", ""}}},
 		{"Militants stopped three trucks and executed one of the drivers.", []fig{{"killed", 1, "civilian", ""}}},
 		{"An ex-member of the party was killed by gunmen.", []fig{{"killed", 1, "unknown", ""}}},
+		{"A mob attempted to lynch a suspected thief before police intervened.", nil},
+		{"The leader threatened to openly kill a rival politician.", nil},
 		{"Armed men killed a three years old girl and injured 7 others.", []fig{{"killed", 1, "civilian", ""}, {"wounded", 7, "unknown", "d"}}},
 		{"Militants killed one man in the village, while two others went missing.", []fig{{"killed", 1, "unknown", ""}, {"missing", 2, "unknown", "d"}}},
 		{"Transport workers rioted over the death of a colleague, killing two police officers.", []fig{{"killed", 1, "unknown", "b"}, {"killed", 2, "police", ""}}},
