@@ -153,7 +153,7 @@ func (d *Doc) resolve(h Hints) {
 			if v, ok := best[c.Country]; !ok || s > v {
 				best[c.Country] = s
 			}
-			if c.Class == 'P' {
+			if c.Class == 'P' && d.p.african[c.Country] {
 				pop = max(pop, float64(c.Population))
 			}
 		}
@@ -162,7 +162,7 @@ func (d *Doc) resolve(h Hints) {
 			z += math.Exp(s)
 		}
 		// A city everyone knows ("a Kano court") says more about the story's country than a
-		// hamlet's name does.
+		// hamlet's name does (in the region sitrep reads: not "Ahmad" for Al Ahmadi).
 		w := 1.5 + cityVote*max(0, math.Log10(pop+1)-4)
 		for c, s := range best {
 			votes[c] += w * math.Exp(s) / z
