@@ -55,6 +55,7 @@ func TestNotPlaces(t *testing.T) {
 		{"Reuters and AFP reported that the Islamic State claimed the attack in Menaka in March.", []string{"Reuters", "AFP", "Islamic", "State", "March"}, []string{"Menaka"}},
 		{"Katiba Macina fighters attacked the village of Diallassagou.", []string{"Katiba", "Macina"}, []string{"Diallassagou"}},
 		{"General Moussa Traore spoke in Bamako.", []string{"Moussa", "Traore"}, []string{"Bamako"}},
+		{"A thief identified only as Ahmad was lynched by a mob in Gwagwalada.", []string{"Ahmad"}, []string{"Gwagwalada"}},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

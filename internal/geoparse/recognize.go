@@ -403,6 +403,15 @@ func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
 	if i > 0 && p.titles[toks[i-1].fold] && joinable(text[toks[i-1].end:toks[i].start]) {
 		return false
 	}
+	// So does naming: "identified (only) as Ahmad", "a man named Musa".
+	if i > 0 && !strings.ContainsAny(text[toks[i-1].end:toks[i].start], ".,;\n()") {
+		switch prev := toks[i-1].fold; {
+		case prev == "named" || prev == "nicknamed":
+			return false
+		case prev == "as" && i > 1 && (toks[i-2].fold == "identified" || i > 2 && toks[i-2].fold == "only" && toks[i-3].fold == "identified"):
+			return false
+		}
+	}
 	// A capitalised neighbour that is not part of the name makes it part of a person's or an
 	// organisation's name: "Assimi Goita", "Amadou Kouffa", "Gao Football Club".
 	if k := i + n; k < len(toks) && toks[k].upper && !toks[k].allUpper && !p.common[toks[k].fold] && !facilities[toks[k].fold] &&
