@@ -141,13 +141,20 @@ func (c *Coder) analyse(doc document.Document) (timex.Ref, *geoparse.Doc, []*gro
 
 	var sents []*sentence
 	var datelines []timex.Expr
-	for _, seg := range segment.Sentences(text) {
+	var lead *timex.Expr
+	for n, seg := range segment.Sentences(text) {
 		s := &sentence{seg: seg, text: text[seg.Start:seg.End], hits: c.triggers.find(text, seg.Start, seg.End), classes: map[string]bool{}}
 		if len(s.hits) == 0 {
 			// A date standing alone ("01 January.", a dateline) dates the report that follows it.
 			for _, t := range timex.Find(text, seg, ref) {
 				if t.Kind == timex.EventTime && !t.Since {
 					datelines = append(datelines, t)
+					// A bare date line on the publication day is the page's own date, not the event's.
+					bare := len(strings.Fields(s.text)) <= 6
+					pubDay := ref.Known && t.Day.Format(time.DateOnly) == ref.Published.UTC().Format(time.DateOnly)
+					if n == 0 && lead == nil && t.Precision <= 2 && !t.Lasted && !(bare && pubDay) {
+						lead = &datelines[len(datelines)-1]
+					}
 				}
 			}
 			// A toll standing alone ("One death reported.") counts for the event told before it.
@@ -191,6 +198,21 @@ func (c *Coder) analyse(doc document.Document) (timex.Ref, *geoparse.Doc, []*gro
 	for _, g := range groups {
 		g.docSents = sents
 	}
+	if lead != nil {
+		// The report's lead dates its first event ("19 June. Workers went on strike … following a
+		// protest on June 17"; "On 28 October, French forces conducted an operation … thirty were
+		// killed during operations between October 24 and 29"), unless the event's own date lies
+		// days away from it.
+		for _, g := range groups {
+			if g.background || len(g.sents) == 0 {
+				continue
+			}
+			if g.date == nil || nearDay(*g.date, *lead) {
+				g.date = lead
+			}
+			break
+		}
+	}
 	for _, g := range groups {
 		if g.date != nil || g.background || len(g.sents) == 0 {
 			continue
@@ -206,6 +228,16 @@ func (c *Coder) analyse(doc document.Document) (timex.Ref, *geoparse.Doc, []*gro
 		}
 	}
 	return ref, gdoc, groups
+}
+
+// nearDay reports whether the lead's day lies in the expression's span or within three days of its day.
+func nearDay(e, lead timex.Expr) bool {
+	d := lead.Day
+	if !d.Before(e.From) && !d.After(e.To) {
+		return true
+	}
+	gap := e.Day.Sub(d)
+	return gap <= 3*24*time.Hour && gap >= -3*24*time.Hour
 }
 
 func allAggregate(fs []toll.Figure) bool {

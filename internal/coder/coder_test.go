@@ -211,6 +211,16 @@ func TestEventSegmentation(t *testing.T) {
 			[]want{{event.Battles, "2024-09-17", 0}},
 		},
 		{
+			"the report's lead dates its event", "2019-06-22T12:00:00Z",
+			"19 June. Railway workers went on strike over unpaid wages, following a protest on June 17. Police cleared the camp with tear gas and the workers pelted them with stones.",
+			[]want{{event.Riots, "2019-06-19", 0}},
+		},
+		{
+			"a bare date line on the publication day is the page's date", "2024-09-24T12:00:00Z",
+			"24 September 2024\n\nGunmen killed four villagers near Boni on Sunday, residents said.",
+			[]want{{event.ViolenceCivilians, "2024-09-22", 4}},
+		},
+		{
 			"a soldier's death in the attack is no new incident", "2024-07-03T12:00:00Z",
 			"Jihadists attacked an army post near Boni on Monday, killing three soldiers, the army said.\n\n" +
 				"A vehicle of the army was destroyed and a driver was killed in the attack.",
