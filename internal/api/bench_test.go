@@ -140,16 +140,28 @@ func benchStore(b *testing.B, n int) *sqlite.Store {
 }
 
 // benchPostgres fills a new PostgreSQL database as benchStore fills its file, then has the server
-// gather its planner statistics (as autovacuum would soon after).
+// gather its planner statistics (as autovacuum would soon after). SITREP_BENCH_POSTGRES names a
+// database to keep between runs instead (filled when empty).
 func benchPostgres(b *testing.B, n int) *postgres.Store {
 	b.Helper()
 	ctx := context.Background()
-	url := pg.NewDatabase(b)
+	url := os.Getenv("SITREP_BENCH_POSTGRES")
+	if url == "" {
+		url = pg.NewDatabase(b)
+	}
 	store, err := postgres.Open(ctx, url, postgres.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { store.Close() })
+	switch _, have, err := store.Counts(ctx); {
+	case err != nil:
+		b.Fatal(err)
+	case have == n:
+		return store
+	case have != 0:
+		b.Fatalf("the database holds %d events, not %d; empty it", have, n)
+	}
 	start := time.Now()
 	benchFill(b, store, n)
 	conn, err := pgx.Connect(ctx, url)

@@ -65,6 +65,8 @@ type Store struct {
 	pool    *pgxpool.Pool
 	retries int
 	sql     [record.NumStmts]string // the write path's statements (writeSQL)
+	// walkFrom is manyMatches (query.go); tests lower it to check the walking plan on little data.
+	walkFrom float64
 }
 
 var _ pipeline.Store = (*Store)(nil)
@@ -126,7 +128,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: connect to %s: %w", cfg.ConnConfig.Host, err)
 	}
-	s := &Store{pool: pool, retries: opts.MaxRetries, sql: writeSQL()}
+	s := &Store{pool: pool, retries: opts.MaxRetries, sql: writeSQL(), walkFrom: manyMatches}
 	if s.retries == 0 {
 		s.retries = DefaultMaxRetries
 	}

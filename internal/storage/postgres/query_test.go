@@ -24,6 +24,16 @@ func TestAPISuite(t *testing.T) {
 	storetest.RunAPI(t, func(t *testing.T) storetest.APIStore { return open(t, postgres.Options{MaxConns: 4}) })
 }
 
+// TestAPISuiteWalkingText runs the suite with every full-text page walking the sort order (the plan
+// for common words in a large store): the same results.
+func TestAPISuiteWalkingText(t *testing.T) {
+	storetest.RunAPI(t, func(t *testing.T) storetest.APIStore {
+		s := open(t, postgres.Options{MaxConns: 4})
+		postgres.WalkTextAlways(s)
+		return s
+	})
+}
+
 // FuzzTextSearch searches the same events on PostgreSQL and SQLite with whatever is typed: neither
 // store may fail on it other than with a bad query, and for text in ASCII and French accented
 // letters (where FTS5's unicode61 tokenizer and sitrep_words cut and fold alike) both find the same

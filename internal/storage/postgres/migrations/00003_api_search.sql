@@ -49,12 +49,18 @@ RETURN (SELECT coalesce(string_agg(quote_literal(u.w) || CASE WHEN t.p AND u.k =
         unnest(sitrep_words(t.word)) WITH ORDINALITY AS u(w, k));
 -- +goose StatementEnd
 
-CREATE INDEX events_words ON events USING gin (sitrep_tsv(notes));
-CREATE INDEX documents_words ON documents USING gin (sitrep_tsv(title || ' ' || text));
+-- The words are stored (generated columns), not only indexed: a page of a common word walks the
+-- events in date order and tests each row's words, which must not cut its text again.
+ALTER TABLE events ADD COLUMN words tsvector GENERATED ALWAYS AS (sitrep_tsv(notes)) STORED;
+ALTER TABLE documents ADD COLUMN words tsvector GENERATED ALWAYS AS (sitrep_tsv(title || ' ' || text)) STORED;
+CREATE INDEX events_words ON events USING gin (words);
+CREATE INDEX documents_words ON documents USING gin (words);
 
 -- +goose Down
 DROP INDEX documents_words;
 DROP INDEX events_words;
+ALTER TABLE documents DROP COLUMN words;
+ALTER TABLE events DROP COLUMN words;
 DROP FUNCTION sitrep_tsquery(text[], boolean[]);
 DROP FUNCTION sitrep_tsv(text);
 DROP FUNCTION sitrep_words(text);
