@@ -86,6 +86,7 @@ func TestFigures(t *testing.T) {
 		{"A suspected thief is attacked and killed by a mob.", []fig{{"killed", 1, "unknown", ""}}},
 		{"Militants stopped three trucks and executed one of the drivers.", []fig{{"killed", 1, "civilian", ""}}},
 		{"An ex-member of the party was killed by gunmen.", []fig{{"killed", 1, "unknown", ""}}},
+		{"A boundary dispute between two communities has claimed six lives.", []fig{{"killed", 6, "unknown", ""}}},
 		{"A mob attempted to lynch a suspected thief before police intervened.", nil},
 		{"The leader threatened to openly kill a rival politician.", nil},
 		{"Armed men killed a three years old girl and injured 7 others.", []fig{{"killed", 1, "civilian", ""}, {"wounded", 7, "unknown", "d"}}},
