@@ -108,6 +108,8 @@ func TestLocateSentences(t *testing.T) {
 		{"Insurgents burned houses in Mocimbo Da Praia (Mocimbo Da Praia, Cado Delgado).", "Mozambique", "Cabo Delgado", []string{"Mocimboa da Praia", "Mocímboa da Praia"}, 0},
 		// A country's name that a city also bears, in a story whose words are the city's country's.
 		{"INEC staff and APC supporters protested in Benin over unpaid allowances, Edo State police said.", "Nigeria", "Edo", []string{"Benin City"}, 0},
+		// Bracketed units after a unit word: the village lies in the district they name.
+		{"Insurgents raided food from Koko village (Mocimboa da Praia, Cabo Delgado).", "Mozambique", "Cabo Delgado", []string{"Koko"}, 1},
 		// A town names the institution it hosts.
 		{"Students of Ibadan Polytechnic blocked the road on Monday.", "Nigeria", "Oyo", []string{"Ibadan"}, 1},
 		// The LGA of the previous sentence overrules a same-name village in another state.

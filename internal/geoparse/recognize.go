@@ -600,11 +600,19 @@ func (p *Parser) linkCommaQualifiers(text string, toks []token, rs []raw) {
 	}
 }
 
+// unitWords may follow a place's name before its bracketed units.
+var unitWords = map[string]bool{"village": true, "town": true, "city": true, "area": true, "community": true, "camp": true,
+	"district": true, "locality": true, "neighbourhood": true, "neighborhood": true, "market": true, "ward": true}
+
 // linkParens finds "Name (A, B)" qualifiers, ACLED's "in Kadji (Gao, Gao)": the folded parts are
 // kept on the outer mention and mentions inside the brackets are marked as its qualifiers.
 func (p *Parser) linkParens(text string, toks []token, rs []raw) {
 	for k := range rs {
 		end := toks[rs[k].j-1].end
+		// A unit word may stand between: "Akuse town (Lower Manya Krobo, Eastern)".
+		if j := rs[k].j; j < len(toks) && unitWords[toks[j].fold] && text[end:toks[j].start] == " " {
+			end = toks[j].end
+		}
 		rest := text[end:]
 		trimmed := strings.TrimLeft(rest, " ")
 		if !strings.HasPrefix(trimmed, "(") {
