@@ -296,3 +296,31 @@ func TestMainStoryFirst(t *testing.T) {
 		t.Errorf("order %v, want %v", order, want)
 	}
 }
+
+// FuzzCode: any article text codes without panicking, and every evidence span points into it.
+func FuzzCode(f *testing.F) {
+	for _, s := range []string{
+		"A convoy of trucks came under fire, killing at least 7 people.",
+		"19 June. Workers went on strike. One death reported.",
+		"The militants then threw an explosive device, killing two.",
+		"Rebels said on Thursday drone attacks killed 50 civilians after three days of fighting that began on July 25.",
+		"",
+	} {
+		f.Add(s)
+	}
+	c := testCoder(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		evs, err := c.Code(context.Background(), doc("fz", "2024-07-03T12:00:00Z", text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := doc("fz", "2024-07-03T12:00:00Z", text)
+		for _, e := range evs {
+			for _, ev := range e.Evidence {
+				if ev.Start < 0 || ev.End > len(d.Text) || ev.Start > ev.End || d.Text[ev.Start:ev.End] != ev.Text {
+					t.Fatalf("evidence %+v outside the text", ev)
+				}
+			}
+		}
+	})
+}
