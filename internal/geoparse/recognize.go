@@ -219,11 +219,11 @@ func isPluralUnit(c *cue) bool {
 	return strings.HasSuffix(last, "s")
 }
 
-// isBorderRef reports whether a country is named as a border: "the Niger border", "border with
-// Niger", "Somalia border town", "border of Mali and Niger". An event told that way is beside the
+// isBorderRef reports whether a country is named as a border or a road's end: "the Niger border",
+// "border with Niger", "Somalia border town", "border of Mali and Niger", "the Kiunga-Somalia road". An event told that way is beside the
 // country, usually on the other side.
 func isBorderRef(text string, toks []token, r raw) bool {
-	if r.j < len(toks) && (toks[r.j].fold == "border" || toks[r.j].fold == "borders" || toks[r.j].fold == "frontier") &&
+	if r.j < len(toks) && (toks[r.j].fold == "border" || toks[r.j].fold == "borders" || toks[r.j].fold == "frontier" || toks[r.j].fold == "road" || toks[r.j].fold == "highway") &&
 		!strings.ContainsAny(text[toks[r.j-1].end:toks[r.j].start], ".,;\n()") {
 		return true
 	}
