@@ -110,6 +110,8 @@ func TestLocateSentences(t *testing.T) {
 		{"INEC staff and APC supporters protested in Benin over unpaid allowances, Edo State police said.", "Nigeria", "Edo", []string{"Benin City"}, 0},
 		// Bracketed units after a unit word: the village lies in the district they name.
 		{"Insurgents raided food from Koko village (Mocimboa da Praia, Cabo Delgado).", "Mozambique", "Cabo Delgado", []string{"Koko"}, 1},
+		// A country's name before "civilians" is a nationality, not the event's country.
+		{"A mob attacked Benin civilians in Kumasi on Monday.", "Ghana", "Ashanti", []string{"Kumasi"}, 1},
 		// A town names the institution it hosts.
 		{"Students of Ibadan Polytechnic blocked the road on Monday.", "Nigeria", "Oyo", []string{"Ibadan"}, 1},
 		// The LGA of the previous sentence overrules a same-name village in another state.

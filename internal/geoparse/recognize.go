@@ -172,6 +172,11 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 	for k := range out {
 		if out[k].isCtry {
 			out[k].border = isBorderRef(text, toks, out[k])
+			// "Benin civilians", "Chad troops": a nationality, like a demonym.
+			name := gazetteer.Fold(text[toks[out[k].i].start:toks[out[k].j-1].end])
+			if j := out[k].j; j < len(toks) && nationals[toks[j].fold] && text[toks[j-1].end:toks[j].start] == " " && name == gazetteer.Fold(out[k].country.Name) {
+				out[k].demonym = true
+			}
 		}
 	}
 	for k := range out {
@@ -599,6 +604,11 @@ func (p *Parser) linkCommaQualifiers(text string, toks []token, rs []raw) {
 		}
 	}
 }
+
+// nationals are the nouns a country's name qualifies as a nationality.
+var nationals = map[string]bool{"civilians": true, "nationals": true, "citizens": true, "soldiers": true, "troops": true,
+	"army": true, "forces": true, "military": true, "herders": true, "refugees": true, "migrants": true, "traders": true,
+	"national": true, "government": true, "authorities": true, "police": true, "gendarmes": true, "embassy": true}
 
 // unitWords may follow a place's name before its bracketed units.
 var unitWords = map[string]bool{"village": true, "town": true, "city": true, "area": true, "community": true, "camp": true,
