@@ -27,7 +27,7 @@ type Toll struct {
 //   - per victim group (Report.Group, else the figure's VictimClass), the lowest credible statement
 //     ("at least 21", "about 20", "20" → 20); a negated report ("no one was killed") is a credible 0;
 //     a vague word counts only when the group has no precise figure;
-//   - known groups (civilian, military, ...) are summed; a figure of unknown victims ("people",
+//   - known groups (civilian, military, ...) are summed, a vague group only when no group is precise; a figure of unknown victims ("people",
 //     "martyrs") is a total that competes with that sum: the lower of the two when both are precise
 //     or both vague ("21 civilians" against "about 20 people" → 20; "20 troops and one civilian"
 //     against "21 martyrs" → 21), the precise one when only one is;
@@ -144,12 +144,23 @@ func Reconcile(reports []Report) Toll {
 		}
 		groups[k] = g
 	}
+	// A vague word for one group adds nothing beside a precise figure for another ("at least 30
+	// insurgents were killed and an unknown number of soldiers died" → 30): it is no count.
+	anyPrecise := false
+	for _, k := range order {
+		if g := groups[k]; k != "unknown" && g != nil && !g.vague {
+			anyPrecise = true
+		}
+	}
 	var known *tally
 	for _, k := range order {
 		if k == "unknown" {
 			continue
 		}
 		g := groups[k]
+		if anyPrecise && g.vague {
+			continue
+		}
 		if known == nil {
 			known = &tally{vague: true}
 		}

@@ -86,6 +86,7 @@ func TestFigures(t *testing.T) {
 		{"A suspected thief is attacked and killed by a mob.", []fig{{"killed", 1, "unknown", ""}}},
 		{"Militants stopped three trucks and executed one of the drivers.", []fig{{"killed", 1, "civilian", ""}}},
 		{"An ex-member of the party was killed by gunmen.", []fig{{"killed", 1, "unknown", ""}}},
+		{"Witnesses confirmed the beheading of at least 8 people.", []fig{{"killed", 8, "unknown", ""}}},
 		{"A boundary dispute between two communities has claimed six lives.", []fig{{"killed", 6, "unknown", ""}}},
 		{"A mob attempted to lynch a suspected thief before police intervened.", nil},
 		{"The leader threatened to openly kill a rival politician.", nil},
@@ -195,6 +196,7 @@ func TestReconcile(t *testing.T) {
 		{"one named victim is one of the many", []Report{rep("killed", 10, "unknown", "vague"), rep("killed", 1, "civilian")}, 10, 1, 10},
 		{"one of dozens in a group", []Report{rep("killed", 12, "civilian", "vague"), rep("killed", 1, "civilian")}, 12, 12, 12},
 		{"a precise count of a vague word stands", []Report{rep("killed", 12, "civilian", "vague"), rep("killed", 7, "civilian")}, 7, 7, 7},
+		{"an unknown number beside a count adds nothing", []Report{rep("killed", 30, "militant"), rep("killed", 3, "military", "vague", "joined")}, 30, 30, 30},
 		{"nothing", nil, 0, 0, 0},
 	}
 	for _, tt := range tests {
