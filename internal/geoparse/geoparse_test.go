@@ -331,3 +331,19 @@ func TestDistrictAtSeat(t *testing.T) {
 		t.Errorf("location %.4f,%.4f is %.0f km from the seat", loc.Lat, loc.Lon, km)
 	}
 }
+
+func TestTrimUnitWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"Abadam LGA":                  "Abadam",
+		"Ohaji/Egbema LGA":            "Ohaji/Egbema",
+		"Keana Local Government Area": "Keana",
+		"Tillaberi Region":            "Tillaberi",
+		"Borno":                       "Borno",
+		"LGA":                         "LGA",
+		"Mayo-Kebbi Ouest":            "Mayo-Kebbi Ouest",
+	} {
+		if got := trimUnitWord(in); got != want {
+			t.Errorf("trimUnitWord(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -614,6 +614,16 @@ var nationals = map[string]bool{"civilians": true, "nationals": true, "citizens"
 var unitWords = map[string]bool{"village": true, "town": true, "city": true, "area": true, "community": true, "camp": true,
 	"district": true, "locality": true, "neighbourhood": true, "neighborhood": true, "market": true, "ward": true}
 
+// trimUnitWord drops a trailing unit word from a bracketed unit: "Abadam LGA" is Abadam.
+func trimUnitWord(s string) string {
+	for _, w := range []string{" Local Government Area", " LGA", " L.G.A.", " State", " Region", " Province", " District", " County", " Department", " Cercle", " Commune"} {
+		if len(s) > len(w) && strings.EqualFold(s[len(s)-len(w):], w) {
+			return strings.TrimSpace(s[:len(s)-len(w)])
+		}
+	}
+	return s
+}
+
 // linkParens finds "Name (A, B)" qualifiers, ACLED's "in Kadji (Gao, Gao)": the folded parts are
 // kept on the outer mention and mentions inside the brackets are marked as its qualifiers.
 func (p *Parser) linkParens(text string, toks []token, rs []raw) {
@@ -634,14 +644,16 @@ func (p *Parser) linkParens(text string, toks []token, rs []raw) {
 			continue
 		}
 		inner := text[open+1 : open+cl]
-		parts := strings.FieldsFunc(inner, func(r rune) bool { return r == ',' || r == '/' || r == ';' })
+		// Not split on "/": Nigerian LGAs are named so ("Ohaji/Egbema", "Kolokuma/Opokuma").
+		parts := strings.FieldsFunc(inner, func(r rune) bool { return r == ',' || r == ';' })
 		if len(parts) > 3 || len(inner) > 60 {
 			continue // a remark in brackets, not admin units
 		}
 		for _, part := range parts {
+			part = trimUnitWord(strings.TrimSpace(part))
 			if f := gazetteer.Fold(part); f != "" {
 				rs[k].paren = append(rs[k].paren, f)
-				rs[k].parenRaw = append(rs[k].parenRaw, strings.TrimSpace(part))
+				rs[k].parenRaw = append(rs[k].parenRaw, part)
 			}
 		}
 		for q := k + 1; q < len(rs); q++ {
