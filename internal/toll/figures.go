@@ -255,7 +255,8 @@ func Figures(text string, s segment.Sentence) []Figure {
 		prefix := text[s.Start:f.Start]
 		f.Background = (protestRE.MatchString(prefix) ||
 			backgroundRE.MatchString(prefix) && ft.kindSide == "left" && strings.HasSuffix(words(toks, max(ft.qs-2, 0), ft.qs), "of")) &&
-			!ownActionRE.MatchString(prefix)
+			!ownActionRE.MatchString(prefix) ||
+			pastPerfectRE.MatchString(prefix)
 		out = append(out, f)
 	}
 	out = append(out, negations(text, s, sub)...)
@@ -799,9 +800,12 @@ var (
 	// "…riot over a colleague's death, killing two officers": a participle after a comma is the
 	// event's own action, whatever cause came before it.
 	ownActionRE = regexp.MustCompile(`(?i),\s*(?:killing|leaving|shooting|wounding|injuring)\s+[^,;.]{0,40}$`)
-	aggregateRE = regexp.MustCompile(`(?i)\b(?:since|so\s+far|to\s+date|over\s+the\s+(?:past|last)|in\s+(?:the\s+)?(?:past|last)\s+(?:few\s+)?(?:years|months|decades?)|this\s+year|in\s+recent\s+(?:years|months)|over\s+the\s+years|in\s+total|altogether|cumulative|overall\s+toll)\b`)
-	notAggRE    = regexp.MustCompile(`(?i)\b(?:deadliest|worst|largest|biggest|first|heaviest|bloodiest|highest|most)\b[^.;]{0,60}\bsince\b`)
-	perfectRE   = regexp.MustCompile(`(?i)^\s*(?:have|has)\s+(?:been\s+)?(?:killed|died|dead|lost)`)
+	// A relative clause in the past perfect tells what had happened before the sentence's event ("to
+	// retake the town from militants, who had taken control of it after attacks that killed dozens").
+	pastPerfectRE = regexp.MustCompile(`(?i),\s*(?:who|which)\s+had\s+(?:been\s+)?\w+(?:ed|en|t)\b[^.;,]{0,60}$`)
+	aggregateRE   = regexp.MustCompile(`(?i)\b(?:since|so\s+far|to\s+date|over\s+the\s+(?:past|last)|in\s+(?:the\s+)?(?:past|last)\s+(?:few\s+)?(?:years|months|decades?)|this\s+year|in\s+recent\s+(?:years|months)|over\s+the\s+years|in\s+total|altogether|cumulative|overall\s+toll)\b`)
+	notAggRE      = regexp.MustCompile(`(?i)\b(?:deadliest|worst|largest|biggest|first|heaviest|bloodiest|highest|most)\b[^.;]{0,60}\bsince\b`)
+	perfectRE     = regexp.MustCompile(`(?i)^\s*(?:have|has)\s+(?:been\s+)?(?:killed|died|dead|lost)`)
 )
 
 // isAggregate: a running total, not one event's toll.
