@@ -267,6 +267,20 @@ func chooseDate(exprs []timex.Expr, ref timex.Ref, background bool) timex.Expr {
 func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc geoparse.Location, day time.Time, ev *event.Event) {
 	var reports []toll.Report
 	var reportSents []*sentence
+	// The same vague count again in a sentence of no date of its own ("attacks that had killed
+	// dozens" … "the spokesman confirmed the killing of dozens of civilians") is the same earlier dead.
+	type count struct {
+		value int
+		kind  string
+	}
+	recalled := map[count]bool{}
+	for _, s := range g.sents {
+		for _, f := range s.figures {
+			if f.Background && f.Vague {
+				recalled[count{f.Value, f.Kind}] = true
+			}
+		}
+	}
 	for _, s := range g.sents {
 		claimant, hasClaimant := toll.Attribute(doc.Text, s.seg)
 		by := ""
@@ -286,6 +300,9 @@ func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc g
 		for _, f := range s.figures {
 			if f.Aggregate {
 				continue
+			}
+			if f.Vague && !f.Background && firstEventTime(s) == nil && recalled[count{f.Value, f.Kind}] {
+				f.Background = true
 			}
 			of := c.victimActor(doc, f, loc.Country, day)
 			// Its own losses, a party reports (the army admitting deaths, rebels naming their dead).

@@ -221,6 +221,12 @@ func TestEventSegmentation(t *testing.T) {
 			[]want{{event.ViolenceCivilians, "2024-09-22", 4}},
 		},
 		{
+			"the dead of an earlier capture are not the counter-offensive's", "2021-03-29T12:00:00Z",
+			"The ministry announced that its forces began Sunday an operation to retake the town of Palma from militants, who had taken control of it after attacks that killed dozens.\n\n" +
+				"The spokesman confirmed the killing of dozens of civilians at the hands of the militants.",
+			[]want{{event.Battles, "2021-03-28", 0}},
+		},
+		{
 			"a soldier's death in the attack is no new incident", "2024-07-03T12:00:00Z",
 			"Jihadists attacked an army post near Boni on Monday, killing three soldiers, the army said.\n\n" +
 				"A vehicle of the army was destroyed and a driver was killed in the attack.",
