@@ -112,6 +112,8 @@ func TestLocateSentences(t *testing.T) {
 		{"Insurgents raided food from Koko village (Mocimboa da Praia, Cabo Delgado).", "Mozambique", "Cabo Delgado", []string{"Koko"}, 1},
 		// A country's name before "civilians" is a nationality, not the event's country.
 		{"A mob attacked Benin civilians in Kumasi on Monday.", "Ghana", "Ashanti", []string{"Kumasi"}, 1},
+		// "X village, Y local government area of Z State": an unknown village falls back on its LGA, not the state.
+		{"Four people were killed at Kai village, Barkin Ladi local government area of Plateau State.", "Nigeria", "Plateau", []string{"Barkin Ladi"}, 3},
 		// A town names the institution it hosts.
 		{"Students of Ibadan Polytechnic blocked the road on Monday.", "Nigeria", "Oyo", []string{"Ibadan"}, 1},
 		// The LGA of the previous sentence overrules a same-name village in another state.

@@ -131,7 +131,8 @@ func (d *Doc) countriesIn(start, end int) map[string]bool {
 // text's own units outrank a same-name village the gazetteer found elsewhere.
 func (d *Doc) contradictingUnit(i, start, end int) int {
 	m := &d.ms[i]
-	if !m.Resolved || isAdmin(m.Place) {
+	// A commune (ADM3) is a place here: the text's district may contradict it like a village's.
+	if !m.Resolved || isAdmin(m.Place) && m.Place.Code != "ADM3" {
 		return -1
 	}
 	if u := d.contradictingQualifier(i); u >= 0 {
