@@ -612,7 +612,8 @@ var nationals = map[string]bool{"civilians": true, "nationals": true, "citizens"
 
 // unitWords may follow a place's name before its bracketed units.
 var unitWords = map[string]bool{"village": true, "town": true, "city": true, "area": true, "community": true, "camp": true,
-	"district": true, "locality": true, "neighbourhood": true, "neighborhood": true, "market": true, "ward": true}
+	"district": true, "locality": true, "neighbourhood": true, "neighborhood": true, "market": true, "ward": true,
+	"island": true, "islands": true, "post": true, "hamlet": true, "settlement": true, "quarter": true}
 
 // trimUnitWord drops a trailing unit word from a bracketed unit: "Abadam LGA" is Abadam.
 func trimUnitWord(s string) string {
