@@ -191,6 +191,9 @@ func Figures(text string, s segment.Sentence) []Figure {
 		if ft.ne < 0 {
 			continue // an article with no person noun after it
 		}
+		if ft.single && strings.EqualFold(ft.f.Victim, "couple") {
+			ft.f.Value, ft.f.Low, ft.f.High = 2, 2, 2 // "a couple on a motorbike was killed"
+		}
 		if ft.single && ft.ne < len(toks) && speechVerb[toks[ft.ne].w] {
 			continue // "…, a local official said": who speaks, not who died
 		}
@@ -700,7 +703,9 @@ func rightKind(toks []tok, j int, kl *kindLex, allowSkip bool) (int, string) {
 				if toks[m].w != "and" && !skipRight[toks[m].w] {
 					n++
 				}
-				if toks[m].punct || startsObject(toks, m) && toks[m].w != "the" && toks[m].w != "his" && toks[m].w != "her" && toks[m].w != "their" && toks[m].w != "its" {
+				// "on a motorbike", "in a car": an article right after the preposition is its object.
+				article := m == k+1 && (toks[m].w == "a" || toks[m].w == "an")
+				if toks[m].punct || startsObject(toks, m) && !article && toks[m].w != "the" && toks[m].w != "his" && toks[m].w != "her" && toks[m].w != "their" && toks[m].w != "its" {
 					break // another figure: its casualty word is its own
 				}
 				if n, _ := matchAt(toks, m, kl.right, kl.maxLen); n > 0 {

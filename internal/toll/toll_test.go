@@ -88,6 +88,7 @@ func TestFigures(t *testing.T) {
 		{"An ex-member of the party was killed by gunmen.", []fig{{"killed", 1, "unknown", ""}}},
 		{"The army began an operation to retake the town from the militants, who had seized it after attacks that killed 12 people.", []fig{{"killed", 12, "unknown", "b"}}},
 		{"Police arrested a man, who had stabbed his neighbour to death.", []fig{{"killed", 1, "civilian", "b"}}},
+		{"A couple on a motorbike was killed by an IED.", []fig{{"killed", 2, "unknown", "v"}}},
 		{"Witnesses confirmed the beheading of at least 8 people.", []fig{{"killed", 8, "unknown", ""}}},
 		{"A boundary dispute between two communities has claimed six lives.", []fig{{"killed", 6, "unknown", ""}}},
 		{"A mob attempted to lynch a suspected thief before police intervened.", nil},
