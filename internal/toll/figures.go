@@ -192,7 +192,7 @@ func Figures(text string, s segment.Sentence) []Figure {
 			continue // an article with no person noun after it
 		}
 		if ft.single && strings.EqualFold(ft.f.Victim, "couple") {
-			ft.f.Value, ft.f.Low, ft.f.High = 2, 2, 2 // "a couple on a motorbike was killed"
+			ft.f.Value, ft.f.Low, ft.f.High = 2, 2, 2 // "the couple was shot dead": two people
 		}
 		if ft.single && ft.ne < len(toks) && speechVerb[toks[ft.ne].w] {
 			continue // "…, a local official said": who speaks, not who died
