@@ -34,8 +34,8 @@ func TestAPISuiteWalkingText(t *testing.T) {
 	})
 }
 
-// FuzzTextSearch searches the same events on PostgreSQL and SQLite with whatever is typed: neither
-// store may fail on it other than with a bad query, and for text in ASCII and French accented
+// FuzzTextSearch searches the same events on PostgreSQL (with both plans) and SQLite with whatever is
+// typed: no store may fail on it other than with a bad query, both plans find the same events, and for text in ASCII and French accented
 // letters (where FTS5's unicode61 tokenizer and sitrep_words cut and fold alike) both find the same
 // events.
 func FuzzTextSearch(f *testing.F) {
@@ -45,6 +45,8 @@ func FuzzTextSearch(f *testing.F) {
 	}
 	ctx := context.Background()
 	pg := open(f, postgres.Options{MaxConns: 2})
+	walking := open(f, postgres.Options{MaxConns: 2}) // the plan for common words, always
+	postgres.WalkTextAlways(walking)
 	lite, err := sqlite.Open(ctx, ":memory:")
 	if err != nil {
 		f.Fatal(err)
@@ -52,7 +54,7 @@ func FuzzTextSearch(f *testing.F) {
 	f.Cleanup(func() { lite.Close() })
 	notes := []string{"Gunmen attacked the market at Ségou.", "Soldiers were ambushed near Djenné; 12 killed.",
 		"L’armée a repoussé l'attaque (Mopti).", "Drone strike — a camp hit.", "Nothing to see."}
-	for _, s := range []pipeline.Store{pg, lite} {
+	for _, s := range []pipeline.Store{pg, walking, lite} {
 		err := s.Update(ctx, func(tx pipeline.Tx) error {
 			d := document.Document{ID: "d-1", Title: "Attaque à Dounzara", Text: "Des hommes armés ont attaqué le marché."}
 			d.ContentHash = document.HashText(d.Text)
@@ -79,6 +81,10 @@ func FuzzTextSearch(f *testing.F) {
 		got, _, err := pg.Page(ctx, q)
 		if err != nil && !errors.Is(err, storage.ErrBadQuery) {
 			t.Fatalf("postgres: Page(q=%q): %v", text, err)
+		}
+		walked, _, werr := walking.Page(ctx, q)
+		if (err == nil) != (werr == nil) || !slices.Equal(eventIDs(got), eventIDs(walked)) {
+			t.Fatalf("Page(q=%q): %v %v gathering, %v %v walking", text, eventIDs(got), err, eventIDs(walked), werr)
 		}
 		want, _, lerr := lite.Page(ctx, q)
 		if lerr != nil && !errors.Is(lerr, storage.ErrBadQuery) {
