@@ -35,9 +35,9 @@ func TestAPISuiteWalkingText(t *testing.T) {
 }
 
 // FuzzTextSearch searches the same events on PostgreSQL (with both plans) and SQLite with whatever is
-// typed: no store may fail on it other than with a bad query, both plans find the same events, and for text in ASCII and French accented
-// letters (where FTS5's unicode61 tokenizer and sitrep_words cut and fold alike) both find the same
-// events.
+// typed: no store may fail on it other than with a bad query, both plans find the same events, and
+// for text in ASCII and French accented letters (where FTS5's unicode61 tokenizer and sitrep_words
+// cut and fold alike) both stores find the same events.
 func FuzzTextSearch(f *testing.F) {
 	for _, s := range []string{"ambush", "SEGOU attaq*", `"market" OR x`, "l’armée", "d*", "Djenné", "'", "\\", ":*",
 		"a & b | !c", "12", "x\x00y", "ŒUVRE", "ß", "e\u0301"} {
