@@ -318,7 +318,7 @@ func (c *Coder) group(sents []*sentence) []*group {
 			// killed 50 after the battle). Abductions told with a toll alone ("one guard was killed
 			// and three abducted") are the raid's.
 			own := s.place != nil || date != nil || (k == "remote" && hasToll(s.figures))
-			if s.classes[k] && !last.classes[k] && own && !c.inTheFighting(s) && !c.sameActorGoesOn(s) {
+			if s.classes[k] && !last.classes[k] && own && !inTheFighting(s) && !sameActorGoesOn(s) {
 				distinct = k
 			}
 		}
@@ -334,7 +334,7 @@ func (c *Coder) group(sents []*sentence) []*group {
 			add(g, s)
 			continue
 		}
-		if date == nil && !last.background && len(last.sents) >= 3 && c.opensIncident(s) {
+		if date == nil && !last.background && len(last.sents) >= 3 && opensIncident(s) {
 			// "A convoy of trucks fleeing the town came under fire …, killing 7": a new incident
 			// told inside the story of the last event, on its day and at its place unless it names
 			// a nearby one (a place farther off is where people fled).
@@ -406,14 +406,14 @@ func (c *Coder) group(sents []*sentence) []*group {
 var inTheFightingRE = regexp.MustCompile(`(?i)\b(?:in|during|amid)\s+the\s+(?:fighting|attack|attacks|clash|clashes|battle|assault|siege|ambush|raid|offensive|combat|violence|confrontations?)\b`)
 
 // inTheFighting reports whether a sentence places what it tells inside the event already told.
-func (c *Coder) inTheFighting(s *sentence) bool {
+func inTheFighting(s *sentence) bool {
 	return inTheFightingRE.MatchString(s.text)
 }
 
 // sameActorGoesOn reports a sentence whose subject refers back to who acted ("The militants then threw
 // an explosive device into the staff quarters, killing two", "They also abducted …"): the same event
 // goes on. A subject that only speaks ("The separatists claimed drone strikes killed 50") does not.
-func (c *Coder) sameActorGoesOn(s *sentence) bool {
+func sameActorGoesOn(s *sentence) bool {
 	if strings.HasPrefix(s.text, "They ") {
 		_, claimed := toll.Attribute(s.text, segment.Sentence{Start: 0, End: len(s.text)})
 		return !claimed
@@ -437,9 +437,9 @@ func (c *Coder) sameActorGoesOn(s *sentence) bool {
 // attacked ("came under fire", "was ambushed") with a toll of its own, outside the event already told.
 // The caller asks it only inside a story already told at some length: in a short report the vehicle
 // burnt is a detail of the attack.
-func (c *Coder) opensIncident(s *sentence) bool {
+func opensIncident(s *sentence) bool {
 	ws := words(s.text, 0, len(s.text))
-	if len(ws) < 3 || (ws[0].lower != "a" && ws[0].lower != "an") || !hasKilled(s.figures) || c.inTheFighting(s) {
+	if len(ws) < 3 || (ws[0].lower != "a" && ws[0].lower != "an") || !hasKilled(s.figures) || inTheFighting(s) {
 		return false
 	}
 	head := false
