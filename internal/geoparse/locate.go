@@ -456,6 +456,12 @@ func (d *Doc) fill(p gazetteer.Place, prec int) Location {
 				loc.Admin1, loc.Admin2 = d.p.g.AdminNames(q)
 			}
 		}
+		if p.Code == "ADM1" {
+			// ACLED puts a region-level event at the region's capital, not at its centre.
+			if c, ok := d.capitalOf(p); ok {
+				loc.Lat, loc.Lon = round4(c.Lat), round4(c.Lon)
+			}
+		}
 		switch p.Code {
 		case "ADM1":
 			if loc.Admin1 == "" {
@@ -474,6 +480,15 @@ func (d *Doc) fill(p gazetteer.Place, prec int) Location {
 		loc.GeonameID = p.ID
 	}
 	return loc
+}
+
+// capitalOf finds the capital of an admin1 unit: the nearest first-order seat (PPLA, or the
+// national capital) inside it.
+func (d *Doc) capitalOf(unit gazetteer.Place) (gazetteer.Place, bool) {
+	c, _, ok := d.p.g.Nearest(unit.Lat, unit.Lon, unit.Country, func(q gazetteer.Place) bool {
+		return (q.Code == "PPLA" || q.Code == "PPLC") && q.Admin1 == unit.Admin1
+	})
+	return c, ok
 }
 
 // seatOf finds the seat of an admin unit: a town bearing the unit's name inside it, an admin seat
