@@ -111,3 +111,36 @@ func eventIDs(evs []event.Event) []string {
 	}
 	return out
 }
+
+// TestHugeTextIndexed: a text with more distinct words than a tsvector holds, and a word longer than a
+// lexeme may be, is stored all the same (an ingest must never fail on PostgreSQL's limits), and its
+// first words stay searchable.
+func TestHugeTextIndexed(t *testing.T) {
+	ctx := waitFor(t)
+	s := open(t, postgres.Options{MaxConns: 2})
+	var b strings.Builder
+	b.WriteString("Dounzara " + strings.Repeat("x", 3000) + " ")
+	for i := range 40_000 {
+		fmt.Fprintf(&b, "w%029d ", i) // 40,000 distinct 30-byte words: 1.2 MB of lexemes
+	}
+	b.WriteString("Kidal")
+	d := document.Document{ID: "d-huge", Title: "Huge", Text: b.String()}
+	d.ContentHash = document.HashText(d.Text)
+	err := s.Update(ctx, func(tx pipeline.Tx) error {
+		if err := tx.PutDocument(ctx, d); err != nil {
+			return err
+		}
+		e := event.Event{EventIDCnty: "MLI1", EventDate: "2025-03-02", Country: "Mali", Notes: strings.Repeat("y", 5000),
+			Sources: []event.Source{{ID: d.ID}}}
+		return tx.SaveEvent(ctx, pipeline.Stored{Event: e}, 1)
+	})
+	if err != nil {
+		t.Fatalf("storing a huge document: %v", err)
+	}
+	for q, want := range map[string]int{"dounzara": 1, "w00000000000000000000000000001": 1, "nowhere": 0} {
+		got, _, err := s.Page(ctx, storage.Query{Filter: event.Filter{Text: q}, Limit: 5})
+		if err != nil || len(got) != want {
+			t.Errorf("q=%s: %d events, %v; want %d", q, len(got), err, want)
+		}
+	}
+}
