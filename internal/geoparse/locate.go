@@ -511,7 +511,14 @@ func (d *Doc) seatOf(unit gazetteer.Place) (gazetteer.Place, bool) {
 			best, bs = c, s
 		}
 	}
-	return best, bs >= 0
+	if bs >= 0 {
+		return best, true
+	}
+	// A district named otherwise than its seat ("Ohaji/Egbema"): the admin seat inside it.
+	c, km, ok := d.p.g.Nearest(unit.Lat, unit.Lon, unit.Country, func(q gazetteer.Place) bool {
+		return q.Code == "PPLA2" && q.Admin1 == unit.Admin1 && q.Admin2 == unit.Admin2
+	})
+	return c, ok && km < 100
 }
 
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
