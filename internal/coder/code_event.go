@@ -1,6 +1,7 @@
 package coder
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -304,6 +305,10 @@ func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc g
 			if f.Vague && !f.Background && firstEventTime(s) == nil && recalled[count{f.Value, f.Kind}] {
 				f.Background = true
 			}
+			if ev.EventType == event.Riots && riotCauseRE.MatchString(doc.Text[s.seg.Start:f.Start]) {
+				// "Students burnt shops over the murder of a student": what the riot was about.
+				f.Background = true
+			}
 			of := c.victimActor(doc, f, loc.Country, day)
 			// Its own losses, a party reports (the army admitting deaths, rebels naming their dead).
 			perp := byPerp && actorKey(of) != actorKey(by)
@@ -337,6 +342,10 @@ func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc g
 		ev.Evidence = append(ev.Evidence, evidence(doc, "fatalities", reportSents[i].seg))
 	}
 }
+
+// riotCauseRE ends the words before a figure that name it as a riot's cause ("over the murder of",
+// "after police fatally shot", "in protest of one of their members who was killed").
+var riotCauseRE = regexp.MustCompile(`(?i)\b(?:over|after|following|against|in\s+protest\s+(?:of|against|over)|to\s+protest|avenge|revenge\s+for|justice\s+for)\b[^.;]{0,60}$`)
 
 // speaksFor reports whether a claimant mention speaks for a party: a named group or state forces, not
 // "a local official" or "residents", whose own words say more than a generic actor name.

@@ -227,6 +227,11 @@ func TestEventSegmentation(t *testing.T) {
 			[]want{{event.Battles, "2021-03-28", 0}},
 		},
 		{
+			"the death a riot is about is not its toll", "2020-03-10T12:00:00Z",
+			"On 9 March 2020, students burnt and looted shops and barricaded roads with bonfires in Makutano over the murder of a student on the previous day.",
+			[]want{{event.Riots, "2020-03-09", 0}},
+		},
+		{
 			"a soldier's death in the attack is no new incident", "2024-07-03T12:00:00Z",
 			"Jihadists attacked an army post near Boni on Monday, killing three soldiers, the army said.\n\n" +
 				"A vehicle of the army was destroyed and a driver was killed in the attack.",
