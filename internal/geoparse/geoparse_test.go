@@ -114,6 +114,8 @@ func TestLocateSentences(t *testing.T) {
 		{"A mob attacked Benin civilians in Kumasi on Monday.", "Ghana", "Ashanti", []string{"Kumasi"}, 1},
 		// "X village, Y local government area of Z State": an unknown village falls back on its LGA, not the state.
 		{"Four people were killed at Kai village, Barkin Ladi local government area of Plateau State.", "Nigeria", "Plateau", []string{"Barkin Ladi"}, 3},
+		// A Tamasheq "place of" prefix is not a place on its own.
+		{"Militants burned documents at the school of Tin-Hamma (Ansongo, Gao).", "Mali", "Gao", nil, 0},
 		// A town names the institution it hosts.
 		{"Students of Ibadan Polytechnic blocked the road on Monday.", "Nigeria", "Oyo", []string{"Ibadan"}, 1},
 		// The LGA of the previous sentence overrules a same-name village in another state.

@@ -310,6 +310,11 @@ func (p *Parser) matchAt(text string, toks []token, i int, bc *cue) (n int, r ra
 		if !p.g.Has(f) {
 			continue
 		}
+		// A Tamasheq "place of" prefix ("Tin-Hamma", "In-Tillit", "Ti-n-Essako") is no place
+		// on its own when the gazetteer lacks the whole name.
+		if n == 1 && n < lim && tamasheqPrefix[f] && text[last.end:toks[i+n].start] == "-" {
+			continue
+		}
 		if truncated(text, toks, i, n) || !p.plausible(text, toks, i, n, bc) {
 			continue
 		}
@@ -361,6 +366,9 @@ func (p *Parser) nearMatch(text string, toks []token, i, lim int, bc *cue) (int,
 	}
 	return 0, nil
 }
+
+// tamasheqPrefix are the Tamasheq toponym prefixes ("place of"): Tin-, In-, Ti-, Tan-.
+var tamasheqPrefix = map[string]bool{"tin": true, "in": true, "ti": true, "tan": true}
 
 // truncated reports whether the tokens are only part of a word joined by an apostrophe
 // ("Jama" of "Jama'a"), other than a possessive 's.
