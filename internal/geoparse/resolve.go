@@ -384,7 +384,9 @@ func (d *Doc) addVariants() {
 		}
 		inFocus := false
 		for _, c := range m.cands {
-			if c.Country == d.focus {
+			// A namesake the text's bracketed units contradict does not count: "Dogofry,
+			// Segou Region" is the Dogofri of Segou, not the Dogofry of Kayes.
+			if c.Country == d.focus && (len(m.r.paren) == 0 || d.agreesWithParen(c, m.r.paren)) {
 				inFocus = true
 				break
 			}
