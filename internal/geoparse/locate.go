@@ -185,10 +185,10 @@ func (d *Doc) contradictingUnit(i, start, end int) int {
 	return best
 }
 
-// contradictingQualifier returns the most specific admin unit of another country among the
-// bracketed qualifiers of mention i ("Akuse town (Lower Manya Krobo, Eastern)") when none of them
-// agrees with the place chosen for it, else -1: the place is a namesake abroad, and the unit is
-// what the text says.
+// contradictingQualifier returns the most specific admin unit among the qualifiers of mention i
+// that is another country's ("Akuse town (Lower Manya Krobo, Eastern)") or named with its unit
+// word ("Basnere, Soum Province") when none of them agrees with the place chosen for it, else -1:
+// the place is a namesake elsewhere, and the unit is what the text says.
 func (d *Doc) contradictingQualifier(i int) int {
 	m := &d.ms[i]
 	if len(m.r.paren) == 0 || d.agreesWithParen(m.Place, m.r.paren) {
@@ -202,7 +202,8 @@ func (d *Doc) contradictingQualifier(i int) int {
 		o := &d.ms[j]
 		// Only a unit of another country: within one, the gazetteer's admin codes and the text's
 		// units often differ in vintage or spelling while the place is right.
-		if o.r.inParen != i+1 || !o.Resolved || o.Place.Country == m.Place.Country {
+		explicit := o.unitWord || o.r.after != nil && o.r.after.role != "event"
+		if o.r.inParen != i+1 || !o.Resolved || o.Place.Country == m.Place.Country && !explicit {
 			continue
 		}
 		level := 0

@@ -576,6 +576,19 @@ func qualifiedByParen(text string, toks []token, j int) bool {
 	return toks[j].upper && !toks[j].allUpper && len(toks[j].fold) > 3
 }
 
+// unitNamed reports whether a mention's own last word is a unit word: "Soum Province", "Kaduna
+// State", whose names the gazetteer holds whole.
+func unitNamed(toks []token, r *raw) bool {
+	if r.isCtry || r.j-r.i < 2 {
+		return false
+	}
+	switch toks[r.j-1].fold {
+	case "province", "region", "state", "district", "lga", "cercle", "department", "county", "prefecture":
+		return true
+	}
+	return false
+}
+
 // linkCommaQualifiers treats "Koro, Mopti protested" like "Koro (Mopti)": a name followed by a
 // comma and an admin unit's name that does not continue a list ("Gao, Kidal and Timbuktu").
 func (p *Parser) linkCommaQualifiers(text string, toks []token, rs []raw) {
@@ -587,7 +600,7 @@ func (p *Parser) linkCommaQualifiers(text string, toks []token, rs []raw) {
 		if strings.TrimSpace(text[toks[a.j-1].end:toks[b.i].start]) != "," {
 			continue
 		}
-		unitAfter := b.after != nil && b.after.role != "event"
+		unitAfter := b.after != nil && b.after.role != "event" || unitNamed(toks, b)
 		if b.j < len(toks) && !unitAfter {
 			next := text[toks[b.j-1].end:toks[b.j].start]
 			if strings.Contains(next, ",") || toks[b.j].fold == "and" || toks[b.j].fold == "or" || toks[b.j].upper {
@@ -604,7 +617,7 @@ func (p *Parser) linkCommaQualifiers(text string, toks []token, rs []raw) {
 			}
 		}
 		if qualifies {
-			a.paren = append(a.paren, gazetteer.Fold(text[toks[b.i].start:toks[b.j-1].end]))
+			a.paren = append(a.paren, gazetteer.Fold(trimUnitWord(text[toks[b.i].start:toks[b.j-1].end])))
 			a.parenRaw = append(a.parenRaw, text[toks[b.i].start:toks[b.j-1].end])
 			if !b.isCtry {
 				b.inParen = k + 1

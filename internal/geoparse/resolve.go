@@ -22,12 +22,13 @@ type Doc struct {
 // mention is a Mention plus what resolution and location choice need.
 type mention struct {
 	Mention
-	r       raw
-	cands   []gazetteer.Place
-	exact   int     // cands[exact:] came from spelling variants
-	variant bool    // the chosen candidate is one of them
-	score   float64 // of the chosen candidate
-	drop    bool    // a respelling that found nothing in the story's country: no mention at all
+	r        raw
+	cands    []gazetteer.Place
+	exact    int     // cands[exact:] came from spelling variants
+	variant  bool    // the chosen candidate is one of them
+	score    float64 // of the chosen candidate
+	drop     bool    // a respelling that found nothing in the story's country: no mention at all
+	unitWord bool    // the name ends with a unit word ("Soum Province")
 }
 
 // Parse recognises and resolves the place mentions of a text.
@@ -60,6 +61,7 @@ func (p *Parser) Parse(text string, h Hints) *Doc {
 		} else if r.known {
 			m.cands = p.g.Lookup(m.Text)
 		}
+		m.unitWord = unitNamed(toks, &r)
 		m.exact = len(m.cands)
 		if len(r.near) > 0 {
 			m.exact = 0 // a respelling, like the variants of addVariants
