@@ -760,7 +760,8 @@ var speechVerb = map[string]bool{"said": true, "says": true, "told": true, "adde
 // postModifier words start a phrase that may stand between a figure's noun and its casualty word
 // ("15 fighters from the Wagner group killed", "two children travelling on a cart were killed").
 var postModifier = map[string]bool{"from": true, "of": true, "in": true, "at": true, "travelling": true, "traveling": true,
-	"riding": true, "working": true, "living": true, "aboard": true, "on": true, "belonging": true, "aged": true, "near": true}
+	"riding": true, "working": true, "living": true, "aboard": true, "on": true, "belonging": true, "aged": true, "near": true,
+	"attached": true, "stationed": true, "deployed": true, "assigned": true, "based": true}
 
 // coordinate shares casualty words across coordinated figures and marks subsets.
 func coordinate(toks []tok, figs []figTok) {

@@ -89,6 +89,8 @@ func TestFigures(t *testing.T) {
 		{"The army began an operation to retake the town from the militants, who had seized it after attacks that killed 12 people.", []fig{{"killed", 12, "unknown", "b"}}},
 		{"Police arrested a man, who had stabbed his neighbour to death.", []fig{{"killed", 1, "civilian", "b"}}},
 		{"A couple on a motorbike was killed by an IED.", []fig{{"killed", 2, "unknown", "v"}}},
+		{"An unidentified number of soldiers were killed.", []fig{{"killed", 3, "military", "v"}}},
+		{"Three policemen attached to the state command have reportedly been killed by assailants.", []fig{{"killed", 3, "police", ""}}},
 		{"Witnesses confirmed the beheading of at least 8 people.", []fig{{"killed", 8, "unknown", ""}}},
 		{"A boundary dispute between two communities has claimed six lives.", []fig{{"killed", 6, "unknown", ""}}},
 		{"A mob attempted to lynch a suspected thief before police intervened.", nil},
