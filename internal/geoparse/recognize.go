@@ -649,10 +649,21 @@ func trimUnitWord(s string) string {
 // linkParens finds "Name (A, B)" qualifiers, ACLED's "in Kadji (Gao, Gao)": the folded parts are
 // kept on the outer mention and mentions inside the brackets are marked as its qualifiers.
 func (p *Parser) linkParens(text string, toks []token, rs []raw) {
+	starts := map[int]bool{}
+	for _, r := range rs {
+		starts[r.i] = true
+	}
 	for k := range rs {
 		end := toks[rs[k].j-1].end
+		j := rs[k].j
+		// The rest of a longer name the gazetteer matched only in part ("Maloum-Djori (Gueskerou,
+		// Diffa)", "Moule Sabou (Madarounfa, Maradi)"): the brackets still qualify it.
+		for n := 0; n < 2 && j < len(toks) && toks[j].upper && !toks[j].allUpper && !unitWords[toks[j].fold] && !starts[j] && (text[end:toks[j].start] == "-" || text[end:toks[j].start] == " "); n++ {
+			end = toks[j].end
+			j++
+		}
 		// A unit word may stand between: "Akuse town (Lower Manya Krobo, Eastern)".
-		if j := rs[k].j; j < len(toks) && unitWords[toks[j].fold] && text[end:toks[j].start] == " " {
+		if j < len(toks) && unitWords[toks[j].fold] && text[end:toks[j].start] == " " {
 			end = toks[j].end
 		}
 		rest := text[end:]
