@@ -225,6 +225,12 @@ func Figures(text string, s segment.Sentence) []Figure {
 				if ft.single && strings.HasPrefix(toks[ft.qs-1].w, "neutrali") && !knownVictim(ft.f.Victim) {
 					ft.f.Kind, ft.kindSide = "", "" // "neutralised an IED"
 				}
+			} else if q := ft.qs; q >= 3 && toks[q-2].w == "and" && (strings.HasSuffix(toks[q-1].w, "ed") || strings.HasSuffix(toks[q-1].w, "nt")) {
+				// "killed and mutilated 3 people", "lynched and burnt three people": the casualty
+				// verb before "and" has the same object.
+				if n, k := matchEnding(toks, q-2, kl.left, kl.maxLen); n > 0 && k == "killed" {
+					ft.f.Kind, ft.kindSide = k, "left"
+				}
 			}
 		}
 		if ft.single && !knownVictim(ft.f.Victim) && ft.f.Kind != "killed" && ft.f.Kind != "wounded" && ft.f.Kind != "abducted" {

@@ -91,6 +91,7 @@ func TestFigures(t *testing.T) {
 		{"A couple on a motorbike was killed by an IED.", []fig{{"killed", 2, "unknown", "v"}}},
 		{"An unidentified number of soldiers were killed.", []fig{{"killed", 3, "military", "v"}}},
 		{"Three policemen attached to the state command have reportedly been killed by assailants.", []fig{{"killed", 3, "police", ""}}},
+		{"Militants killed and mutilated 3 people in the village.", []fig{{"killed", 3, "unknown", ""}}},
 		{"Witnesses confirmed the beheading of at least 8 people.", []fig{{"killed", 8, "unknown", ""}}},
 		{"A boundary dispute between two communities has claimed six lives.", []fig{{"killed", 6, "unknown", ""}}},
 		{"A mob attempted to lynch a suspected thief before police intervened.", nil},
