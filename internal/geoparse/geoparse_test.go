@@ -118,8 +118,8 @@ func TestLocateSentences(t *testing.T) {
 		{"Militants burned documents at the school of Tin-Hamma (Ansongo, Gao).", "Mali", "Gao", nil, 0},
 		// A unit named with its unit word after a comma qualifies the place: a namesake elsewhere yields to it.
 		{"Gunmen attacked a gold mining site near the village of Basnere, Soum Province, residents said.", "Burkina Faso", "Sahel", nil, 0},
-		// Brackets after a name the gazetteer matched only in part still qualify it.
-		{"Militants abducted a woman in Maloum-Djori (Gueskerou, Diffa).", "Niger", "Diffa", nil, 0},
+		// Brackets after a capitalised unit word ("Madougou Commune (Koro, Mopti)") still qualify the name.
+		{"Militiamen attacked the Dogon village of Soye in Madougou Commune (Koro, Mopti).", "Mali", "Mopti", []string{"Soye"}, 1},
 		// A town names the institution it hosts.
 		{"Students of Ibadan Polytechnic blocked the road on Monday.", "Nigeria", "Oyo", []string{"Ibadan"}, 1},
 		// The LGA of the previous sentence overrules a same-name village in another state.
