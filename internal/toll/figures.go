@@ -269,9 +269,21 @@ func Figures(text string, s segment.Sentence) []Figure {
 		out = append(out, f)
 	}
 	out = append(out, negations(text, s, sub)...)
+	if !slices.ContainsFunc(out, func(f Figure) bool { return f.Kind == "killed" }) {
+		// "The APC State Treasurer, Moses Adeoye was killed", "A chairman of the union is
+		// assassinated": one person, whoever the words before the verb name.
+		if m := singleVictimRE.FindStringSubmatchIndex(sub); m != nil && !strings.Contains(strings.ToLower(sub[m[2]:m[3]]), " and ") {
+			f := Figure{Start: s.Start + m[2], End: s.Start + m[1], Kind: "killed", Value: 1, Low: 1, High: 1, VictimClass: "unknown"}
+			f.Text = text[f.Start:f.End]
+			out = append(out, f)
+		}
+	}
 	slices.SortStableFunc(out, func(a, b Figure) int { return a.Start - b.Start })
 	return out
 }
+
+// singleVictimRE reads a sentence that opens with one person named at length and says they were killed.
+var singleVictimRE = regexp.MustCompile(`^(?:\d{1,2}\s+[A-Z][a-z]+[.:]\s+)?((?:An?|The)\s[^.;:]{1,80}?)\s+(?:is|was|has\s+been)\s+(?:reportedly\s+|allegedly\s+|later\s+)?(?:killed|assassinated|murdered|shot\s+dead|beheaded|executed|lynched|shot\s+and\s+killed|(?:stabbed|hacked|beaten|burned|burnt)\s+to\s+death)\b`)
 
 // quantityAt reads a quantity starting at toks[i]: an optional qualifier, then a number, a range or a
 // vague word; or an article before a singular noun.
