@@ -512,6 +512,14 @@ func isAdmin(c gazetteer.Place) bool { return c.Class == 'A' && c.Code != "PCLI"
 func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, prev []mention) float64 {
 	m := &d.ms[i]
 	s := prior(c)
+	if norm != nil && c.Country == d.focus && c.Class == 'P' && (c.Code == "PPL" || c.Code == "") {
+		// Among the story's country's namesakes, a town that gives its district its name is
+		// most likely the district's seat, which the gazetteer did not mark ("Kéniéba" in
+		// Kéniéba cercle).
+		if _, a2 := d.p.g.AdminNames(c); a2 != "" && gazetteer.Fold(a2) == gazetteer.Fold(c.Name) {
+			s += seatBonus
+		}
+	}
 	if ci >= m.exact {
 		s -= 1.5 // a variant spelling is weaker evidence than the name as written
 		if len(m.r.paren) > 0 && !d.agreesWithParen(c, m.r.paren) {
@@ -754,6 +762,9 @@ const (
 	nearSupportKm = 75
 	nearSupportA1 = 0.25
 )
+
+// seatBonus lifts a town named like its district towards an admin seat's prior.
+const seatBonus = 1.5
 
 // sortedVotes lists countries by descending vote (for diagnostics).
 func (d *Doc) sortedVotes() []string {
