@@ -444,7 +444,8 @@ func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
 var facilities = map[string]bool{"university": true, "polytechnic": true, "college": true, "airport": true, "prison": true,
 	"market": true, "stadium": true, "barracks": true, "hospital": true, "teaching": true, "specialist": true, "general": true,
 	"mosque": true, "cathedral": true, "central": true, "motor": true, "bridge": true, "junction": true, "highway": true,
-	"expressway": true, "refinery": true, "port": true, "garrison": true, "cantonment": true, "township": true, "metropolis": true}
+	"expressway": true, "refinery": true, "port": true, "garrison": true, "cantonment": true, "township": true, "metropolis": true,
+	"national": true, "school": true, "grammar": true, "secondary": true, "high": true, "police": true, "prisons": true, "palace": true}
 
 // cueBefore finds the cue phrase ending right before token i (an article "the" may sit between).
 // A name cue ("the town of") may itself follow a relational one ("60 km from the town of X",
