@@ -271,6 +271,9 @@ func FuzzParse(f *testing.F) {
 		"near the village of Tin-Zaouatène (Kidal",
 		"in ((Gao, )) N'Djamena’s \u00a0Mocimboa da Praia",
 		"\xff\xfeGao Total Sunday",
+		"Bandits active in Zamfara and Katsina states attacked Kaboro, Tin-Hamma (Ansongo, Gao).",
+		"in Mocimbo Da Praia (Mocimbo Da Praia, Cado Delgado) near the Niger border, Benin civilians",
+		"Koko village (Koro, Mopti LGA) in Kastina Ala, Soum Province, Oyo-",
 	} {
 		f.Add(s)
 	}
