@@ -176,7 +176,12 @@ func (c *Coder) codeGroup(doc document.Document, ref timex.Ref, gdoc *geoparse.D
 	ev.Actor2, ev.Inter2 = cast.Actor2.Name, cast.Actor2.Inter
 	ev.AssocActor1, ev.AssocActor2 = actorList(cast.Assoc1), actorList(cast.Assoc2)
 	ev.Interaction = event.Interaction(ev.Inter1, ev.Inter2)
-	for field, span := range map[string][2]int{"actor1": cast.Actor1Span, "actor2": cast.Actor2Span} {
+	// A slice, not a map: evidence comes out in the same order every run, so re-coding is idempotent.
+	for _, fs := range []struct {
+		field string
+		span  [2]int
+	}{{"actor1", cast.Actor1Span}, {"actor2", cast.Actor2Span}} {
+		field, span := fs.field, fs.span
 		if span[1] > span[0] {
 			if s, ok := sentenceAt(g, span[0]); ok {
 				ev.Evidence = append(ev.Evidence, evidence(doc, field, s.seg))
