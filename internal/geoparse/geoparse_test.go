@@ -120,6 +120,8 @@ func TestLocateSentences(t *testing.T) {
 		{"Gunmen attacked a gold mining site near the village of Basnere, Soum Province, residents said.", "Burkina Faso", "Sahel", nil, 0},
 		// Brackets after a capitalised unit word ("Madougou Commune (Koro, Mopti)") still qualify the name.
 		{"Militiamen attacked the Dogon village of Soye in Madougou Commune (Koro, Mopti).", "Mali", "Mopti", []string{"Soye"}, 1},
+		// A single bracketed name that is no unit is another name of the place.
+		{"Military forces killed five Boko Haram members in Kwari (Kuwiya) while on patrol.", "Nigeria", "Borno", nil, 0},
 		// A town names the institution it hosts.
 		{"Students of Ibadan Polytechnic blocked the road on Monday.", "Nigeria", "Oyo", []string{"Ibadan"}, 1},
 		// The LGA of the previous sentence overrules a same-name village in another state.

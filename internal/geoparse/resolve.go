@@ -184,6 +184,7 @@ func (d *Doc) resolve(h Hints) {
 		}
 	}
 	d.keepNearInFocus()
+	d.addAliases()
 	d.addVariants()
 	norm := map[string]float64{}
 	for c, v := range votes {
@@ -374,6 +375,52 @@ func (d *Doc) keepNearInFocus() {
 			m.drop = !(m.r.before != nil && strongCue[m.r.before.label] || len(m.r.paren) > 0)
 		}
 	}
+}
+
+// addAliases reads a single bracketed name that is no admin unit of the story's country as
+// another name of the place ("Kwari (Kuwiya)", "Mongnaba (Moyaba)", "Godel (Bodel)"): its places
+// in the focus country join the mention's candidates when none of these agrees with it.
+func (d *Doc) addAliases() {
+	if d.focus == "" {
+		return
+	}
+	for i := range d.ms {
+		m := &d.ms[i]
+		if m.Kind == "country" || len(m.r.paren) != 1 || m.r.inParen > 0 || !strings.HasPrefix(strings.TrimLeft(d.text[m.End:], " "), "(") {
+			continue // only a name in brackets right after it, not "Horara, Tessit Commune"
+		}
+		alias := m.r.paren[0]
+		var add []gazetteer.Place
+		unit := false
+		for _, c := range d.p.g.Lookup(alias) {
+			if c.Country != d.focus {
+				continue
+			}
+			if isAdmin(c) || c.Code == "PPLA" || c.Code == "PPLC" {
+				unit = true // "Menaka (Gao)": a qualifier, not another name
+				break
+			}
+			if c.Class == 'P' {
+				add = append(add, c)
+			}
+		}
+		if unit || len(add) == 0 || d.agreesWithParenAny(m.cands, m.r.paren) {
+			continue
+		}
+		// Inserted before the respellings, as names the text gives.
+		cands := append(append(append([]gazetteer.Place{}, m.cands[:m.exact]...), add...), m.cands[m.exact:]...)
+		m.cands, m.exact = cands, m.exact+len(add)
+	}
+}
+
+// agreesWithParenAny reports whether some candidate lies in one of the bracketed units.
+func (d *Doc) agreesWithParenAny(cands []gazetteer.Place, parts []string) bool {
+	for _, c := range cands {
+		if c.Country == d.focus && d.agreesWithParen(c, parts) {
+			return true
+		}
+	}
+	return false
 }
 
 // addVariants gives mentions that have no candidate in the focus country the places of that
