@@ -119,6 +119,7 @@ func (c *Coder) Code(ctx context.Context, doc document.Document) ([]event.Event,
 	for _, g := range groups {
 		ev, ok := c.codeGroup(doc, ref, gdoc, g)
 		if ok {
+			markRecalled(doc, groups, g, &ev)
 			out = append(out, coded{ev: ev, distinct: g.distinct != "", told: len(g.sents)})
 		}
 	}
