@@ -13,14 +13,24 @@ import (
 // Merge derives one event from the reports (per-document events) of it. It depends only on the
 // reports, not on their arrival order, so re-ingesting in any order gives the same record. The id,
 // timestamp and status are the caller's.
+//
+// Reports that only recall the event in passing (Recalled) corroborate it: their sources, outlets,
+// evidence and claims join the record, but they do not vote on its type, actors, date, place, toll,
+// tags or confidence, unless every report is such a recollection. A source's recollection mark is
+// dropped when another of its reports tells the event outright.
 func Merge(reports []event.Event) event.Event {
 	if len(reports) == 0 {
 		return event.Event{}
 	}
-	rs := slices.Clone(reports)
-	slices.SortStableFunc(rs, func(a, b event.Event) int {
+	all := slices.Clone(reports)
+	byPublication := func(a, b event.Event) int {
 		return cmp.Or(cmp.Compare(firstPublished(a), firstPublished(b)), cmp.Compare(firstSource(a), firstSource(b)))
-	})
+	}
+	slices.SortStableFunc(all, byPublication)
+	rs := slices.DeleteFunc(slices.Clone(all), Recalled)
+	if len(rs) == 0 {
+		rs = all
+	}
 	out := rs[0]
 	out.Claims, out.Sources, out.Evidence = nil, nil, nil
 
@@ -122,13 +132,21 @@ func Merge(reports []event.Event) event.Event {
 	out.FatalitiesLow = min(out.FatalitiesLow, out.Fatalities)
 	out.FatalitiesHigh = max(out.FatalitiesHigh, out.Fatalities)
 
-	// Provenance: every source, claim and evidence span.
+	// Provenance: every source, claim and evidence span, the corroborating reports' too.
 	seenSrc := map[string]bool{}
 	seenClaim := map[event.Claim]bool{}
 	seenEv := map[event.Evidence]bool{}
-	var outlets, scales []string
-	notBackground := 1.0
+	// Sources that tell the event outright lose any recollection mark another of their reports has.
+	outright := map[string]bool{}
 	for _, r := range rs {
+		if !Recalled(r) {
+			for _, s := range r.Sources {
+				outright[s.ID] = true
+			}
+		}
+	}
+	var outlets, scales []string
+	for _, r := range all {
 		for _, s := range r.Sources {
 			if !seenSrc[s.ID] {
 				seenSrc[s.ID] = true
@@ -142,6 +160,9 @@ func Merge(reports []event.Event) event.Event {
 			}
 		}
 		for _, e := range r.Evidence {
+			if e.Field == RecalledField && outright[e.SourceID] {
+				continue
+			}
 			if !seenEv[e] {
 				seenEv[e] = true
 				out.Evidence = append(out.Evidence, e)
@@ -149,6 +170,9 @@ func Merge(reports []event.Event) event.Event {
 		}
 		outlets = appendSplit(outlets, r.Source)
 		scales = appendSplit(scales, r.SourceScale)
+	}
+	notBackground := 1.0
+	for _, r := range rs {
 		notBackground *= 1 - r.Confidence
 	}
 	out.Source = strings.Join(outlets, "; ")

@@ -40,8 +40,8 @@ const recodeBatch = 64
 //     no fresh report merges into) does not steer them in a re-code.
 //   - Ids: each rebuilt event takes the id of the old event it shares the most with: first the
 //     reports paired with the old event's (same document; the same report, else the best dedup
-//     match), then the documents in common; the oldest id wins ties and an id goes to one event
-//     only. An event that shares nothing gets a new, never-used id.
+//     match; a report told outright before any recollection), then the documents in common; the
+//     oldest id wins ties and an id goes to one event only. An event that shares nothing gets a new, never-used id.
 //   - An old event whose id no rebuilt event took is merged away into the event that holds the most
 //     of its reports (its id, and the aliases of it, resolve there and its edits apply there), or
 //     deleted when no report of it remains. Events stored without mentions (imports) are left alone.
@@ -240,11 +240,22 @@ type idPlan struct {
 
 type pair struct{ fresh, old int }
 
-// Weights of plan's score: one report paired outweighs any number of documents merely in common.
+// Weights of plan's score: one report paired outweighs any number of documents merely in common,
+// and a report told outright outweighs any number of recollections (corroborating mentions) paired:
+// an event is the reports that tell it, so it keeps its id when a recollection of it moves elsewhere.
 const (
-	weightReport   = 1 << 20
-	weightDocument = 1
+	weightReport       = 1 << 20
+	weightRecollection = 1 << 10
+	weightDocument     = 1
 )
+
+// pairWeight is what pairing a rebuilt report with an old one adds to plan's score.
+func pairWeight(m Mention) int {
+	if m.Corroborating() {
+		return weightRecollection
+	}
+	return weightReport
+}
 
 // plan decides which old id each rebuilt event takes (see Recode). It depends only on the events'
 // contents and ids, so a second re-code of unchanged documents maps every event to itself.
@@ -293,7 +304,7 @@ func plan(old, fresh []Stored) idPlan {
 			for j, o := range os {
 				if !usedO[j] && n.m.Index == o.m.Index && sameEvent(n.m.Event, o.m.Event) {
 					usedN[i], usedO[j] = true, true
-					pl.score[pair{n.ev, o.ev}] += weightReport
+					pl.score[pair{n.ev, o.ev}] += pairWeight(n.m)
 					break
 				}
 			}
@@ -319,7 +330,7 @@ func plan(old, fresh []Stored) idPlan {
 		for _, c := range cands {
 			if !usedN[c.i] && !usedO[c.j] {
 				usedN[c.i], usedO[c.j] = true, true
-				pl.score[pair{ns[c.i].ev, os[c.j].ev}] += weightReport
+				pl.score[pair{ns[c.i].ev, os[c.j].ev}] += pairWeight(ns[c.i].m)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 
+	"github.com/sitrep-dev/sitrep/internal/dedup"
 	"github.com/sitrep-dev/sitrep/internal/document"
 	"github.com/sitrep-dev/sitrep/internal/event"
 )
@@ -65,4 +66,11 @@ type Mention struct {
 	DocumentID string      `json:"document_id"`
 	Index      int         `json:"index"` // position among the document's events
 	Event      event.Event `json:"event"`
+}
+
+// Corroborating reports whether the mention only recalls its event in passing (the coder marked it,
+// see dedup.Recalled): it adds its document to the event's sources, evidence and claims, but does not
+// vote on the event's fields.
+func (m Mention) Corroborating() bool {
+	return dedup.Recalled(m.Event)
 }
