@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) queue.Backend) {
 		{"Kinds", testKinds},
 		{"Order", testOrder},
 		{"LeaseLapse", testLeaseLapse},
+		{"LeaseLapsedOnEveryAttempt", testLeaseLapsedOnEveryAttempt},
 		{"Extend", testExtend},
 		{"Retry", testRetry},
 		{"Fail", testFail},
@@ -293,6 +294,21 @@ func testLeaseLapse(t *testing.T, q queue.Backend) {
 	if err := q.Complete(ctx, j.ID, "w1"); err != nil {
 		t.Errorf("Complete after an unclaimed lapse: %v", err)
 	}
+}
+
+// testLeaseLapsedOnEveryAttempt: a job whose worker dies (or hangs) on every attempt is failed once its
+// attempts are spent, with a reason, instead of taking down worker after worker forever.
+func testLeaseLapsedOnEveryAttempt(t *testing.T, q queue.Backend) {
+	enqueue(t, q, queue.Job{Kind: "article", Key: "poison", MaxAttempts: 2},
+		queue.Job{Kind: "article", Key: "good", RunAt: time.Now().Add(time.Hour)})
+	j1 := mustClaim(t, q, "w1", shortLease)
+	j2 := claimEventually(t, q, "w2", shortLease)
+	if j2.ID != j1.ID || j2.Attempt != 2 {
+		t.Fatalf("reclaimed job %d attempt %d, want job %d attempt 2", j2.ID, j2.Attempt, j1.ID)
+	}
+	time.Sleep(3 * shortLease) // set-up: let the last lease lapse
+	noClaim(t, q, "w3")
+	wantCounts(t, q, map[string]map[queue.State]int{"article": {queue.Failed: 1, queue.Available: 1}})
 }
 
 func testExtend(t *testing.T, q queue.Backend) {

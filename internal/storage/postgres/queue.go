@@ -78,14 +78,22 @@ func (q *Queue) Enqueue(ctx context.Context, jobs ...queue.Job) (int, error) {
 // claimSQL takes the job due longest ($3: kinds, NULL for every kind). SKIP LOCKED passes over a job
 // another worker is claiming at this moment instead of waiting for it, and the row lock re-checks the
 // WHERE clause against the latest committed row, so a job claimed meanwhile is not claimed twice.
+//
+// A running job whose lease lapsed on its last attempt is failed instead (its worker died or hung
+// every time: it must not take the next worker down too); Claim then looks again.
 const claimSQL = `WITH next AS (
-	SELECT id, run_at FROM jobs
+	SELECT id, run_at, state = 'running' AND attempt >= max_attempts AS spent FROM jobs
 	WHERE state IN ('available', 'running') AND run_at <= now() AND ($3::text[] IS NULL OR kind = ANY ($3))
 	ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-UPDATE jobs j SET state = 'running', worker = $1, attempt = j.attempt + 1,
-	run_at = now() + $2::bigint * interval '1 microsecond', updated_at = now()
+UPDATE jobs j SET
+	state = CASE WHEN next.spent THEN 'failed' ELSE 'running' END,
+	worker = CASE WHEN next.spent THEN j.worker ELSE $1 END,
+	attempt = CASE WHEN next.spent THEN j.attempt ELSE j.attempt + 1 END,
+	run_at = CASE WHEN next.spent THEN now() ELSE now() + $2::bigint * interval '1 microsecond' END,
+	last_error = CASE WHEN next.spent THEN $4 || j.attempt::text || ' attempts' ELSE j.last_error END,
+	updated_at = now()
 FROM next WHERE j.id = next.id
-RETURNING j.id, j.kind, j.key, j.payload, next.run_at, j.attempt, j.max_attempts, j.last_error`
+RETURNING j.id, j.kind, j.key, j.payload, next.run_at, j.attempt, j.max_attempts, j.last_error, next.spent`
 
 // Claim leases the job due longest among kinds (all when empty) to worker.
 func (q *Queue) Claim(ctx context.Context, worker string, lease time.Duration, kinds ...string) (queue.Job, bool, error) {
@@ -94,13 +102,20 @@ func (q *Queue) Claim(ctx context.Context, worker string, lease time.Duration, k
 		filter = kinds
 	}
 	var j queue.Job
-	err := q.s.pool.QueryRow(ctx, claimSQL, worker, micros(lease), filter).
-		Scan(&j.ID, &j.Kind, &j.Key, &j.Payload, &j.RunAt, &j.Attempt, &j.MaxAttempts, &j.LastError)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return queue.Job{}, false, nil
-	}
-	if err != nil {
-		return queue.Job{}, false, fmt.Errorf("postgres: claim: %w", err)
+	for {
+		var spent bool
+		err := q.s.pool.QueryRow(ctx, claimSQL, worker, micros(lease), filter, queue.LeaseLapsedPrefix).
+			Scan(&j.ID, &j.Kind, &j.Key, &j.Payload, &j.RunAt, &j.Attempt, &j.MaxAttempts, &j.LastError, &spent)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return queue.Job{}, false, nil
+		}
+		if err != nil {
+			return queue.Job{}, false, fmt.Errorf("postgres: claim: %w", err)
+		}
+		if !spent {
+			break
+		}
+		j = queue.Job{}
 	}
 	if len(j.Payload) == 0 {
 		j.Payload = nil

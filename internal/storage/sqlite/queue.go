@@ -111,30 +111,42 @@ func (q *Queue) Claim(ctx context.Context, worker string, lease time.Duration, k
 	found := false
 	err := q.write(ctx, func(tx *sql.Tx) error {
 		now := q.nowMs()
-		var runAt int64
-		err := tx.QueryRowContext(ctx, `SELECT id, kind, key, payload, run_at, attempt, max_attempts, last_error FROM jobs
+		for {
+			var runAt int64
+			var state string
+			err := tx.QueryRowContext(ctx, `SELECT id, kind, key, payload, state, run_at, attempt, max_attempts, last_error FROM jobs
 			WHERE state IN ('available', 'running') AND run_at <= ?1
 			AND (?2 = '' OR kind IN (SELECT value FROM json_each(?2)))
 			ORDER BY run_at, id LIMIT 1`, now, filter).
-			Scan(&job.ID, &job.Kind, &job.Key, &job.Payload, &runAt, &job.Attempt, &job.MaxAttempts, &job.LastError)
-		if err == sql.ErrNoRows {
+				Scan(&job.ID, &job.Kind, &job.Key, &job.Payload, &state, &runAt, &job.Attempt, &job.MaxAttempts, &job.LastError)
+			if err == sql.ErrNoRows {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("sqlite: claim: %w", err)
+			}
+			if state == string(queue.Running) && job.Attempt >= job.MaxAttempts {
+				// Its worker lost the lease on every attempt: a job that kills or hangs its worker
+				// must not take the next one down too.
+				if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', run_at = ?, updated_at = ?, last_error = ?
+				WHERE id = ?`, now, now, queue.LeaseLapsedError(job.Attempt), job.ID); err != nil {
+					return fmt.Errorf("sqlite: fail job %d: %w", job.ID, err)
+				}
+				continue
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 'running', worker = ?, attempt = attempt + 1, run_at = ?,
+			updated_at = ? WHERE id = ?`, worker, now+lease.Milliseconds(), now, job.ID)
+			if err != nil {
+				return fmt.Errorf("sqlite: claim job %d: %w", job.ID, err)
+			}
+			found = true
+			job.Attempt++
+			job.RunAt = time.UnixMilli(runAt)
+			if len(job.Payload) == 0 {
+				job.Payload = nil
+			}
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("sqlite: claim: %w", err)
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 'running', worker = ?, attempt = attempt + 1, run_at = ?,
-			updated_at = ? WHERE id = ?`, worker, now+lease.Milliseconds(), now, job.ID)
-		if err != nil {
-			return fmt.Errorf("sqlite: claim job %d: %w", job.ID, err)
-		}
-		found = true
-		job.Attempt++
-		job.RunAt = time.UnixMilli(runAt)
-		if len(job.Payload) == 0 {
-			job.Payload = nil
-		}
-		return nil
 	})
 	if err != nil || !found {
 		return queue.Job{}, false, err
