@@ -21,12 +21,30 @@ const backgroundConfidence = 0.2
 // isEvent tells a group that reports something ACLED codes from talk that only uses its words: violence
 // needs an armed actor or a toll; remote violence, abductions, protests and the like stand on their own;
 // deaths from floods, accidents or disease are not events unless an armed actor is named.
+//
+// Some words settle it without an armed actor: a crowd that clashes or storms ("youths clashed with
+// residents", ACLED's riots and communal clashes), artillery or an IED (only armies and armed groups use
+// them), sexual violence, a curfew or state of emergency declared. A protest or riot word proper
+// ("residents protested against road accidents") is an event even when the story speaks of floods or
+// accidents: what people protest is no veto.
 func isEvent(g *group) bool {
 	classes := map[string]bool{}
 	armedActor, toll := false, false
+	var strongProtest, strongRemote, crowdViolence, measure bool
 	for _, s := range g.sents {
 		for _, h := range s.hits {
 			classes[h.class] = true
+			w := strings.ToLower(s.text[h.start-s.seg.Start : h.end-s.seg.Start])
+			switch h.class {
+			case "protest", "riot":
+				strongProtest = strongProtest || protestProperRE.MatchString(w)
+			case "remote":
+				strongRemote = strongRemote || !weakRemoteRE.MatchString(w)
+			case "armed":
+				crowdViolence = crowdViolence || (!casualtyWordRE.MatchString(w) && crowdActs(s.text[:h.start-s.seg.Start]))
+			case "strategic":
+				measure = measure || measureRE.MatchString(w)
+			}
 		}
 		for _, m := range s.actors {
 			if armed(m) {
@@ -39,7 +57,7 @@ func isEvent(g *group) bool {
 			}
 		}
 	}
-	if classes["nonconflict"] && !armedActor {
+	if classes["nonconflict"] && !armedActor && !strongProtest {
 		return false
 	}
 	for _, c := range []string{"protest", "riot"} {
@@ -56,7 +74,10 @@ func isEvent(g *group) bool {
 			}
 		}
 	}
-	for _, c := range []string{"remote", "abduction", "sexual", "territory"} {
+	if strongRemote || classes["sexual"] || measure {
+		return true
+	}
+	for _, c := range []string{"remote", "abduction", "territory"} {
 		if classes[c] && (armedActor || toll) {
 			return true
 		}
@@ -66,8 +87,42 @@ func isEvent(g *group) bool {
 			return true
 		}
 	}
+	if classes["armed"] && crowdViolence {
+		return true
+	}
 	return classes["armed"] && (armedActor || toll)
 }
+
+// protestProperRE: trigger words that name a demonstration or riot itself (not a crowd, tear gas or a
+// boycott, which a match report or a market story may use).
+var protestProperRE = regexp.MustCompile(`^(?:protest|demonstrat|sit-in|marched|went on strike|on strike|riot|rampag|took to the streets|staged a march|stage a march|held a march|peaceful march|blocked (?:the|a) road|blocked roads)`)
+
+// weakRemoteRE: remote-violence words that accidents share (a gas explosion, prices that rocketed);
+// they make an event only with an armed actor or a toll.
+var weakRemoteRE = regexp.MustCompile(`^(?:explosion|exploded|detonated|rocket|blast)`)
+
+// casualtyWordRE: armed-class words that only count harm ("killed", "injured"): floods and crashes
+// use them too, so they say nothing of who acted.
+var casualtyWordRE = regexp.MustCompile(`^(?:kill|killed|kills|killing|dead|died|bodies|martyrs|wounded|injured|shot|shooting|gunshot)`)
+
+// crowdSubjectRE finds a collective civilian subject written before a fighting word ("youths from two
+// villages clashed", "angry residents stormed", "supporters of the governor attacked"): a riot or a
+// communal clash, which ACLED codes with no armed group. A single person ("a man stabbed his wife") is
+// crime, not this.
+var crowdSubjectRE = regexp.MustCompile(`(?i)\b(?:youths?|residents|villagers|students|pupils|traders|workers|miners|farmers|herders|herdsmen|supporters|community members|communities|clans|factions|mob|locals|inhabitants|mourners|parents|worshippers|fans)\b([^.;]{0,60})$`)
+
+// crowdSpeaksRE: words between a crowd and a fighting word that make the crowd witnesses or victims
+// of it ("residents said the attack", "villagers fled the fighting"), not its authors.
+var crowdSpeaksRE = regexp.MustCompile(`(?i)\b(?:said|say|says|told|reported|fled|flee|feared|fear|after|since|following|recalled|according)\b`)
+
+// crowdActs reports whether the words before a fighting word end with a crowd as its subject.
+func crowdActs(before string) bool {
+	m := crowdSubjectRE.FindStringSubmatch(before)
+	return m != nil && !crowdSpeaksRE.MatchString(m[1])
+}
+
+// measureRE: security measures a government declares that ACLED codes as strategic developments.
+var measureRE = regexp.MustCompile(`^(?:curfew|state of emergency)`)
 
 // armed reports whether an actor mention is an organised armed or state actor: who makes violence an
 // event. Crowds and civilians are actors of protests and riots, or victims.

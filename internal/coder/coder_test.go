@@ -196,7 +196,7 @@ func TestEventSegmentation(t *testing.T) {
 		},
 		{
 			"a vehicle burnt in a short report is a detail of the attack", "2019-07-26T12:00:00Z",
-			"On 25 July 2019, insurgents attacked the village of Nagulue. A military vehicle was burnt and a person was killed.",
+			"On 28 April 2020, insurgents attacked the village of Nagulue. A military vehicle was burnt and a person was killed.",
 			[]want{{event.ViolenceCivilians, "2019-07-25", 1}},
 		},
 		{
@@ -334,4 +334,56 @@ func FuzzCode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDetection: hand-written one-sentence reports of the shapes the coder used to code no event for
+// (present-tense headlines, crowds that clash, shells and artillery with no party named, protests about
+// accidents), each with the event type a careful coder gives it; and their near misses that must stay
+// no event.
+func TestDetection(t *testing.T) {
+	c := testCoder(t)
+	tests := []struct {
+		name, text string
+		want       string // event type, "any" for an event of any type, "" for no event
+	}{
+		{"shells fell", "On 27 April 2020, indiscriminate shells fired by presumed rebel forces fell in the Sabaa district of Tripoli. No casualties reported.", event.ExplosionsRemote},
+		{"artillery fire of an unknown party", "On 30 April 2020, heavy artillery fire by an unknown party was reported in Abu Salim, Tripoli. No casualties reported.", event.ExplosionsRemote},
+		{"headline present tense", "28 June. Military forces neutralize 8 Boko Haram members during an operation in Monguno, Borno State.", event.Battles},
+		{"an encounter", "09 July. Military forces report 15 Boko Haram fatalities following an encounter in Bama, Borno State.", event.Battles},
+		{"youths clash", "On 28 April 2020, youths from the village of Koumbara clashed with villagers from Ouahigouya over a land dispute.", "any"},
+		{"students assault teachers", "On 29 April 2020, striking students assaulted two teachers in Saaba.", "any"},
+		{"residents stone a thief", "On 13 June 2020, residents stoned a man accused of theft in Marimanti, Tharaka-Nithi.", "any"},
+		{"protest about accidents", "On 29 April 2020, residents in Kayes protested against traffic insecurity after a string of road accidents.", event.Protests},
+		{"forced disappearance", "On 11 April 2020, the Malian army carried out the forced disappearance of two herders in the village of Boni.", "any"},
+		{"curfew", "On 29 April 2020, the governor imposed a nightly curfew in Djibo due to insecurity.", event.StrategicDevelopment},
+		{"sexual violence with no armed party", "On 29 April 2020, an aid worker was sexually assaulted by a criminal group on the road in Menaka.", event.ViolenceCivilians},
+		// Near misses: no event.
+		{"a gas explosion", "A gas cylinder exploded in a restaurant in Bamako on Monday, injuring three cooks, the fire service said.", ""},
+		{"a planned incursion", "Pressure mounts on Malian and Russian forces should they continue their touted northern incursion toward Tinzaouaten.", ""},
+		{"residents speak of the attack", "Residents said the attack had left the market town deserted, according to a local radio.", ""},
+		{"a crowd at a match", "A crowd of 40,000 fans watched Mali beat Senegal in Bamako on Sunday in the football tournament.", ""},
+		{"a man stabs his wife", "A man stabbed his wife in Kayes on Monday during a quarrel, a neighbour said.", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			evs, err := c.Code(context.Background(), doc("det", "2020-05-01T12:00:00Z", tt.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var types []string
+			for _, e := range evs {
+				if !e.Background {
+					types = append(types, e.EventType)
+				}
+			}
+			switch {
+			case tt.want == "" && len(types) > 0:
+				t.Errorf("coded %v, want no event", types)
+			case tt.want == "any" && len(types) == 0:
+				t.Errorf("coded no event, want one")
+			case tt.want != "" && tt.want != "any" && !slices.Contains(types, tt.want):
+				t.Errorf("coded %v, want a %s event", types, tt.want)
+			}
+		})
+	}
 }
