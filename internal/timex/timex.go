@@ -452,13 +452,19 @@ func weekday(c ctx, w time.Weekday, mod string) time.Time {
 	return c.pub.AddDate(0, 0, -back)
 }
 
-// yearFor picks the year of a day named without one: the most recent such date not after publication.
+// futureSlack is how far after the publication day a day named without a year may lie and still be
+// this year's: a report stamped a day early ("On September 25" published on the 24th, a span "December
+// 11-12" published on the 11th) is about this week, not about the same day a year ago.
+const futureSlack = 2 * 24 * time.Hour
+
+// yearFor picks the year of a day named without one: the most recent such date not after publication
+// (give or take futureSlack).
 func yearFor(c ctx, m time.Month, d int) (int, bool) {
 	if !c.ref.Known {
 		return 0, false
 	}
 	y := c.pub.Year()
-	if date(y, m, d).After(c.pub) {
+	if date(y, m, d).Sub(c.pub) > futureSlack {
 		y--
 	}
 	return y, true

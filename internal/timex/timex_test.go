@@ -58,6 +58,10 @@ func TestFind(t *testing.T) {
 		{"2020-05-05T12:00:00Z", "Around 4 May 2020 (as reported), the army opened fire.", "Around 4 May 2020", EventTime, "2020-05-04", "2020-05-04", "2020-05-04", 2},
 		{"2018-09-05T12:00:00Z", "On or before September 4th, police fired on a crowd.", "On or before September 4th", EventTime, "2018-09-04", "2018-09-04", "2018-09-04", 2},
 		{"2020-03-05T12:00:00Z", "Between 1 and 3 March 2020, forces conducted an operation.", "Between 1 and 3 March 2020", EventTime, "2020-03-02", "2020-03-01", "2020-03-03", 2},
+		// A day named without a year a day after publication is this week's, not a year old.
+		{"2018-09-24T12:00:00Z", "On September 25th, two militias clashed near the river.", "On September 25th", EventTime, "2018-09-25", "", "", 1},
+		// Three days or more ahead, it is last year's.
+		{"2019-01-08T12:00:00Z", "On January 12, militants attacked an army position.", "On January 12", Past, "2018-01-12", "", "", 1},
 		{"2020-03-12T12:00:00Z", "During the week of 7 March 2020, gunmen raided farms.", "During the week of 7 March 2020", EventTime, "2020-03-10", "2020-03-07", "2020-03-13", 2},
 		{"2020-04-02T12:00:00Z", "In March 2020, militants burned a school.", "In March 2020", EventTime, "2020-03-15", "2020-03-01", "2020-03-31", 3},
 		{"2018-03-11T12:00:00Z", "On March 9, presumed militants attacked forest guards.", "On March 9", EventTime, "2018-03-09", "", "", 1},
