@@ -106,7 +106,12 @@ func (m *Monitor) HandleArticle(ctx context.Context, job queue.Job) error {
 			temporary := isTemporary(err)
 			if temporary && !last {
 				log.Info("article page fetch failed; will retry", "url", e.URL, "attempt", job.Attempt, "err", err)
-				return fmt.Errorf("fetch article page %s: %w", e.URL, err)
+				err = fmt.Errorf("fetch article page %s: %w", e.URL, err)
+				if fe := (*fetcher.Error)(nil); errors.As(err, &fe) && fe.RetryAfter > 0 {
+					// The server said when to come back (429, 503): the job waits at least that long.
+					return queue.RetryAfter(err, fe.RetryAfter)
+				}
+				return err
 			}
 			if strings.TrimSpace(e.Text) == "" {
 				return queue.Permanent(fmt.Errorf("fetch article page %s: %w (and the feed gave no text)", e.URL, err))

@@ -284,6 +284,9 @@ func (r *Runner) run(jobCtx context.Context, worker string, job Job, h Handler) 
 		log.WarnContext(jobCtx, "queue: job failed for good", "err", err)
 	default:
 		delay := r.opts.Backoff(job.Attempt)
+		if at, ok := retryAfterOf(err); ok && at > delay {
+			delay = at
+		}
 		berr = r.b.Retry(bctx, job.ID, worker, delay, truncate(err.Error()))
 		if job.Attempt >= job.MaxAttempts {
 			log.WarnContext(jobCtx, "queue: job failed, attempts spent", "err", err)
@@ -390,4 +393,29 @@ func Permanent(err error) error {
 func IsPermanent(err error) bool {
 	var p *permanentError
 	return errors.As(err, &p)
+}
+
+type retryAfterError struct {
+	err   error
+	after time.Duration
+}
+
+func (e *retryAfterError) Error() string { return e.err.Error() }
+func (e *retryAfterError) Unwrap() error { return e.err }
+
+// RetryAfter marks err as curable by waiting at least d (a server's Retry-After): the runner retries
+// the job after d or its own backoff, whichever is longer. RetryAfter(nil, d) is nil.
+func RetryAfter(err error, d time.Duration) error {
+	if err == nil {
+		return nil
+	}
+	return &retryAfterError{err: err, after: d}
+}
+
+func retryAfterOf(err error) (time.Duration, bool) {
+	var ra *retryAfterError
+	if errors.As(err, &ra) {
+		return ra.after, true
+	}
+	return 0, false
 }

@@ -24,6 +24,7 @@ func RunRunner(t *testing.T, open func(t *testing.T) queue.Backend) {
 		{"JobsRun", testRunnerJobsRun},
 		{"Wake", testRunnerWake},
 		{"Retry", testRunnerRetry},
+		{"RetryAfter", testRunnerRetryAfter},
 		{"Permanent", testRunnerPermanent},
 		{"Panic", testRunnerPanic},
 		{"Shutdown", testRunnerShutdown},
@@ -209,6 +210,40 @@ func testRunnerRetry(t *testing.T, q queue.Backend) {
 	// Attempts spent: failed.
 	enqueue(t, q, queue.Job{Kind: "broken", MaxAttempts: 2})
 	waitCounts(t, q, "broken", map[queue.State]int{queue.Failed: 1})
+}
+
+// testRunnerRetryAfter: a server's Retry-After outlasts the runner's own backoff (none here).
+func testRunnerRetryAfter(t *testing.T, q queue.Backend) {
+	var mu sync.Mutex
+	var attempts []int
+	r := queue.NewRunner(q, fastOptions("retry-after"))
+	r.Handle("limited", func(ctx context.Context, j queue.Job) error {
+		mu.Lock()
+		defer mu.Unlock()
+		attempts = append(attempts, j.Attempt)
+		return queue.RetryAfter(errors.New("429 Too Many Requests"), time.Hour)
+	})
+	enqueue(t, q, queue.Job{Kind: "limited"})
+	stop := start(t, r)
+	for deadline := time.Now().Add(waitLimit); ; time.Sleep(5 * time.Millisecond) {
+		mu.Lock()
+		ran := len(attempts)
+		mu.Unlock()
+		if ran > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the job did not run within %v", waitLimit)
+		}
+	}
+	waitCounts(t, q, "limited", map[queue.State]int{queue.Available: 1})
+	stop()
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(attempts) != "[1]" {
+		t.Errorf("attempts %v, want [1]: the retry came before the hour the server asked for", attempts)
+	}
+	noClaim(t, q, "probe")
 }
 
 func testRunnerPermanent(t *testing.T, q queue.Backend) {
