@@ -26,7 +26,8 @@ const backgroundConfidence = 0.2
 // residents", ACLED's riots and communal clashes), artillery or an IED (only armies and armed groups use
 // them), sexual violence, a curfew or state of emergency declared. A protest or riot word proper
 // ("residents protested against road accidents") is an event even when the story speaks of floods or
-// accidents: what people protest is no veto.
+// accidents: what people protest is no veto; nor is an accident with a mine or a grenade ("triggered a
+// mine by accident"), which ACLED codes.
 func isEvent(g *group) bool {
 	classes := map[string]bool{}
 	armedActor, toll := false, false
@@ -40,7 +41,7 @@ func isEvent(g *group) bool {
 				strongProtest = strongProtest || protestProperRE.MatchString(w)
 			case "remote":
 				strongRemote = strongRemote || !weakRemoteRE.MatchString(w)
-			case "armed":
+			case "armed", "looting":
 				crowdViolence = crowdViolence || (!casualtyWordRE.MatchString(w) && crowdActs(s.text[:h.start-s.seg.Start]))
 			case "strategic":
 				measure = measure || measureRE.MatchString(w)
@@ -57,7 +58,7 @@ func isEvent(g *group) bool {
 			}
 		}
 	}
-	if classes["nonconflict"] && !armedActor && !strongProtest {
+	if classes["nonconflict"] && !armedActor && !strongProtest && !strongRemote {
 		return false
 	}
 	for _, c := range []string{"protest", "riot"} {
@@ -87,7 +88,7 @@ func isEvent(g *group) bool {
 			return true
 		}
 	}
-	if classes["armed"] && crowdViolence {
+	if (classes["armed"] || classes["looting"]) && crowdViolence {
 		return true
 	}
 	return classes["armed"] && (armedActor || toll)
