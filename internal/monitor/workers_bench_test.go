@@ -109,6 +109,8 @@ type drainResult struct {
 	docs, events, mentions int
 	xacts                  int64          // transactions the database ended during the drain (approximate)
 	dupGroups              int            // groups of live events sharing date, place, type and actor1
+	perMinute              []int          // documents done after each whole minute
+	maxMentions, bigEvents int            // reports in the largest event; events of more than 10 reports
 	waits                  map[string]int // pg_stat_activity samples of this database's busy backends
 	samples                int
 	load                   string
@@ -133,6 +135,14 @@ func (r drainResult) log(b *testing.B, workers int) {
 	for _, k := range keys {
 		parts = append(parts, fmt.Sprintf("%s %.2f", k, float64(r.waits[k])/float64(max(1, r.samples))))
 	}
+	var rates []string
+	prev := 0
+	for _, d := range r.perMinute {
+		rates = append(rates, strconv.FormatFloat(float64(d-prev)/60, 'f', 0, 64))
+		prev = d
+	}
+	b.Logf("  docs/s in each whole minute: %s", strings.Join(rates, " "))
+	b.Logf("  largest event: %d reports; %d events of more than 10 reports", r.maxMentions, r.bigEvents)
 	b.Logf("  busy backends per sample (%d samples): %s", r.samples, strings.Join(parts, ", "))
 }
 
@@ -228,6 +238,8 @@ func drain(b *testing.B, srv *pgtest.Server, cd *coder.Coder, docs []document.Do
 	}()
 	// Polling must cost the database next to nothing: an index probe for any job still to run (a
 	// count over the jobs table would scan it, and take CPU from the workers being measured).
+	// Once a minute, a count of the jobs left (through the same partial index) traces the rate.
+	nextCount := start.Add(time.Minute)
 	for {
 		var pending bool
 		err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM jobs WHERE state IN ('available', 'running'))`).Scan(&pending)
@@ -236,6 +248,15 @@ func drain(b *testing.B, srv *pgtest.Server, cd *coder.Coder, docs []document.Do
 		}
 		if !pending {
 			break
+		}
+		if time.Now().After(nextCount) {
+			nextCount = nextCount.Add(time.Minute)
+			var left int
+			err := conn.QueryRow(ctx, `SELECT count(*) FROM jobs WHERE state IN ('available', 'running')`).Scan(&left)
+			if err != nil {
+				b.Fatal(err)
+			}
+			res.perMinute = append(res.perMinute, len(docs)-left)
 		}
 		select {
 		case err := <-errs:
@@ -292,6 +313,11 @@ func check(b *testing.B, ctx context.Context, conn *pgx.Conn, q queue.Backend, n
 	}
 	err = conn.QueryRow(ctx, `SELECT count(*) FROM (
 		SELECT 1 FROM events GROUP BY event_date, geonameid, location, sub_event_type, actor1 HAVING count(*) > 1) d`).Scan(&res.dupGroups)
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = conn.QueryRow(ctx, `SELECT coalesce(max(n), 0), count(*) FILTER (WHERE n > 10) FROM (
+		SELECT count(*) AS n FROM event_mentions GROUP BY event_id) m`).Scan(&res.maxMentions, &res.bigEvents)
 	if err != nil {
 		b.Fatal(err)
 	}
