@@ -14,38 +14,6 @@ import (
 	"github.com/sitrep-dev/sitrep/internal/subscription"
 )
 
-// feedCols are the feeds columns in the order of scanFeed.
-const feedCols = `id, url, name, interval_ns, created, etag, last_modified, last_polled, next_poll,
-	last_status, last_error, failures, disabled_reason, items`
-
-// nanos encodes a time for the feeds and tokens tables: Unix nanoseconds, 0 for the zero time.
-func nanos(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func fromNanos(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n).UTC()
-}
-
-func scanFeed(row record.Scanner) (subscription.Feed, error) {
-	var f subscription.Feed
-	var interval, created, polled, next int64
-	err := row.Scan(&f.ID, &f.URL, &f.Name, &interval, &created, &f.ETag, &f.LastModified, &polled, &next,
-		&f.LastStatus, &f.LastError, &f.Failures, &f.DisabledReason, &f.Items)
-	if err != nil {
-		return f, err
-	}
-	f.Interval = time.Duration(interval)
-	f.Created, f.LastPolled, f.NextPoll = fromNanos(created), fromNanos(polled), fromNanos(next)
-	return f, nil
-}
-
 // AddFeed subscribes to f.URL, assigning the feed its ID and (when zero) its Created time; a URL
 // already subscribed is an error wrapping subscription.ErrExists.
 func (s *Store) AddFeed(ctx context.Context, f subscription.Feed) (subscription.Feed, error) {
@@ -55,12 +23,11 @@ func (s *Store) AddFeed(ctx context.Context, f subscription.Feed) (subscription.
 	if f.Created.IsZero() {
 		f.Created = time.Now()
 	}
-	f.Created = fromNanos(nanos(f.Created)) // as it reads back
+	f.Created = record.FromNanos(record.Nanos(f.Created)) // as it reads back
 	err := s.pool.QueryRow(ctx, `INSERT INTO feeds (url, name, interval_ns, created, etag, last_modified,
 			last_polled, next_poll, last_status, last_error, failures, disabled_reason, items)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (url) DO NOTHING RETURNING id`,
-		f.URL, f.Name, int64(f.Interval), nanos(f.Created), f.ETag, f.LastModified, nanos(f.LastPolled),
-		nanos(f.NextPoll), f.LastStatus, f.LastError, f.Failures, f.DisabledReason, f.Items).Scan(&f.ID)
+		record.FeedValues(f)...).Scan(&f.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return f, fmt.Errorf("postgres: %s: %w", f.URL, subscription.ErrExists)
 	}
@@ -72,7 +39,7 @@ func (s *Store) AddFeed(ctx context.Context, f subscription.Feed) (subscription.
 
 // Feeds returns every subscribed feed by ID.
 func (s *Store) Feeds(ctx context.Context) ([]subscription.Feed, error) {
-	return s.queryFeeds(ctx, `SELECT `+feedCols+` FROM feeds ORDER BY id`)
+	return s.queryFeeds(ctx, `SELECT `+record.FeedCols+` FROM feeds ORDER BY id`)
 }
 
 // DueFeeds returns up to limit (every one when limit <= 0) enabled feeds whose NextPoll is not after
@@ -82,7 +49,7 @@ func (s *Store) DueFeeds(ctx context.Context, now time.Time, limit int) ([]subsc
 	if limit > 0 {
 		lim = &limit
 	}
-	return s.queryFeeds(ctx, `SELECT `+feedCols+` FROM feeds
+	return s.queryFeeds(ctx, `SELECT `+record.FeedCols+` FROM feeds
 		WHERE disabled_reason = '' AND next_poll <= $1 ORDER BY next_poll, id LIMIT $2`, now.UnixNano(), lim)
 }
 
@@ -94,7 +61,7 @@ func (s *Store) queryFeeds(ctx context.Context, q string, args ...any) ([]subscr
 	defer rows.Close()
 	var out []subscription.Feed
 	for rows.Next() {
-		f, err := scanFeed(rows)
+		f, err := record.ScanFeed(rows)
 		if err != nil {
 			return nil, fmt.Errorf("postgres: feeds: %w", err)
 		}
@@ -108,7 +75,7 @@ func (s *Store) queryFeeds(ctx context.Context, q string, args ...any) ([]subscr
 
 // Feed returns the feed with the given ID (storage.ErrNotFound if there is none).
 func (s *Store) Feed(ctx context.Context, id int64) (subscription.Feed, error) {
-	f, err := scanFeed(s.pool.QueryRow(ctx, `SELECT `+feedCols+` FROM feeds WHERE id = $1`, id))
+	f, err := record.ScanFeed(s.pool.QueryRow(ctx, `SELECT `+record.FeedCols+` FROM feeds WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return f, fmt.Errorf("postgres: %w", record.NotFound("feed", strconv.FormatInt(id, 10)))
 	}
@@ -120,7 +87,7 @@ func (s *Store) Feed(ctx context.Context, id int64) (subscription.Feed, error) {
 
 // FeedByURL returns the feed subscribed at exactly url (storage.ErrNotFound if there is none).
 func (s *Store) FeedByURL(ctx context.Context, url string) (subscription.Feed, error) {
-	f, err := scanFeed(s.pool.QueryRow(ctx, `SELECT `+feedCols+` FROM feeds WHERE url = $1`, url))
+	f, err := record.ScanFeed(s.pool.QueryRow(ctx, `SELECT `+record.FeedCols+` FROM feeds WHERE url = $1`, url))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return f, fmt.Errorf("postgres: %w", record.NotFound("feed", url))
 	}
@@ -144,7 +111,7 @@ func (s *Store) UpdateFeed(ctx context.Context, f subscription.Feed) error {
 			last_polled = $5, next_poll = $6, last_status = $7, last_error = $8, failures = $9, disabled_reason = $10,
 			items = $11
 		WHERE id = $12`,
-		f.Name, int64(f.Interval), f.ETag, f.LastModified, nanos(f.LastPolled), nanos(f.NextPoll),
+		f.Name, int64(f.Interval), f.ETag, f.LastModified, record.Nanos(f.LastPolled), record.Nanos(f.NextPoll),
 		f.LastStatus, f.LastError, f.Failures, f.DisabledReason, f.Items, f.ID)
 	return oneFeed(tag, err, "update", f.ID)
 }

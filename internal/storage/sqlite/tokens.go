@@ -40,12 +40,10 @@ func (s *Store) Tokens(ctx context.Context) ([]auth.Token, error) {
 	defer rows.Close()
 	var out []auth.Token
 	for rows.Next() {
-		var t auth.Token
-		var created, used int64
-		if err := rows.Scan(&t.Name, &created, &used); err != nil {
+		t, err := record.ScanToken(rows)
+		if err != nil {
 			return nil, fmt.Errorf("sqlite: tokens: %w", err)
 		}
-		t.Created, t.LastUsed = fromNanos(created), fromNanos(used)
 		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {
@@ -104,7 +102,7 @@ func (s *Store) CheckToken(ctx context.Context, secret string) (bool, error) {
 		return false, nil
 	}
 	now := time.Now()
-	if auth.DueTouch(fromNanos(lastUsed), now) {
+	if auth.DueTouch(record.FromNanos(lastUsed), now) {
 		// The condition keeps concurrent checks from each writing within the same minute.
 		_, err := s.w.ExecContext(ctx, `UPDATE tokens SET last_used = ? WHERE name = ? AND (last_used <= ? OR last_used > ?)`,
 			now.UnixNano(), match, now.Add(-auth.TouchEvery).UnixNano(), now.UnixNano())
