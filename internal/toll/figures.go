@@ -515,8 +515,11 @@ var attemptVerbs = map[string]bool{"attempted": true, "attempting": true, "attem
 	"try": true, "threatened": true, "threatening": true, "threaten": true, "planned": true, "planning": true,
 	"plotted": true, "wanted": true, "sought": true, "vowed": true, "intended": true, "failed": true}
 
-// attempted reports an attempt verb and "to" just before toks[k].
+// attempted reports an attempt verb and "to", or "nearly", just before toks[k].
 func attempted(toks []tok, k int) bool {
+	if k >= 1 && (toks[k-1].w == "nearly" || toks[k-1].w == "almost") {
+		return true // "a mob nearly lynched a pastor": he lived
+	}
 	if k >= 3 && strings.HasSuffix(toks[k-1].w, "ly") && toks[k-2].w == "to" {
 		k-- // "threatened to openly kill"
 	}

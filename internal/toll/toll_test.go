@@ -111,6 +111,11 @@ func TestFigures(t *testing.T) {
 		{"The driver, his assistant and one of the passengers were killed.", []fig{{"killed", 1, "civilian", ""}, {"killed", 1, "civilian", "j"}, {"killed", 1, "civilian", "j"}}},
 		{"Rebels claimed over 50 civilians of Nigerien, Sudanese, and Chadian origin had been killed in drone attacks.", []fig{{"killed", 50, "civilian", ""}}},
 		{"Two people were kidnapped and one is missing.", []fig{{"abducted", 2, "unknown", ""}, {"missing", 1, "unknown", ""}}},
+		{"A mob burned to death a young man in the city.", []fig{{"killed", 1, "unknown", ""}}},
+		{"Unknown individuals decapitated a traditional healer in the town.", []fig{{"killed", 1, "unknown", ""}}},
+		{"Several demonstrators were wounded, with one demonstrator later succumbing to his wounds.", []fig{{"wounded", 3, "civilian", "v"}, {"killed", 1, "civilian", ""}}},
+		{"A mob attacks and nearly kills a man in the market.", nil},
+		{"Villagers nearly lynched a pastor before police intervened.", nil},
 	}
 	for _, tt := range tests {
 		got := Figures(tt.in, segment.Sentence{Start: 0, End: len(tt.in)})
