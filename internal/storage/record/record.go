@@ -296,3 +296,16 @@ func ScanPlaceSets(rows Rows) (map[string][]byte, error) {
 	}
 	return sets, nil
 }
+
+// All reads every row of rows with scan.
+func All[T any](rows Rows, scan func(Scanner) (T, error)) ([]T, error) {
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

@@ -56,15 +56,8 @@ func (s *Store) queryFeeds(ctx context.Context, q string, args ...any) ([]subscr
 		return nil, fmt.Errorf("sqlite: feeds: %w", err)
 	}
 	defer rows.Close()
-	var out []subscription.Feed
-	for rows.Next() {
-		f, err := record.ScanFeed(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: feeds: %w", err)
-		}
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := record.All(rows, record.ScanFeed)
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: feeds: %w", err)
 	}
 	return out, nil

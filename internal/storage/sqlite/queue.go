@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/queue"
+	"github.com/sitrep-dev/sitrep/internal/storage/record"
 )
 
 // Queue is the store's durable job queue (queue.Backend), in the jobs table beside the data the jobs
@@ -222,19 +223,8 @@ func (q *Queue) Counts(ctx context.Context) (map[string]map[queue.State]int, err
 		return nil, fmt.Errorf("sqlite: job counts: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]map[queue.State]int{}
-	for rows.Next() {
-		var kind, state string
-		var n int
-		if err := rows.Scan(&kind, &state, &n); err != nil {
-			return nil, fmt.Errorf("sqlite: job counts: %w", err)
-		}
-		if out[kind] == nil {
-			out[kind] = map[queue.State]int{}
-		}
-		out[kind][queue.State(state)] = n
-	}
-	if err := rows.Err(); err != nil {
+	out, err := record.JobCounts(rows)
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: job counts: %w", err)
 	}
 	return out, nil

@@ -38,15 +38,8 @@ func (s *Store) Tokens(ctx context.Context) ([]auth.Token, error) {
 		return nil, fmt.Errorf("sqlite: tokens: %w", err)
 	}
 	defer rows.Close()
-	var out []auth.Token
-	for rows.Next() {
-		t, err := record.ScanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: tokens: %w", err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := record.All(rows, record.ScanToken)
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: tokens: %w", err)
 	}
 	return out, nil
