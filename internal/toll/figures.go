@@ -260,6 +260,11 @@ func Figures(text string, s segment.Sentence) []Figure {
 		f.Start, f.End = toks[ft.qs].start, toks[endTok].end
 		f.Text = text[f.Start:f.End]
 		f.Aggregate = isAggregate(text, s, f)
+		if f.Part && !slices.ContainsFunc(out, func(p Figure) bool { return p.Kind == f.Kind }) {
+			// "ambushed three policemen and killed one of them", "abducted five, three of whom were
+			// killed": a subset of people no figure of its kind counts is the count itself.
+			f.Part = false
+		}
 		f.Additional = f.Additional || additionalRE.MatchString(f.Text)
 		prefix := text[s.Start:f.Start]
 		f.Background = (protestRE.MatchString(prefix) ||
@@ -581,8 +586,18 @@ func nounPhrase(toks []tok, ft *figTok) {
 	j := ft.qe
 	head, headIdx, last := "", -1, -1
 	modClass := ""
-	for k := j; k < len(toks) && k < j+5; k++ {
+	limit := j + 5
+	for k := j; k < len(toks) && k < limit; k++ {
 		t := toks[k]
+		if t.punct && t.w == "(" && headIdx < 0 {
+			// A bracketed name inside the phrase ("15 presumed Katiba Macina (JNIM) militants"):
+			// skip it, the head noun comes after.
+			if m := closeBracket(toks, k); m > 0 {
+				limit += m - k + 1
+				k = m
+				continue
+			}
+		}
 		if t.punct {
 			break
 		}
@@ -659,6 +674,19 @@ func nounPhrase(toks []tok, ft *figTok) {
 	ft.ne = headIdx + 1
 }
 
+// closeBracket returns the index of the ")" closing the "(" at toks[k] within four words, or -1.
+func closeBracket(toks []tok, k int) int {
+	for m := k + 1; m < len(toks) && m <= k+5; m++ {
+		if toks[m].w == ")" {
+			return m
+		}
+		if toks[m].punct {
+			return -1
+		}
+	}
+	return -1
+}
+
 // rightKind finds a casualty word after the noun phrase, across auxiliaries ("were reportedly
 // killed") and a short "from ..." phrase ("15 fighters from the Wagner group killed or arrested").
 func rightKind(toks []tok, j int, kl *kindLex, allowSkip bool) (int, string) {
@@ -709,6 +737,24 @@ func rightKind(toks []tok, j int, kl *kindLex, allowSkip bool) (int, string) {
 			return 0, ""
 		case skipRight[w]:
 			k++
+		case w == "including" && !skippedFrom:
+			// "at least 35 villagers including children were killed": a short inserted subset.
+			skippedFrom = true
+			found := false
+			// A number or "and" inside makes it a figure of its own ("21 martyrs including one
+			// civilian and nine injured").
+			for m := k + 1; m < len(toks) && m <= k+5 && !toks[m].punct && toks[m].w != "and"; m++ {
+				if _, isNum := lex().numbers[toks[m].w]; isNum || unicode.IsDigit(rune(toks[m].w[0])) {
+					break
+				}
+				if n, _ := matchAt(toks, m, kl.right, kl.maxLen); n > 0 {
+					k, found = m, true
+					break
+				}
+			}
+			if !found {
+				return 0, ""
+			}
 		case strings.HasSuffix(w, "ed") && k+1 < len(toks) && toks[k+1].w == "and":
 			k += 2 // "attacked and killed", "beaten and killed"
 		case postModifier[w] && !skippedFrom:
