@@ -142,7 +142,7 @@ func (s *Store) EventEdits(ctx context.Context, id string) (string, []event.Edit
 func queryEdits(ctx context.Context, q interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }, id string) ([]event.Edit, error) {
-	rows, err := q.QueryContext(ctx, `SELECT seq, event_id, field, value, by_whom, at, note FROM edits
+	rows, err := q.QueryContext(ctx, `SELECT `+record.EditCols+` FROM edits
 		WHERE event_id = ?1
 		UNION ALL SELECT d.seq, d.event_id, d.field, d.value, d.by_whom, d.at, d.note
 		FROM event_aliases a JOIN edits d ON d.event_id = a.id WHERE a.survivor = ?1
@@ -151,19 +151,8 @@ func queryEdits(ctx context.Context, q interface {
 		return nil, fmt.Errorf("sqlite: edits of %s: %w", id, err)
 	}
 	defer rows.Close()
-	var out []event.Edit
-	for rows.Next() {
-		var e event.Edit
-		var at string
-		if err := rows.Scan(&e.Seq, &e.EventID, &e.Field, &e.Value, &e.By, &at, &e.Note); err != nil {
-			return nil, fmt.Errorf("sqlite: edits of %s: %w", id, err)
-		}
-		if e.At, err = time.Parse(time.RFC3339Nano, at); err != nil {
-			return nil, fmt.Errorf("sqlite: edit %d time: %w", e.Seq, err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := record.All(rows, record.ScanEdit)
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: edits of %s: %w", id, err)
 	}
 	return out, nil

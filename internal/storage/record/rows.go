@@ -1,9 +1,11 @@
 package record
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/auth"
+	"github.com/sitrep-dev/sitrep/internal/event"
 	"github.com/sitrep-dev/sitrep/internal/subscription"
 )
 
@@ -57,4 +59,21 @@ func ScanToken(row Scanner) (auth.Token, error) {
 	}
 	t.Created, t.LastUsed = FromNanos(created), FromNanos(used)
 	return t, nil
+}
+
+// EditCols are the edits table's columns in the order ScanEdit reads them.
+const EditCols = `seq, event_id, field, value, by_whom, at, note`
+
+// ScanEdit reads a row of EditCols; the time is RFC 3339 text in both databases.
+func ScanEdit(row Scanner) (event.Edit, error) {
+	var e event.Edit
+	var at string
+	if err := row.Scan(&e.Seq, &e.EventID, &e.Field, &e.Value, &e.By, &at, &e.Note); err != nil {
+		return e, err
+	}
+	var err error
+	if e.At, err = time.Parse(time.RFC3339Nano, at); err != nil {
+		return e, fmt.Errorf("edit %d time: %w", e.Seq, err)
+	}
+	return e, nil
 }
