@@ -64,29 +64,13 @@ func (s *Store) CheckToken(ctx context.Context, secret string) (bool, error) {
 	if !auth.Plausible(secret) {
 		return false, nil
 	}
-	// Every stored hash is compared in constant time, so neither the SQL index nor an early exit tells
-	// a caller how close a guess came. There are only ever a handful of tokens.
 	rows, err := s.pool.Query(ctx, `SELECT name, hash, last_used FROM tokens`)
 	if err != nil {
 		return false, fmt.Errorf("postgres: check token: %w", err)
 	}
 	defer rows.Close()
-	want := auth.Hash(secret)
-	var match string
-	var lastUsed int64
-	found := false
-	for rows.Next() {
-		var name string
-		var hash []byte
-		var used int64
-		if err := rows.Scan(&name, &hash, &used); err != nil {
-			return false, fmt.Errorf("postgres: check token: %w", err)
-		}
-		if auth.Equal(hash, want) {
-			match, lastUsed, found = name, used, true
-		}
-	}
-	if err := rows.Err(); err != nil {
+	match, lastUsed, found, err := record.MatchToken(rows, secret)
+	if err != nil {
 		return false, fmt.Errorf("postgres: check token: %w", err)
 	}
 	rows.Close()
@@ -94,7 +78,7 @@ func (s *Store) CheckToken(ctx context.Context, secret string) (bool, error) {
 		return false, nil
 	}
 	now := time.Now()
-	if auth.DueTouch(record.FromNanos(lastUsed), now) {
+	if auth.DueTouch(lastUsed, now) {
 		// The condition keeps concurrent checks from each writing within the same minute.
 		_, err := s.pool.Exec(ctx, `UPDATE tokens SET last_used = $1 WHERE name = $2 AND (last_used <= $3 OR last_used > $4)`,
 			now.UnixNano(), match, now.Add(-auth.TouchEvery).UnixNano(), now.UnixNano())

@@ -77,3 +77,22 @@ func ScanEdit(row Scanner) (event.Edit, error) {
 	}
 	return e, nil
 }
+
+// MatchToken walks rows of (name, hash, last_used) of the tokens table for the one whose hash is
+// secret's. Every stored hash is compared in constant time, so neither an SQL index nor an early exit
+// tells a caller how close a guess came; there are only ever a handful of tokens.
+func MatchToken(rows Rows, secret string) (name string, lastUsed time.Time, found bool, err error) {
+	want := auth.Hash(secret)
+	for rows.Next() {
+		var n string
+		var hash []byte
+		var used int64
+		if err := rows.Scan(&n, &hash, &used); err != nil {
+			return "", time.Time{}, false, err
+		}
+		if auth.Equal(hash, want) {
+			name, lastUsed, found = n, FromNanos(used), true
+		}
+	}
+	return name, lastUsed, found, rows.Err()
+}

@@ -65,29 +65,13 @@ func (s *Store) CheckToken(ctx context.Context, secret string) (bool, error) {
 	if !auth.Plausible(secret) {
 		return false, nil
 	}
-	// Every stored hash is compared in constant time, so neither the SQL index nor an early exit tells
-	// a caller how close a guess came. There are only ever a handful of tokens.
 	rows, err := s.r.QueryContext(ctx, `SELECT name, hash, last_used FROM tokens`)
 	if err != nil {
 		return false, fmt.Errorf("sqlite: check token: %w", err)
 	}
 	defer rows.Close()
-	want := auth.Hash(secret)
-	var match string
-	var lastUsed int64
-	found := false
-	for rows.Next() {
-		var name string
-		var hash []byte
-		var used int64
-		if err := rows.Scan(&name, &hash, &used); err != nil {
-			return false, fmt.Errorf("sqlite: check token: %w", err)
-		}
-		if auth.Equal(hash, want) {
-			match, lastUsed, found = name, used, true
-		}
-	}
-	if err := rows.Err(); err != nil {
+	match, lastUsed, found, err := record.MatchToken(rows, secret)
+	if err != nil {
 		return false, fmt.Errorf("sqlite: check token: %w", err)
 	}
 	rows.Close() // before the write: an in-memory store has a single connection
@@ -95,7 +79,7 @@ func (s *Store) CheckToken(ctx context.Context, secret string) (bool, error) {
 		return false, nil
 	}
 	now := time.Now()
-	if auth.DueTouch(record.FromNanos(lastUsed), now) {
+	if auth.DueTouch(lastUsed, now) {
 		// The condition keeps concurrent checks from each writing within the same minute.
 		_, err := s.w.ExecContext(ctx, `UPDATE tokens SET last_used = ? WHERE name = ? AND (last_used <= ? OR last_used > ?)`,
 			now.UnixNano(), match, now.Add(-auth.TouchEvery).UnixNano(), now.UnixNano())
