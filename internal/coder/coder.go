@@ -318,7 +318,7 @@ func (c *Coder) group(sents []*sentence) []*group {
 			// Its own place or date; for violence at a distance its own toll too (drone strikes that
 			// killed 50 after the battle). Abductions told with a toll alone ("one guard was killed
 			// and three abducted") are the raid's.
-			own := s.place != nil || date != nil || (k == "remote" && hasToll(s.figures))
+			own := s.place != nil || date != nil || (k == "remote" && hasToll(s.figures) && distantStrike(s))
 			if s.classes[k] && !last.classes[k] && own && !inTheFighting(s) && !sameActorGoesOn(s) {
 				distinct = k
 			}
@@ -357,6 +357,14 @@ func (c *Coder) group(sents []*sentence) []*group {
 			continue
 		}
 		if date == nil && s.place == nil {
+			if last.background && inTheFighting(s) {
+				// "Seven militants were killed in the operation" after a recollection ("weapons
+				// seized in an earlier attack back in October") tells of the fresh event.
+				if g := lastFresh(groups); g != nil {
+					add(g, s)
+					continue
+				}
+			}
 			add(last, s)
 			continue
 		}
@@ -402,9 +410,34 @@ func (c *Coder) group(sents []*sentence) []*group {
 	return groups
 }
 
+// distantStrikeRE: remote means used from afar, by other hands than the fighters on the ground (a drone
+// or air strike, shelling after the battle). An IED, a suicide car bomb or rockets fired in the assault,
+// or explosives seized after it, are part of the ground attack's story.
+var distantStrikeRE = regexp.MustCompile(`^(?:drone|airstrike|air strike|air attack|aerial|bombed|bombing|bombard|shell|artillery|mortar|missile|fighter jet|strikes|carried out)`)
+
+// distantStrike reports whether a sentence names violence from afar (see distantStrikeRE).
+func distantStrike(s *sentence) bool {
+	for _, h := range s.hits {
+		if h.class == "remote" && distantStrikeRE.MatchString(strings.ToLower(s.text[h.start-s.seg.Start:h.end-s.seg.Start])) {
+			return true
+		}
+	}
+	return false
+}
+
+// lastFresh returns the latest group that is not background, or nil.
+func lastFresh(groups []*group) *group {
+	for i := len(groups) - 1; i >= 0; i-- {
+		if !groups[i].background {
+			return groups[i]
+		}
+	}
+	return nil
+}
+
 // inTheFightingRE matches a definite reference back to the violence already told ("lost nine men in
 // the fighting", "during the attack"): what the sentence reports happened inside that event.
-var inTheFightingRE = regexp.MustCompile(`(?i)\b(?:in|during|amid)\s+the\s+(?:fighting|attack|attacks|clash|clashes|battle|assault|siege|ambush|raid|offensive|combat|violence|confrontations?)\b`)
+var inTheFightingRE = regexp.MustCompile(`(?i)\b(?:in|during|amid)\s+the\s+(?:fighting|attack|attacks|clash|clashes|battle|assault|siege|ambush|raid|offensive|combat|violence|confrontations?|operations?)\b`)
 
 // inTheFighting reports whether a sentence places what it tells inside the event already told.
 func inTheFighting(s *sentence) bool {

@@ -253,6 +253,21 @@ func TestEventSegmentation(t *testing.T) {
 			[]want{{event.ViolenceCivilians, "2018-10-10", 2}},
 		},
 		{
+			"explosives seized after a raid are no bombing of their own", "2020-09-12T12:00:00Z",
+			"On 11 September 2020, the army dismantled a militant base near Djibo. Two militants were killed, and explosives and weapons were seized.",
+			[]want{{event.Battles, "2020-09-11", 2}},
+		},
+		{
+			"rockets fired in the assault are part of it", "2020-03-17T12:00:00Z",
+			"On 16 March 2020, militants attacked an army post near Boni. Soldiers responded and clashed with the militants. At least seven people were killed as the militants fired rockets.",
+			[]want{{event.Battles, "2020-03-16", 7}},
+		},
+		{
+			"the toll of the operation told after a recollection", "2018-03-13T12:00:00Z",
+			"On 11 March, French and Malian forces carried out operations against militants near Menaka. The militants had seized a vehicle in an earlier attack in Tongo Tongo back in October. Seven militants were killed in the operation.",
+			[]want{{event.Battles, "2018-03-11", 7}},
+		},
+		{
 			"hostages taken in the fighting stay in the battle", "2024-08-02T09:00:00Z",
 			"Separatist rebels said they fought the Malian army for two days from July 25 near Tinzaouatene.\n\n" +
 				"The rebels said they had taken seven soldiers hostage and lost four men in the fighting.",
