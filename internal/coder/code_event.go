@@ -405,8 +405,9 @@ func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc g
 }
 
 // riotCauseRE ends the words before a figure that name it as a riot's cause ("over the murder of",
-// "after police fatally shot", "in protest of one of their members who was killed").
-var riotCauseRE = regexp.MustCompile(`(?i)\b(?:over|after|following|against|in\s+protest\s+(?:of|against|over)|to\s+protest|avenge|revenge\s+for|justice\s+for)\b[^.;]{0,60}$`)
+// "after police fatally shot", "in protest of one of their members who was killed", "a man suspected to
+// have killed two people", "furious about the death of").
+var riotCauseRE = regexp.MustCompile(`(?i)\b(?:over|after|following|against|amid|about|because|accus\w*|suspected\s+(?:of|to\s+have)|who\s+had|in\s+protest\s+(?:of|against|over)|to\s+protest|avenge|revenge\s+for|justice\s+for)\b[^.;]{0,60}$`)
 
 // speaksFor reports whether a claimant mention speaks for a party: a named group or state forces, not
 // "a local official" or "residents", whose own words say more than a generic actor name.

@@ -232,6 +232,11 @@ func TestEventSegmentation(t *testing.T) {
 			[]want{{event.Riots, "2020-03-09", 0}},
 		},
 		{
+			"the killing a mob avenges is not its toll", "2021-09-16T12:00:00Z",
+			"On 15 September 2021, motorcycle taxi operators set ablaze a trailer belonging to a man suspected to have killed two people in Muranga town.",
+			[]want{{event.Riots, "2021-09-15", 0}},
+		},
+		{
 			"a soldier's death in the attack is no new incident", "2024-07-03T12:00:00Z",
 			"Jihadists attacked an army post near Boni on Monday, killing three soldiers, the army said.\n\n" +
 				"A vehicle of the army was destroyed and a driver was killed in the attack.",
