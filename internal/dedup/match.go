@@ -4,6 +4,10 @@
 // Candidates come from the store's place/time index (the grid cells of Cell and the date window of
 // Window), never from a scan. Each candidate gets a score from location, date, type, actors and toll
 // agreement; the thresholds are documented on Match.
+//
+// A report that only recalls an event in passing (Recalled) is matched by place and time alone
+// (Corroborates) and corroborates the event: Merge takes its sources, evidence and claims, not its
+// fields.
 package dedup
 
 import (
