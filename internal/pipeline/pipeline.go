@@ -291,12 +291,13 @@ func (p *Pipeline) rehome(ctx context.Context, tx Tx, mentions []Mention, cands,
 
 // fit is how well a recollection fits an event: the best dedup.Corroborates score against the
 // event's reports told outright, then how many documents tell it outright, then (a tie broken the
-// same way whatever the order of arrival) the smallest of their ids. Each part only improves as
-// reports join the event.
+// same way whatever the order of arrival) the smallest of their ids and that document's report.
+// Each part only improves as reports join the event.
 type fit struct {
-	score    float64
-	docs     int
-	firstDoc string
+	score      float64
+	docs       int
+	firstDoc   string
+	firstIndex int
 }
 
 func (f fit) better(g fit) bool {
@@ -305,8 +306,10 @@ func (f fit) better(g fit) bool {
 		return f.score > g.score
 	case f.docs != g.docs:
 		return f.docs > g.docs
+	case f.firstDoc != g.firstDoc:
+		return f.firstDoc < g.firstDoc
 	}
-	return f.firstDoc < g.firstDoc
+	return f.firstIndex < g.firstIndex
 }
 
 // fitOf scores recollection r against an event's mentions told outright; an event stored without
@@ -321,11 +324,9 @@ func fitOf(r event.Event, stored event.Event, mentions []Mention) (fit, bool) {
 			continue
 		}
 		outright++
-		if !docs[m.DocumentID] {
-			docs[m.DocumentID] = true
-			if f.firstDoc == "" || m.DocumentID < f.firstDoc {
-				f.firstDoc = m.DocumentID
-			}
+		docs[m.DocumentID] = true
+		if outright == 1 || m.DocumentID < f.firstDoc || (m.DocumentID == f.firstDoc && m.Index < f.firstIndex) {
+			f.firstDoc, f.firstIndex = m.DocumentID, m.Index
 		}
 		if score, ok := dedup.Corroborates(r, m.Event); ok && (!found || score > f.score) {
 			f.score, found = score, true
