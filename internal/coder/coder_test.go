@@ -379,6 +379,9 @@ func TestDetection(t *testing.T) {
 		{"sexual violence with no armed party", "On 29 April 2020, an aid worker was sexually assaulted by a criminal group on the road in Menaka.", event.ViolenceCivilians},
 		{"a crowd loots", "On 29 April 2020, angry residents looted and destroyed a clinic in Kasipul, Homa Bay, over a land dispute.", "any"},
 		{"a mine set off by accident", "On 29 April 2020, two teenagers died when they accidentally triggered an anti-personnel mine while farming in Morrumbala.", "any"},
+		{"corpses found", "On 29 April 2020, five decomposed corpses were found near Tanwalbougou, presumably victims of a summary execution.", "any"},
+		{"air and ground operations", "On 29 April 2020, French forces conducted air/ground operations against militants in the area of Gorom-Gorom.", event.Battles},
+		{"a shell fired", "On 29 April 2020, an indiscriminate shell fired by presumed rebel forces fell in Garabulli. No casualties reported.", event.ExplosionsRemote},
 		// Near misses: no event.
 		{"a gas explosion", "A gas cylinder exploded in a restaurant in Bamako on Monday, injuring three cooks, the fire service said.", ""},
 		{"a planned incursion", "Pressure mounts on Malian and Russian forces should they continue their touted northern incursion toward Tinzaouaten.", ""},
