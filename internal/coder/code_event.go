@@ -31,7 +31,7 @@ const backgroundConfidence = 0.2
 func isEvent(g *group) bool {
 	classes := map[string]bool{}
 	armedActor, toll := false, false
-	var strongProtest, strongRemote, crowdViolence, measure bool
+	var strongProtest, strongRemote, crowdViolence, measure, abducted bool
 	for _, s := range g.sents {
 		for _, h := range s.hits {
 			classes[h.class] = true
@@ -45,6 +45,10 @@ func isEvent(g *group) bool {
 				crowdViolence = crowdViolence || (!casualtyWordRE.MatchString(w) && crowdActs(s.text[:h.start-s.seg.Start]))
 			case "strategic":
 				measure = measure || measureRE.MatchString(w)
+			case "abduction":
+				// "a preacher was kidnapped", "abducted by armed people": a kidnapping done, by
+				// whomever, is an event; "fears of kidnappings" is not.
+				abducted = abducted || abductedRE.MatchString(w)
 			}
 		}
 		for _, m := range s.actors {
@@ -75,7 +79,7 @@ func isEvent(g *group) bool {
 			}
 		}
 	}
-	if strongRemote || classes["sexual"] || measure {
+	if strongRemote || classes["sexual"] || measure || abducted {
 		return true
 	}
 	for _, c := range []string{"remote", "abduction", "territory"} {
@@ -110,7 +114,7 @@ var casualtyWordRE = regexp.MustCompile(`^(?:kill|killed|kills|killing|dead|died
 // villages clashed", "angry residents stormed", "supporters of the governor attacked"): a riot or a
 // communal clash, which ACLED codes with no armed group. A single person ("a man stabbed his wife") is
 // crime, not this.
-var crowdSubjectRE = regexp.MustCompile(`(?i)\b(?:youths?|residents|villagers|students|pupils|traders|workers|miners|farmers|herders|herdsmen|supporters|community members|communities|clans|factions|mob|locals|inhabitants|mourners|parents|worshippers|fans)\b([^.;]{0,60})$`)
+var crowdSubjectRE = regexp.MustCompile(`(?i)\b(?:youths?|residents|villagers|students|pupils|traders|workers|miners|farmers|herders|herdsmen|supporters|community members|communities|clans|factions|mob|locals|inhabitants|mourners|parents|worshippers|fans)\b([^.;]{0,80})$`)
 
 // crowdSpeaksRE: words between a crowd and a fighting word that make the crowd witnesses or victims
 // of it ("residents said the attack", "villagers fled the fighting"), not its authors.
@@ -121,6 +125,9 @@ func crowdActs(before string) bool {
 	m := crowdSubjectRE.FindStringSubmatch(before)
 	return m != nil && !crowdSpeaksRE.MatchString(m[1])
 }
+
+// abductedRE: an abduction told as done (not "kidnappings", "hostage").
+var abductedRE = regexp.MustCompile(`^(?:abducted|kidnapped|kidnaped|forcibly disappeared)$`)
 
 // measureRE: security measures a government declares that ACLED codes as strategic developments.
 var measureRE = regexp.MustCompile(`^(?:curfew|state of emergency)`)

@@ -382,11 +382,13 @@ func TestDetection(t *testing.T) {
 		{"corpses found", "On 29 April 2020, five decomposed corpses were found near Tanwalbougou, presumably victims of a summary execution.", "any"},
 		{"air and ground operations", "On 29 April 2020, French forces conducted air/ground operations against militants in the area of Gorom-Gorom.", event.Battles},
 		{"a shell fired", "On 29 April 2020, an indiscriminate shell fired by presumed rebel forces fell in Garabulli. No casualties reported.", event.ExplosionsRemote},
+		{"a kidnapping by unknown people", "On 29 April 2020, a businessman was abducted by armed people in Chimoio.", event.ViolenceCivilians},
 		// Near misses: no event.
 		{"a gas explosion", "A gas cylinder exploded in a restaurant in Bamako on Monday, injuring three cooks, the fire service said.", ""},
 		{"a planned incursion", "Pressure mounts on Malian and Russian forces should they continue their touted northern incursion toward Tinzaouaten.", ""},
 		{"residents speak of the attack", "Residents said the attack had left the market town deserted, according to a local radio.", ""},
 		{"a crowd at a match", "A crowd of 40,000 fans watched Mali beat Senegal in Bamako on Sunday in the football tournament.", ""},
+		{"fears of kidnappings", "Parents in Kaduna on Monday said they feared more kidnappings of schoolchildren this term.", ""},
 		{"a man stabs his wife", "A man stabbed his wife in Kayes on Monday during a quarrel, a neighbour said.", ""},
 	}
 	for _, tt := range tests {
