@@ -366,9 +366,15 @@ func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc g
 				}
 			}
 		}
+		// A claim the report itself doubts ("ISWAP claimed to have killed 35 … this could not be
+		// verified", "… not reported by other sources"): kept as a claim, credible for nothing.
+		doubted := hasClaimant && doubtedRE.MatchString(doc.Text[s.seg.Start:min(len(doc.Text), s.seg.End+250)])
 		for _, f := range s.figures {
 			if f.Aggregate {
 				continue
+			}
+			if doubted || recalledAfter(s, f) {
+				f.Background = true
 			}
 			if f.Vague && !f.Background && firstEventTime(s) == nil && recalled[count{f.Value, f.Kind}] {
 				f.Background = true
@@ -409,6 +415,20 @@ func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc g
 		seen[reportSents[i].seg.Start] = true
 		ev.Evidence = append(ev.Evidence, evidence(doc, "fatalities", reportSents[i].seg))
 	}
+}
+
+// doubtedRE: words of a report that doubt a claim it reports.
+var doubtedRE = regexp.MustCompile(`(?i)\b(?:could\s+not\s+be|cannot\s+be|can\s*not\s+be|has\s+not\s+been|have\s+not\s+been|was\s+not|were\s+not)\s+(?:independently\s+)?(?:verified|confirmed)\b|\bunverified\b|\bnot\s+reported\s+by\s+other\s+sources\b`)
+
+// recalledAfter reports a figure dated to the past by the words right after it ("the late mayor
+// assassinated in April 2018", "a chief killed in 2012"): an earlier killing, not this event's.
+func recalledAfter(s *sentence, f toll.Figure) bool {
+	for _, t := range s.times {
+		if (t.Kind == timex.Past || t.Since) && t.Start >= f.End && t.Start-f.End <= 20 {
+			return true
+		}
+	}
+	return false
 }
 
 // riotCauseRE ends the words before a figure that name it as a riot's cause ("over the murder of",

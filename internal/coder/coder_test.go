@@ -237,6 +237,16 @@ func TestEventSegmentation(t *testing.T) {
 			[]want{{event.Riots, "2021-09-15", 0}},
 		},
 		{
+			"a claim the report doubts counts for nothing", "2020-12-02T12:00:00Z",
+			"On 1 December 2020, militants ambushed an army patrol near Ngouboua. According to the militants' news agency, 30 soldiers were killed, however, this could not be independently verified.",
+			[]want{{event.Battles, "2020-12-01", 0}},
+		},
+		{
+			"a killing dated years back is not the event's", "2019-03-04T12:00:00Z",
+			"On 3 March 2019, gunmen abducted a civilian close to the late mayor assassinated in April 2018 near Djibo.",
+			[]want{{event.ViolenceCivilians, "2019-03-03", 0}},
+		},
+		{
 			"a soldier's death in the attack is no new incident", "2024-07-03T12:00:00Z",
 			"Jihadists attacked an army post near Boni on Monday, killing three soldiers, the army said.\n\n" +
 				"A vehicle of the army was destroyed and a driver was killed in the attack.",
