@@ -256,6 +256,9 @@ func Figures(text string, s segment.Sentence) []Figure {
 		if f.Kind == "destroyed" && f.VictimClass != "unknown" && ft.nounFound {
 			continue // "burning 3 civilians"? leave people out of property counts
 		}
+		if f.Kind == "killed" && survivedRE.MatchString(text[toks[ft.qs].start:toks[max(ft.qe, ft.ne)-1].end]) {
+			continue // "two elders narrowly escape death": they lived
+		}
 		endTok := max(ft.qe, ft.ne) - 1
 		f.Start, f.End = toks[ft.qs].start, toks[endTok].end
 		f.Text = text[f.Start:f.End]
@@ -286,6 +289,9 @@ func Figures(text string, s segment.Sentence) []Figure {
 	slices.SortStableFunc(out, func(a, b Figure) int { return a.Start - b.Start })
 	return out
 }
+
+// survivedRE: words inside a figure that say its people lived.
+var survivedRE = regexp.MustCompile(`(?i)\b(?:escape[ds]?|escaping|survived?|survives|surviving)\b`)
 
 // singleVictimRE reads a sentence that opens with one person named at length and says they were killed.
 var singleVictimRE = regexp.MustCompile(`^(?:\d{1,2}\s+[A-Z][a-z]+[.:]\s+)?((?:An?|The)\s[^.;:]{1,80}?)\s+(?:is|was|has\s+been)\s+(?:reportedly\s+|allegedly\s+|later\s+)?(?:killed|assassinated|murdered|shot\s+dead|beheaded|executed|lynched|shot\s+and\s+killed|(?:stabbed|hacked|beaten|burned|burnt)\s+to\s+death)\b`)

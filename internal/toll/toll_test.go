@@ -115,6 +115,7 @@ func TestFigures(t *testing.T) {
 		{"Unknown individuals decapitated a traditional healer in the town.", []fig{{"killed", 1, "unknown", ""}}},
 		{"Several demonstrators were wounded, with one demonstrator later succumbing to his wounds.", []fig{{"wounded", 3, "civilian", "v"}, {"killed", 1, "civilian", ""}}},
 		{"A mob attacks and nearly kills a man in the market.", nil},
+		{"Two elders narrowly escape death after they were attacked over witchcraft claims.", nil},
 		{"Four individuals were shot and wounded.", []fig{{"wounded", 4, "unknown", ""}}},
 		{"Forces raided a camp, 15 presumed Katiba Macina (JNIM) militants killed.", []fig{{"killed", 15, "militant", ""}}},
 		{"Gunmen attacked the village, at least 35 villagers including children were killed.", []fig{{"killed", 35, "civilian", ""}}},
