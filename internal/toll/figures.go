@@ -211,7 +211,8 @@ func Figures(text string, s segment.Sentence) []Figure {
 		// A head outside the lexicon after an article ("the vehicle") must meet its verb directly.
 		guess := ft.single && !knownVictim(ft.f.Victim)
 		if n, k := rightKind(toks, ft.ne, kl, !guess); n > 0 {
-			if ft.kindSide == "" || k == "casualties" || ft.f.Kind == "casualties" {
+			// "One of the wounded later succumbed": the verb says what became of them.
+			if ft.kindSide == "" || k == "casualties" || ft.f.Kind == "casualties" || (k == "killed" && ft.f.Kind == "wounded") {
 				ft.f.Kind, ft.kindSide = k, "right"
 			}
 			ft.ne += n
@@ -749,8 +750,14 @@ func rightKind(toks []tok, j int, kl *kindLex, allowSkip bool) (int, string) {
 			found := false
 			// A number or "and" inside makes it a figure of its own ("21 martyrs including one
 			// civilian and nine injured").
-			for m := k + 1; m < len(toks) && m <= k+5 && !toks[m].punct && toks[m].w != "and"; m++ {
-				if _, isNum := lex().numbers[toks[m].w]; isNum || unicode.IsDigit(rune(toks[m].w[0])) {
+			// A list of single people may stand there too ("three people including a man, a
+			// woman, and a girl were killed").
+			for m := k + 1; m < len(toks) && m <= k+12 && (!toks[m].punct || toks[m].w == ","); m++ {
+				w := toks[m].w
+				if w == "and" && !(m+1 < len(toks) && (toks[m+1].w == "a" || toks[m+1].w == "an")) {
+					break
+				}
+				if _, isNum := lex().numbers[w]; (isNum && w != "a" && w != "an") || unicode.IsDigit(rune(w[0])) {
 					break
 				}
 				if n, _ := matchAt(toks, m, kl.right, kl.maxLen); n > 0 {
@@ -837,6 +844,13 @@ var postModifier = map[string]bool{"from": true, "of": true, "in": true, "at": t
 	"attached": true, "stationed": true, "deployed": true, "assigned": true, "based": true}
 
 // coordinate shares casualty words across coordinated figures and marks subsets.
+// ofThenAnd reports a gap that finishes the first figure's noun with a short "of" phrase before "and"
+// ("a leader of the faction and his driver").
+func ofThenAnd(gap string) bool {
+	f := strings.Fields(gap)
+	return len(f) >= 3 && len(f) <= 6 && f[0] == "of" && f[len(f)-1] == "and" && !strings.ContainsAny(gap, ",;")
+}
+
 func coordinate(toks []tok, figs []figTok) {
 	for pass := 0; pass < 2; pass++ {
 		for i := 0; i+1 < len(figs); i++ {
@@ -855,7 +869,7 @@ func coordinate(toks []tok, figs []figTok) {
 				if a.kindSide == "" && (b.kindSide == "right" || b.kindSide == "coord-right") {
 					a.f.Kind, a.kindSide = b.f.Kind, "coord-right"
 				}
-			case gapCoord[gap]:
+			case gapCoord[gap] || ofThenAnd(gap):
 				if b.kindSide == "" && (a.kindSide == "left" || a.kindSide == "coord-left") {
 					b.f.Kind, b.kindSide = a.f.Kind, "coord-left"
 				}
@@ -864,6 +878,8 @@ func coordinate(toks []tok, figs []figTok) {
 				}
 				if a.f.Kind != "" && a.f.Kind == b.f.Kind {
 					b.f.Joined = true
+					// "including a man, a woman and a girl": the whole list is the subset.
+					b.f.Part = b.f.Part || a.f.Part
 				}
 			}
 		}
