@@ -131,3 +131,18 @@ func TestMergeRecollectionDoesNotVote(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeAssociatesNoActorWithItsEnemy: Wagner, associated with the army in one report, is the
+// separatists' enemy in the merged record, not their ally.
+func TestMergeAssociatesNoActorWithItsEnemy(t *testing.T) {
+	const wagner = "Wagner Group"
+	a := report("a", "2024-07-25", "Tinzaouatene", 19.95, 2.97, event.Battles, cspDPA, wagner, 7)
+	a.AssocActor2 = armyMali
+	b := report("b", "2024-07-25", "Tinzaouatene", 19.95, 2.97, event.Battles, cspDPA, wagner, 9)
+	c := report("c", "2024-07-25", "Tinzaouatene", 19.95, 2.97, event.Battles, armyMali, cspDPA, 0)
+	c.AssocActor1 = wagner
+	got := Merge([]event.Event{a, b, c})
+	if got.Actor1 != cspDPA || got.Actor2 != wagner || got.AssocActor1 != "" || got.AssocActor2 != armyMali {
+		t.Errorf("actors %q (with %q) against %q (with %q)", got.Actor1, got.AssocActor1, got.Actor2, got.AssocActor2)
+	}
+}

@@ -101,9 +101,12 @@ func Merge(reports []event.Event) event.Event {
 	out.Actor1, out.Inter1, out.Actor2, out.Inter2 = act.Actor1, act.Inter1, act.Actor2, act.Inter2
 	out.Interaction = event.Interaction(out.Inter1, out.Inter2)
 	out.CivilianTargeting = act.CivilianTargeting
-	out.AssocActor1 = unionList(rs, func(r event.Event) string { return r.AssocActor1 }, out.Actor1)
-	out.AssocActor2 = unionList(rs, func(r event.Event) string { return r.AssocActor2 }, out.Actor2)
-	out.Tags = unionList(rs, func(r event.Event) string { return r.Tags }, "")
+	// An actor is never associated with itself nor with its enemy: one outlet's "the army and
+	// Wagner" (Wagner associated with the army) is no ally of the separatists when another outlet's
+	// separatists-against-Wagner report gives the actors.
+	out.AssocActor1 = unionList(rs, func(r event.Event) string { return r.AssocActor1 }, out.Actor1, out.Actor2)
+	out.AssocActor2 = unionList(rs, func(r event.Event) string { return r.AssocActor2 }, out.Actor1, out.Actor2)
+	out.Tags = unionList(rs, func(r event.Event) string { return r.Tags })
 
 	// Toll: the conservative figure across the reports that give one (a precise figure over a vague
 	// word's fixed value); low/high span them all.
@@ -241,12 +244,14 @@ func vote(rs []event.Event, key func(event.Event) string) string {
 	return best
 }
 
-func unionList(rs []event.Event, field func(event.Event) string, exclude string) string {
+func unionList(rs []event.Event, field func(event.Event) string, exclude ...string) string {
 	var out []string
 	for _, r := range rs {
 		out = appendSplit(out, field(r))
 	}
-	out = slices.DeleteFunc(out, func(s string) bool { return exclude != "" && ActorKey(s) == ActorKey(exclude) })
+	out = slices.DeleteFunc(out, func(s string) bool {
+		return slices.ContainsFunc(exclude, func(x string) bool { return x != "" && ActorKey(s) == ActorKey(x) })
+	})
 	return strings.Join(out, "; ")
 }
 
