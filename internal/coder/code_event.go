@@ -98,6 +98,37 @@ func isEvent(g *group) bool {
 	return classes["armed"] && (armedActor || toll)
 }
 
+// rioterRE: crowds whose violence ACLED codes as a riot (not clans or communities, whose clashes are
+// communal battles).
+var rioterRE = regexp.MustCompile(`(?i)\b(?:youths?|residents|villagers|students|pupils|traders|workers|supporters|mob|locals|inhabitants|mourners|parents|worshippers|fans|demonstrators|protesters|riders|drivers|operators)\b([^.;]{0,80})$`)
+
+// rioters reports a group where a crowd acts violently ("youths attacked a conference", "a mob
+// lynched a thief") and no armed or state actor is named: the caster may miss the crowd, the words do
+// not.
+func rioters(g *group) bool {
+	found := false
+	for _, s := range g.sents {
+		for _, m := range s.actors {
+			if armed(m) {
+				return false
+			}
+		}
+		for _, h := range s.hits {
+			if h.class != "armed" && h.class != "looting" && h.class != "riot" {
+				continue
+			}
+			w := strings.ToLower(s.text[h.start-s.seg.Start : h.end-s.seg.Start])
+			if casualtyWordRE.MatchString(w) {
+				continue
+			}
+			if m := rioterRE.FindStringSubmatch(s.text[:h.start-s.seg.Start]); m != nil && !crowdSpeaksRE.MatchString(m[1]) {
+				found = true
+			}
+		}
+	}
+	return found
+}
+
 // protestProperRE: trigger words that name a demonstration or riot itself (not a crowd, tear gas or a
 // boycott, which a match report or a market story may use).
 var protestProperRE = regexp.MustCompile(`^(?:protest|demonstrat|sit-in|marched|went on strike|on strike|riot|rampag|took to the streets|staged a march|stage a march|held a march|peaceful march|blocked (?:the|a) road|blocked roads)`)
@@ -270,7 +301,7 @@ func (c *Coder) codeGroup(doc document.Document, ref timex.Ref, gdoc *geoparse.D
 		cues.ArmedTarget = true
 	}
 	cues.Protest = cast.Actor1.Inter == 6
-	cues.Riot = cast.Actor1.Inter == 5
+	cues.Riot = cast.Actor1.Inter == 5 || rioters(g)
 	cues.Remote = g.distinct == "remote"
 	pred := c.model.Decide(text.String(), cues)
 	pred = c.coherentType(text.String(), pred, cast)

@@ -393,6 +393,7 @@ func TestDetection(t *testing.T) {
 		{"air and ground operations", "On 29 April 2020, French forces conducted air/ground operations against militants in the area of Gorom-Gorom.", event.Battles},
 		{"a shell fired", "On 29 April 2020, an indiscriminate shell fired by presumed rebel forces fell in Garabulli. No casualties reported.", event.ExplosionsRemote},
 		{"a kidnapping by unknown people", "On 29 April 2020, a businessman was abducted by armed people in Chimoio.", event.ViolenceCivilians},
+		{"youths attack a meeting", "On 29 April 2020, a group of youths in Ouahigouya attacked a meeting of a forest protection movement and assaulted its members.", event.Riots},
 		// Near misses: no event.
 		{"a gas explosion", "A gas cylinder exploded in a restaurant in Bamako on Monday, injuring three cooks, the fire service said.", ""},
 		{"a planned incursion", "Pressure mounts on Malian and Russian forces should they continue their touted northern incursion toward Tinzaouaten.", ""},
