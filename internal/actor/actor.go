@@ -24,6 +24,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Actor is one party to an event, named as ACLED names it.
@@ -191,8 +193,18 @@ func (d *Dictionary) Find(text string, start, end int) []Mention {
 	start, end = clampSpan(text, start, end)
 	toks := tokenize(text, start, end)
 	var out []Mention
-	for _, mt := range d.idx.scan(toks) {
+	matches := d.idx.scan(toks)
+	starts := map[int]bool{}
+	for _, mt := range matches {
+		starts[toks[mt.i].start] = true
+	}
+	for _, mt := range matches {
 		m := Mention{Start: toks[mt.i].start, End: toks[mt.j-1].end}
+		if partOfName(text, m.Start, m.End) && !starts[m.End+1] {
+			// "Bobo" of "Bobo-Dioulasso" is the town, not the Bobo militia ("Fulani-Dogon
+			// clashes" name two actors).
+			continue
+		}
 		if len(mt.form.cands) > 0 && (mt.form.generic == "" || hasGlobal(mt.form)) {
 			c := mt.form.cands[0]
 			m.Actor = d.finish(c.name, "", time.Time{})
@@ -225,6 +237,18 @@ func (d *Dictionary) Find(text string, start, end int) []Mention {
 		}
 	}
 	return merged
+}
+
+// partOfName reports a match that is only the first part of a hyphenated proper name: joined by a
+// hyphen to a capitalised word after it ("Bobo-Dioulasso"). A lower-case part ("JNIM-affiliated") or
+// an acronym ("Boko Haram-ISWAP clashes") keeps the match.
+func partOfName(text string, start, end int) bool {
+	if end+2 >= len(text) || text[end] != '-' {
+		return false
+	}
+	r1, size := utf8.DecodeRuneInString(text[end+1:])
+	r2, _ := utf8.DecodeRuneInString(text[end+1+size:])
+	return unicode.IsUpper(r1) && unicode.IsLower(r2)
 }
 
 // linkedGap reports the words between a name and a generic word that tie them: "-linked", "-affiliated".

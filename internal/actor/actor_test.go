@@ -252,3 +252,29 @@ func TestEmbeddedModelUpToDate(t *testing.T) {
 		t.Error("data/learned.json.gz is stale: run `sitrep actors build` (from the module root) and commit it")
 	}
 }
+
+// TestHyphenatedPlaceNames: a group's name that is only the first part of a hyphenated place name is
+// no mention; a group joined by a hyphen to a lower-case word or to another group still is.
+func TestHyphenatedPlaceNames(t *testing.T) {
+	d, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text string
+		want []string // the mentions' texts
+	}{
+		{"Youths in Bobo-Dioulasso attacked a meeting.", []string{"Youths"}},
+		{"JNIM-affiliated fighters attacked the post.", []string{"JNIM-affiliated fighters"}},
+		{"Fulani-Dogon clashes left five dead.", []string{"Fulani", "Dogon"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, m := range d.Find(tt.text, 0, len(tt.text)) {
+			got = append(got, m.Text)
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("Find(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
