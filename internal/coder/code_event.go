@@ -100,7 +100,7 @@ func isEvent(g *group) bool {
 
 // rioterRE: crowds whose violence ACLED codes as a riot (not clans or communities, whose clashes are
 // communal battles).
-var rioterRE = regexp.MustCompile(`(?i)\b(?:youths?|residents|villagers|students|pupils|traders|workers|supporters|mob|locals|inhabitants|mourners|parents|worshippers|fans|demonstrators|protesters|riders|drivers|operators)\b([^.;]{0,80})$`)
+var rioterRE = regexp.MustCompile(`(?i)\b(?:youths?|residents|villagers|students|pupils|traders|workers|supporters|mob|locals|inhabitants|mourners|parents|worshippers|fans|activists|demonstrators|protesters|riders|drivers|operators)\b([^.;]{0,80})$`)
 
 // rioters reports a group where a crowd acts violently ("youths attacked a conference", "a mob
 // lynched a thief") and no armed or state actor is named: the caster may miss the crowd, the words do
@@ -145,7 +145,7 @@ var casualtyWordRE = regexp.MustCompile(`^(?:kill|killed|kills|killing|dead|died
 // villages clashed", "angry residents stormed", "supporters of the governor attacked"): a riot or a
 // communal clash, which ACLED codes with no armed group. A single person ("a man stabbed his wife") is
 // crime, not this.
-var crowdSubjectRE = regexp.MustCompile(`(?i)\b(?:youths?|residents|villagers|students|pupils|traders|workers|miners|farmers|herders|herdsmen|supporters|community members|communities|clans|factions|mob|locals|inhabitants|mourners|parents|worshippers|fans)\b([^.;]{0,80})$`)
+var crowdSubjectRE = regexp.MustCompile(`(?i)\b(?:youths?|residents|villagers|students|pupils|traders|workers|miners|farmers|herders|herdsmen|supporters|community members|communities|clans|factions|mob|locals|inhabitants|mourners|parents|worshippers|fans|activists)\b([^.;]{0,80})$`)
 
 // crowdSpeaksRE: words between a crowd and a fighting word that make the crowd witnesses or victims
 // of it ("residents said the attack", "villagers fled the fighting"), not its authors.
