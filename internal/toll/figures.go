@@ -217,6 +217,12 @@ func Figures(text string, s segment.Sentence) []Figure {
 			}
 			ft.ne += n
 		}
+		if (ft.kindSide == "noun" || ft.kindSide == "right") && (ft.f.Kind == "captured" || ft.f.Kind == "abducted") {
+			// "shot dead one prisoner", "executed a hostage": the verb says what became of them.
+			if n, k := matchEnding(toks, ft.qs, kl.left, kl.maxLen); n > 0 && k == "killed" && !attempted(toks, ft.qs-n) {
+				ft.f.Kind, ft.kindSide = k, "left"
+			}
+		}
 		if ft.kindSide == "" {
 			if n, k := matchEnding(toks, ft.qs, kl.left, kl.maxLen); n > 0 && !attempted(toks, ft.qs-n) {
 				ft.f.Kind, ft.kindSide = k, "left"

@@ -115,6 +115,8 @@ func TestFigures(t *testing.T) {
 		{"Unknown individuals decapitated a traditional healer in the town.", []fig{{"killed", 1, "unknown", ""}}},
 		{"Several demonstrators were wounded, with one demonstrator later succumbing to his wounds.", []fig{{"wounded", 3, "civilian", "v"}, {"killed", 1, "civilian", ""}}},
 		{"A mob attacks and nearly kills a man in the market.", nil},
+		{"Militiamen hacked to death five men in the village.", []fig{{"killed", 5, "unknown", ""}}},
+		{"Guards shot dead one prisoner and wounded five others.", []fig{{"killed", 1, "unknown", ""}, {"wounded", 5, "unknown", "d"}}},
 		{"Gunmen killed a policeman and a bystander at the market.", []fig{{"killed", 1, "police", ""}, {"killed", 1, "civilian", "j"}}},
 		{"Gunmen attacked a vehicle, killing a leader of the faction and his driver.", []fig{{"killed", 1, "unknown", ""}, {"killed", 1, "civilian", "j"}}},
 		{"Three people including a man, a woman, and a girl were killed.", []fig{{"killed", 3, "unknown", ""}}},
