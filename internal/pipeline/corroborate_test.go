@@ -259,3 +259,23 @@ func ExampleMention_Corroborating() {
 		pipeline.Mention{DocumentID: "afp", Event: b}.Corroborating())
 	// Output: true false
 }
+
+// TestRecollectionKeepsEdits: an analyst's edit of the battle holds when a recollection joins it.
+func TestRecollectionKeepsEdits(t *testing.T) {
+	tb := table{"afp": {battle("afp", "2024-07-25", 7)}, "analysis": {recollection("analysis")}}
+	s := memory.New()
+	ingestInto(t, s, tb, []string{"afp"})
+	var id string
+	for k := range eventsByID(t, s) {
+		id = k
+	}
+	p := pipeline.New(s, tb, ticking())
+	if _, _, err := p.Edit(t.Context(), id, []event.Edit{{Field: "fatalities", Value: "12", By: "ana"}}); err != nil {
+		t.Fatal(err)
+	}
+	ingestInto(t, s, tb, []string{"analysis"})
+	evs := eventsByID(t, s)
+	if got := evs[id]; len(evs) != 1 || got.Fatalities != 12 || sourceIDs(got) != "afp analysis" {
+		t.Errorf("%d events; %s: toll %d, sources %q; want the edited toll 12 and both sources", len(evs), id, got.Fatalities, sourceIDs(got))
+	}
+}
