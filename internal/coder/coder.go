@@ -189,6 +189,12 @@ func (c *Coder) analyse(doc document.Document) (timex.Ref, *geoparse.Doc, []*gro
 			// "In 2012 … and on Sunday …": the fresh report wins; its figures tell totals apart.
 			s.past = false
 		}
+		if s.past && !s.fresh && len(sents) == 0 && datedJustBefore(datelines, s, ref) {
+			// "06 July. Students demonstrated … ahead of the election on September 22", "12 February.
+			// Protesters demanded the bodies of relatives burnt last year": the date line dates the
+			// report; the old date inside the sentence is what it is about.
+			s.past = false
+		}
 		if !s.fresh && !s.past && allAggregate(s.figures) {
 			s.past = true
 		}
@@ -229,6 +235,24 @@ func (c *Coder) analyse(doc document.Document) (timex.Ref, *geoparse.Doc, []*gro
 		}
 	}
 	return ref, gdoc, groups
+}
+
+// datedJustBefore reports whether a fresh date standing alone ends just before the sentence and the
+// sentence's own dates of the past come after its opening words ("In 2012, …" opens a recollection).
+func datedJustBefore(datelines []timex.Expr, s *sentence, ref timex.Ref) bool {
+	if len(datelines) == 0 {
+		return false
+	}
+	d := datelines[len(datelines)-1]
+	if d.End > s.seg.Start || s.seg.Start-d.End > datelineReach || (ref.Known && ref.Published.Sub(d.To) > StaleAfter) {
+		return false
+	}
+	for _, t := range s.times {
+		if t.Start < s.seg.Start+20 {
+			return false
+		}
+	}
+	return true
 }
 
 // nearDay reports whether the lead's day lies in the expression's span or within three days of its day.

@@ -247,6 +247,16 @@ func TestEventSegmentation(t *testing.T) {
 			[]want{{event.ViolenceCivilians, "2019-03-03", 0}},
 		},
 		{
+			"a date line dates the report whose sentence names an old date", "2018-07-08T12:00:00Z",
+			"06 July. Students and traders demonstrated in Osogbo to protest the marginalisation of their district ahead of the election on September 22.",
+			[]want{{event.Protests, "2018-07-06", 0}},
+		},
+		{
+			"a date line does not make a recollection news", "2018-07-08T12:00:00Z",
+			"06 July. In 2012, militants occupied the town of Gao and killed dozens.",
+			nil,
+		},
+		{
 			"a soldier's death in the attack is no new incident", "2024-07-03T12:00:00Z",
 			"Jihadists attacked an army post near Boni on Monday, killing three soldiers, the army said.\n\n" +
 				"A vehicle of the army was destroyed and a driver was killed in the attack.",
