@@ -31,7 +31,7 @@ const backgroundConfidence = 0.2
 func isEvent(g *group) bool {
 	classes := map[string]bool{}
 	armedActor, toll := false, false
-	var strongProtest, strongRemote, crowdViolence, measure, abducted bool
+	var strongProtest, strongRemote, crowdViolence, measure, abducted, passiveAttack bool
 	for _, s := range g.sents {
 		for _, h := range s.hits {
 			classes[h.class] = true
@@ -43,6 +43,9 @@ func isEvent(g *group) bool {
 				strongRemote = strongRemote || !weakRemoteRE.MatchString(w)
 			case "armed", "looting":
 				crowdViolence = crowdViolence || (!casualtyWordRE.MatchString(w) && crowdActs(s.text[:h.start-s.seg.Start]))
+				// "The village was attacked", "houses were torched": an attack by hands the report
+				// cannot name, which ACLED codes all the same.
+				passiveAttack = passiveAttack || passiveAttackRE.MatchString(s.text[max(0, h.start-s.seg.Start-25):h.end-s.seg.Start])
 			case "strategic":
 				measure = measure || measureRE.MatchString(w)
 			case "abduction":
@@ -92,7 +95,7 @@ func isEvent(g *group) bool {
 			return true
 		}
 	}
-	if (classes["armed"] || classes["looting"]) && crowdViolence {
+	if (classes["armed"] || classes["looting"]) && (crowdViolence || passiveAttack) {
 		return true
 	}
 	return classes["armed"] && (armedActor || toll)
@@ -156,6 +159,9 @@ func crowdActs(before string) bool {
 	m := crowdSubjectRE.FindStringSubmatch(before)
 	return m != nil && !crowdSpeaksRE.MatchString(m[1])
 }
+
+// passiveAttackRE ends on an attack told in the passive ("was attacked", "were set ablaze").
+var passiveAttackRE = regexp.MustCompile(`(?i)\b(?:was|were|been)\s+(?:reportedly\s+|allegedly\s+)?(?:attacked|ambushed|raided|torched|set\s+ablaze|set\s+alight|burnt\s+down|burned\s+down)$`)
 
 // abductedRE: an abduction told as done (not "kidnappings", "hostage").
 var abductedRE = regexp.MustCompile(`^(?:abducted|kidnapped|kidnaped|forcibly disappeared)$`)
