@@ -69,3 +69,45 @@ func TestRecalledInPassing(t *testing.T) {
 		})
 	}
 }
+
+// FuzzRecalledInPassing: whatever follows a story, an event marked as recalled is a recent one the
+// document is not about, approximately dated weeks before publication, with no toll, and its mark
+// is a sentence of the text.
+func FuzzRecalledInPassing(f *testing.F) {
+	for _, s := range []string{
+		"The attack is yet another recent victory for JNIM, after the defeat of Malian troops in Tessalit toward the end of July.",
+		"Earlier, in early August, fighting near Kidal had forced the army to withdraw.",
+		"The defeat in Tessalit last month, where 40 soldiers were killed, was recent.",
+		"",
+	} {
+		f.Add(s)
+	}
+	const story = "Gunmen attacked an army post in Boni on Sunday, killing five soldiers, the army said. " +
+		"The assailants stormed the post at dawn and set fire to two vehicles. " +
+		"The fighting lasted for two hours before the attackers fled on motorbikes. "
+	c := testCoder(f)
+	f.Fuzz(func(t *testing.T, tail string) {
+		d := doc("fz", "2024-09-24T10:00:00Z", story+tail)
+		evs, err := c.Code(context.Background(), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			if !dedup.Recalled(e) {
+				continue
+			}
+			if e.Background || e.TimePrecision < 2 || e.Fatalities > 0 || len(evs) < 2 {
+				t.Errorf("recalled event: background %v, precision %d, toll %d, %d events in the document",
+					e.Background, e.TimePrecision, e.Fatalities, len(evs))
+			}
+			if _, end, ok := dedup.Span(e); !ok || d.Published.Sub(end) < recallAge {
+				t.Errorf("recalled event of %s, published %s", e.EventDate, d.Published)
+			}
+			for _, ev := range e.Evidence {
+				if ev.Field == dedup.RecalledField && (ev.Start < 0 || ev.End > len(d.Text) || ev.Start > ev.End || d.Text[ev.Start:ev.End] != ev.Text) {
+					t.Fatalf("recalled evidence %+v outside the text", ev)
+				}
+			}
+		}
+	})
+}
