@@ -405,7 +405,7 @@ func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc g
 		}
 		// A claim the report itself doubts ("ISWAP claimed to have killed 35 … this could not be
 		// verified", "… not reported by other sources"): kept as a claim, credible for nothing.
-		doubted := hasClaimant && doubtedRE.MatchString(doc.Text[s.seg.Start:min(len(doc.Text), s.seg.End+250)])
+		doubted := (hasClaimant || claimWordRE.MatchString(s.text)) && doubtedRE.MatchString(doc.Text[s.seg.Start:min(len(doc.Text), s.seg.End+250)])
 		for _, f := range s.figures {
 			if f.Aggregate {
 				continue
@@ -455,7 +455,10 @@ func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc g
 }
 
 // doubtedRE: words of a report that doubt a claim it reports.
-var doubtedRE = regexp.MustCompile(`(?i)\b(?:could\s+not\s+be|cannot\s+be|can\s*not\s+be|has\s+not\s+been|have\s+not\s+been|was\s+not|were\s+not)\s+(?:independently\s+)?(?:verified|confirmed)\b|\bunverified\b|\bnot\s+reported\s+by\s+other\s+sources\b`)
+var doubtedRE = regexp.MustCompile(`(?i)\b(?:could\s+not\s+be|cannot\s+be|can\s*not\s+be|has\s+not\s+been|have\s+not\s+been|was\s+not|were\s+not)\s+(?:independently\s+)?(?:verified|confirmed|corroborated)\b|\bunverified\b|\bnot\s+reported\s+by\s+other\s+sources\b|\bno\s+other\s+(?:reports?|sources?)\s+(?:corroborated|confirmed)\b|\blater\s+retracted\b`)
+
+// claimWordRE: a sentence that calls what it reports a claim ("according to a claim by ISWAP").
+var claimWordRE = regexp.MustCompile(`(?i)\bclaim(?:s|ed)?\b`)
 
 // recalledAfter reports a figure dated to the past by the words right after it ("the late mayor
 // assassinated in April 2018", "a chief killed in 2012"): an earlier killing, not this event's.

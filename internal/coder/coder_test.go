@@ -242,6 +242,11 @@ func TestEventSegmentation(t *testing.T) {
 			[]want{{event.Battles, "2020-12-01", 0}},
 		},
 		{
+			"a claim no other report corroborates counts for nothing", "2020-03-08T12:00:00Z",
+			"On 7 March 2020, militants reportedly killed six soldiers east of Bourem, according to a claim by the group. No other reports corroborated the claim.",
+			[]want{{event.Battles, "2020-03-07", 0}},
+		},
+		{
 			"a killing dated years back is not the event's", "2019-03-04T12:00:00Z",
 			"On 3 March 2019, gunmen abducted a civilian close to the late mayor assassinated in April 2018 near Djibo.",
 			[]want{{event.ViolenceCivilians, "2019-03-03", 0}},
