@@ -306,6 +306,11 @@ func (c *Coder) codeGroup(doc document.Document, ref timex.Ref, gdoc *geoparse.D
 	case 1, 2, 3, 4, 8:
 		cues.ArmedTarget = true
 	}
+	if resistedRE.MatchString(text.String()) {
+		// "Village self-defense responded to the attack", "Dogon militiamen repelled the assault":
+		// the attacked fought back, a battle (ACLED) even when villagers died.
+		cues.ArmedTarget, cues.CivilianTarget = true, false
+	}
 	cues.Protest = cast.Actor1.Inter == 6
 	cues.Riot = cast.Actor1.Inter == 5 || rioters(g)
 	cues.Remote = g.distinct == "remote"
@@ -453,6 +458,9 @@ func (c *Coder) codeToll(doc document.Document, g *group, cast actor.Cast, loc g
 		ev.Evidence = append(ev.Evidence, evidence(doc, "fatalities", reportSents[i].seg))
 	}
 }
+
+// resistedRE: words saying the attacked fought back.
+var resistedRE = regexp.MustCompile(`(?i)\b(?:responded\s+to\s+the\s+(?:attack|assault)|(?:repelled|repulsed)\s+the\s+(?:attack|assault|attackers|assailants)|fought\s+back|exchanges?\s+of\s+(?:gun)?fire|exchanged\s+(?:gun\s*)?fire|defending\s+the\s+village|self-defen[cs]e\s+(?:group\s+|militia\s+)?(?:responded|repelled|repulsed|fought))`)
 
 // doubtedRE: words of a report that doubt a claim it reports.
 var doubtedRE = regexp.MustCompile(`(?i)\b(?:could\s+not\s+be|cannot\s+be|can\s*not\s+be|has\s+not\s+been|have\s+not\s+been|was\s+not|were\s+not)\s+(?:independently\s+)?(?:verified|confirmed|corroborated)\b|\bunverified\b|\bnot\s+reported\s+by\s+other\s+sources\b|\bno\s+other\s+(?:reports?|sources?)\s+(?:corroborated|confirmed)\b|\blater\s+retracted\b`)

@@ -411,6 +411,7 @@ func TestDetection(t *testing.T) {
 		{"youths attack a meeting", "On 29 April 2020, a group of youths in Ouahigouya attacked a meeting of a forest protection movement and assaulted its members.", event.Riots},
 		{"a village attacked by hands unnamed", "On 29 April 2020, the village of Namatil was attacked north of Macomia. Perpetrators not clear.", "any"},
 		{"gun fire exchanged", "On 29 April 2020, Al Shabaab militants exchanged gun fire amongst each other near Mandera, resulting in one death.", event.Battles},
+		{"the village fought back", "On 29 April 2020, militants attacked the village of Sango near Bandiagara. Village self-defense responded to the attack. Two villagers were killed.", event.Battles},
 		// Near misses: no event.
 		{"a gas explosion", "A gas cylinder exploded in a restaurant in Bamako on Monday, injuring three cooks, the fire service said.", ""},
 		{"a planned incursion", "Pressure mounts on Malian and Russian forces should they continue their touted northern incursion toward Tinzaouaten.", ""},
