@@ -16,6 +16,41 @@ func report(doc, date, loc string, lat, lon float64, typ, a1, a2 string, fat int
 	}
 }
 
+// countryOnly is e placed only in its country, as the coder places a report that names no place.
+func countryOnly(e event.Event) event.Event {
+	e.Admin1, e.Admin2, e.Location, e.GeoPrecision = "", "", e.Country, 3
+	return e
+}
+
+// TestSpread: however each pair agrees, the reports of one event stay within a day or so of each
+// other (more when one of them tells a longer span).
+func TestSpread(t *testing.T) {
+	day := func(d string, precision int) event.Event {
+		return event.Event{EventDate: d, TimePrecision: precision}
+	}
+	span := func(from, to string) event.Event {
+		return event.Event{EventDate: from, DateStart: from, DateEnd: to, TimePrecision: 1}
+	}
+	tests := []struct {
+		name    string
+		reports []event.Event
+		want    bool
+	}{
+		{"one report", []event.Event{day("2024-07-25", 1)}, true},
+		{"a day apart", []event.Event{day("2024-07-25", 1), day("2024-07-26", 1)}, true},
+		{"a chain of days", []event.Event{day("2024-07-25", 1), day("2024-07-26", 1), day("2024-07-27", 1)}, false},
+		{"within a three-day battle", []event.Event{span("2024-07-25", "2024-07-27"), day("2024-07-25", 1), day("2024-07-28", 1)}, true},
+		{"beyond it", []event.Event{span("2024-07-25", "2024-07-27"), day("2024-07-29", 1)}, false},
+		{"a week-precision report allows its slack", []event.Event{day("2024-07-25", 2), day("2024-07-29", 1)}, true},
+		{"a month-precision report does not widen the others", []event.Event{day("2024-07-15", 3), day("2024-07-01", 1), day("2024-07-20", 1)}, false},
+	}
+	for _, tt := range tests {
+		if got := Spread(tt.reports); got != tt.want {
+			t.Errorf("%s: Spread = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestMatchHardPairs(t *testing.T) {
 	const army = "Military Forces of Mali (2021-)"
 	tests := []struct {
@@ -38,6 +73,15 @@ func TestMatchHardPairs(t *testing.T) {
 		{"a week apart at day precision",
 			report("a", "2024-07-01", "Djiguibombo", 14.5, -3.5, event.ViolenceCivilians, "Unidentified Armed Group (Mali)", "Civilians (Mali)", 20),
 			report("b", "2024-07-08", "Djiguibombo", 14.5, -3.5, event.ViolenceCivilians, "Unidentified Armed Group (Mali)", "Civilians (Mali)", 20), false},
+		{"reports placed only in the country, days apart, are two events",
+			countryOnly(report("a", "2024-07-01", "Mali", 17, -4, event.Battles, "JNIM: Group for Support of Islam and Muslims", army, 5)),
+			countryOnly(report("b", "2024-07-02", "Mali", 17, -4, event.Battles, "JNIM: Group for Support of Islam and Muslims", army, 5)), false},
+		{"reports placed only in the country, same day, type and group, are one",
+			countryOnly(report("a", "2024-07-01", "Mali", 17, -4, event.Battles, "JNIM: Group for Support of Islam and Muslims", army, 5)),
+			countryOnly(report("b", "2024-07-01", "Mali", 17, -4, event.Battles, "JNIM: Group for Support of Islam and Muslims", army, 6)), true},
+		{"a country-level report and a village one need a named group in common",
+			countryOnly(report("a", "2024-07-01", "Mali", 17, -4, event.Battles, "Unidentified Armed Group (Mali)", army, 5)),
+			report("b", "2024-07-01", "Tessit", 15.2, 0.97, event.Battles, "Unidentified Armed Group (Mali)", army, 5), false},
 		{"protest and battle never merge",
 			report("a", "2024-07-01", "Bamako", 12.65, -8.0, event.Protests, "Protesters (Mali)", "", 0),
 			report("b", "2024-07-01", "Bamako", 12.65, -8.0, event.Battles, "Unidentified Armed Group (Mali)", army, 0), false},

@@ -30,7 +30,8 @@ const (
 	MinScore = 2.5
 )
 
-// Match scores how likely a and b report the same event; ok is false when a gate fails. Scoring:
+// Match scores how likely a and b report the same event; ok is false when a gate fails (a report
+// placed only in a country must share the day, the type and a named actor). Scoring:
 // location (same place +2, ≤10 km +1.5, ≤25 km +1, same region at coarse precision +0.5), date (same day
 // +1.5 when both know the day, overlapping spans +1, within the precisions' slack +0.5: an approximate
 // date that falls on the other's day is no more than that), type (same +1, same sub-type +0.5,
@@ -48,7 +49,15 @@ func Match(a, b event.Event) (score float64, ok bool) {
 	coarse := a.GeoPrecision >= 3 || b.GeoPrecision >= 3
 	samePlace := (a.GeonameID != 0 && a.GeonameID == b.GeonameID) ||
 		(a.Location != "" && strings.EqualFold(a.Location, b.Location))
+	// A report placed only in a country is no evidence of place: it joins another only on the same
+	// day, with the same type and a named actor in common (checked below), or every attack of a
+	// group somewhere in that country that week would become one event.
+	countryOnly := a.Admin1 == "" || b.Admin1 == ""
 	switch {
+	case countryOnly:
+		if a.EventDate != b.EventDate || a.TimePrecision != 1 || b.TimePrecision != 1 || a.EventType != b.EventType {
+			return 0, false
+		}
 	case samePlace:
 		score += 2
 	case coarse:
@@ -101,6 +110,9 @@ func Match(a, b event.Event) (score float64, ok bool) {
 	}
 	// Actors: two different named groups are two events (a JNIM convoy ambush beside a CSP-DPA battle).
 	na, nb := namedActors(a), namedActors(b)
+	if countryOnly && (len(na) == 0 || len(nb) == 0) {
+		return 0, false
+	}
 	if len(na) > 0 && len(nb) > 0 {
 		shared := false
 		for n := range na {

@@ -159,9 +159,15 @@ func (p *Pipeline) place(ctx context.Context, tx Tx, m Mention) (id string, isNe
 		return 1
 	})
 	var joined []Stored
+	reports := []event.Event{ev}
 	for _, c := range matched {
-		if !slices.ContainsFunc(joined, func(j Stored) bool { return shareDocument(j, c.s) }) {
+		if slices.ContainsFunc(joined, func(j Stored) bool { return shareDocument(j, c.s) }) {
+			continue
+		}
+		// A bridge must not date the joined event further apart than one event can be.
+		if with := append(slices.Clone(reports), reportsOf(c.s.Mentions)...); dedup.Spread(with) {
 			joined = append(joined, c.s)
+			reports = with
 		}
 	}
 	mentions := []Mention{m}
@@ -376,11 +382,7 @@ func (p *Pipeline) deriveWith(id string, mentions []Mention, prev event.Event, e
 	if len(mentions) == 0 {
 		ev = prev
 	} else {
-		reports := make([]event.Event, len(mentions))
-		for i, m := range mentions {
-			reports[i] = m.Event
-		}
-		ev = dedup.Merge(reports)
+		ev = dedup.Merge(reportsOf(mentions))
 		ev.Status = event.StatusAuto
 		if prev.Status == event.StatusReviewed {
 			ev.Status = event.StatusReviewed
@@ -396,6 +398,9 @@ func (p *Pipeline) deriveWith(id string, mentions []Mention, prev event.Event, e
 // best: a merged record's voted actors or widened dates should not hide a report that agrees with one
 // of its sources.
 func bestMatch(ev event.Event, s Stored) (float64, bool) {
+	if !dedup.Spread(append(reportsOf(s.Mentions), ev)) {
+		return 0, false
+	}
 	best, found := 0.0, false
 	if score, ok := dedup.Match(ev, s.Event); ok {
 		best, found = score, true
@@ -433,4 +438,13 @@ func iso3Of(ev event.Event) string {
 		return ev.EventIDCnty
 	}
 	return "XXX"
+}
+
+// reportsOf returns the events of mentions.
+func reportsOf(mentions []Mention) []event.Event {
+	out := make([]event.Event, len(mentions))
+	for i, m := range mentions {
+		out[i] = m.Event
+	}
+	return out
 }
