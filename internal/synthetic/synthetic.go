@@ -7,6 +7,7 @@ package synthetic
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/document"
@@ -48,13 +49,16 @@ func Places(g *gazetteer.Gazetteer, countries []string, n int) []Place {
 }
 
 var (
+	// actors act where they do in reality (ISO3 codes; empty: anywhere), so that the coder, which
+	// weighs a named group's country, places the stream's reports as it would real ones.
 	actors = []struct {
-		name  string
-		inter int
+		name      string
+		inter     int
+		countries string
 	}{
-		{"JNIM: Group for Support of Islam and Muslims", 2}, {"Islamic State (Sahel)", 2},
-		{"Islamic State West Africa Province (ISWAP)", 2}, {"Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad", 2},
-		{"Unidentified Armed Group", 3}, {"Islamic State (Mozambique)", 2},
+		{"JNIM: Group for Support of Islam and Muslims", 2, "MLI BFA NER"}, {"Islamic State (Sahel)", 2, "MLI BFA NER"},
+		{"Islamic State West Africa Province (ISWAP)", 2, "NGA NER"}, {"Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad", 2, "NGA NER"},
+		{"Unidentified Armed Group", 3, ""}, {"Islamic State (Mozambique)", 2, "MOZ"},
 	}
 	types = []struct{ typ, sub string }{
 		{event.Battles, "Armed clash"}, {event.ViolenceCivilians, "Attack"},
@@ -100,6 +104,9 @@ func (s *Stream) event() []Item {
 	p := s.places[s.rng.IntN(len(s.places))]
 	day := s.start.AddDate(0, 0, s.rng.IntN(s.days))
 	a := actors[s.rng.IntN(len(actors))]
+	for a.countries != "" && !strings.Contains(a.countries, p.ISO3) {
+		a = actors[s.rng.IntN(len(actors))]
+	}
 	t := types[s.rng.IntN(len(types))]
 	dead := s.rng.IntN(30)
 	reports := 1 + s.rng.IntN(3)
