@@ -52,7 +52,7 @@ func Match(a, b event.Event) (score float64, ok bool) {
 	// A report placed only in a country is no evidence of place: it joins another only on the same
 	// day, with the same type and a named actor in common (checked below), or every attack of a
 	// group somewhere in that country that week would become one event.
-	countryOnly := a.Admin1 == "" || b.Admin1 == ""
+	countryOnly := countryLevel(a) || countryLevel(b)
 	switch {
 	case countryOnly:
 		if a.EventDate != b.EventDate || a.TimePrecision != 1 || b.TimePrecision != 1 || a.EventType != b.EventType {
@@ -174,4 +174,10 @@ func isGenericActor(k string) bool {
 		}
 	}
 	return false
+}
+
+// countryLevel reports whether e is placed only in its country (the coder's fallback: the country's
+// centre at precision 3, no admin unit).
+func countryLevel(e event.Event) bool {
+	return e.GeoPrecision >= 3 && e.Admin1 == ""
 }

@@ -15,7 +15,7 @@ func report(ref, loc string) Mention {
 	fmt.Sscan(idx, &i)
 	return Mention{DocumentID: doc, Index: i, Event: event.Event{
 		EventIDCnty: "MLI", EventDate: "2025-03-10", TimePrecision: 1, EventType: event.Battles,
-		SubEventType: "Armed clash", Country: "Mali", Admin1: "Gao", Location: loc, Latitude: 14, Longitude: -5, GeoPrecision: 1,
+		SubEventType: "Armed clash", Country: "Mali", Location: loc, Latitude: 14, Longitude: -5, GeoPrecision: 1,
 	}}
 }
 
