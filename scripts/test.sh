@@ -24,6 +24,12 @@ for pkg in $(go list ./...); do
 	dir=$(go list -f '{{.Dir}}' "$pkg")
 	for fz in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
 		if ! out=$(go test -run='^$' -fuzz="^${fz}\$" -fuzztime="$FUZZTIME" "$pkg" 2>&1); then
+			if ! grep -q 'Failing input written to' <<<"$out" && grep -q 'context deadline exceeded' <<<"$out"; then
+				# The fuzzing engine's own deadline passed while it was minimising an input it found
+				# interesting (seen on loaded machines): no failing input, nothing to fix.
+				echo "ok   $pkg $fz (the engine's time ran out while minimising; no failing input)"
+				continue
+			fi
 			echo "$out" | tail -30
 			echo "NEW FUZZ FINDING $pkg $fz: the input is saved under $dir/testdata/fuzz/$fz"
 			found=$((found + 1))
