@@ -85,6 +85,11 @@ func runMonitorCommand(ctx context.Context, env *cliEnv, c command, args []strin
 	logger := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: level}))
 	store, err := openStore(ctx, *db)
 	if err != nil {
+		if ctx.Err() != nil {
+			// SIGINT/SIGTERM while starting: a clean stop with nothing begun, not a failure.
+			logger.Info("stopped before starting", "reason", context.Cause(ctx))
+			return nil
+		}
 		return err
 	}
 	defer store.Close()

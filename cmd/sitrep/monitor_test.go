@@ -253,3 +253,16 @@ func TestMonitorAndWorkerOnPostgres(t *testing.T) {
 		t.Errorf("%d documents (%d logged as stored), %d events (%v)", docs, stored(), events, err)
 	}
 }
+
+// TestWorkerStoppedWhileStarting: SIGTERM before the worker has opened its database (a deploy rolled
+// back at once, or a test done before a slow start) is a clean stop, not a failure.
+func TestWorkerStoppedWhileStarting(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	var stderr monitorLog
+	env := &cliEnv{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr,
+		getenv: func(string) string { return "" }, logger: newDiscardLogger()}
+	if code := run(ctx, env, []string{"worker", "--db", pg.NewDatabase(t), "--workers", "1"}); code != 0 {
+		t.Errorf("exit %d:\n%s", code, stderr.String())
+	}
+}
