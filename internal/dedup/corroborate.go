@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/sitrep-dev/sitrep/internal/event"
-	"github.com/sitrep-dev/sitrep/internal/gazetteer"
 )
 
 // Corroborating mentions.
@@ -73,22 +72,8 @@ func corroboration(r, s event.Event) (score float64, ok bool) {
 	if !strings.EqualFold(r.Country, s.Country) || r.Country == "" {
 		return 0, false
 	}
-	d := gazetteer.DistanceKm(r.Latitude, r.Longitude, s.Latitude, s.Longitude)
-	samePlace := (r.GeonameID != 0 && r.GeonameID == s.GeonameID) ||
-		(r.Location != "" && strings.EqualFold(r.Location, s.Location))
-	switch {
-	case samePlace:
-		score += 2
-	case r.GeoPrecision >= 3 || s.GeoPrecision >= 3:
-		if d > MaxKmCoarse || !strings.EqualFold(r.Admin1, s.Admin1) {
-			return 0, false
-		}
-		score += 0.5
-	case d <= 10:
-		score += 1.5
-	case d <= MaxKm:
-		score += 1
-	default:
+	score, ok = placeScore(r, s)
+	if !ok {
 		return 0, false
 	}
 	rf, rt, okR := Span(r)

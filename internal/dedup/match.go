@@ -44,33 +44,20 @@ func Match(a, b event.Event) (score float64, ok bool) {
 	if !strings.EqualFold(a.Country, b.Country) || a.Country == "" {
 		return 0, false
 	}
-	// Location.
-	d := gazetteer.DistanceKm(a.Latitude, a.Longitude, b.Latitude, b.Longitude)
-	coarse := a.GeoPrecision >= 3 || b.GeoPrecision >= 3
-	samePlace := (a.GeonameID != 0 && a.GeonameID == b.GeonameID) ||
-		(a.Location != "" && strings.EqualFold(a.Location, b.Location))
-	// A report placed only in a country is no evidence of place: it joins another only on the same
-	// day, with the same type and a named actor in common (checked below), or every attack of a
-	// group somewhere in that country that week would become one event.
+	// Location. A report placed only in a country is no evidence of place: it joins another only on
+	// the same day, with the same type and a named actor in common (checked below), or every attack
+	// of a group somewhere in that country that week would become one event.
 	countryOnly := countryLevel(a) || countryLevel(b)
-	switch {
-	case countryOnly:
+	if countryOnly {
 		if a.EventDate != b.EventDate || a.TimePrecision != 1 || b.TimePrecision != 1 || a.EventType != b.EventType {
 			return 0, false
 		}
-	case samePlace:
-		score += 2
-	case coarse:
-		if d > MaxKmCoarse || !strings.EqualFold(a.Admin1, b.Admin1) {
+	} else {
+		place, ok := placeScore(a, b)
+		if !ok {
 			return 0, false
 		}
-		score += 0.5
-	case d <= 10:
-		score += 1.5
-	case d <= MaxKm:
-		score += 1
-	default:
-		return 0, false
+		score += place
 	}
 	// Date.
 	af, at, okA := Span(a)
@@ -180,4 +167,22 @@ func isGenericActor(k string) bool {
 // centre at precision 3, no admin unit).
 func countryLevel(e event.Event) bool {
 	return e.GeoPrecision >= 3 && e.Admin1 == ""
+}
+
+// placeScore scores where two reports are: the same place +2, ≤10 km +1.5, ≤25 km +1, the same
+// admin1 within MaxKmCoarse when either is placed only to a district or region +0.5; ok is false
+// when they are too far apart.
+func placeScore(a, b event.Event) (float64, bool) {
+	d := gazetteer.DistanceKm(a.Latitude, a.Longitude, b.Latitude, b.Longitude)
+	switch {
+	case (a.GeonameID != 0 && a.GeonameID == b.GeonameID) || (a.Location != "" && strings.EqualFold(a.Location, b.Location)):
+		return 2, true
+	case a.GeoPrecision >= 3 || b.GeoPrecision >= 3:
+		return 0.5, d <= MaxKmCoarse && strings.EqualFold(a.Admin1, b.Admin1)
+	case d <= 10:
+		return 1.5, true
+	case d <= MaxKm:
+		return 1, true
+	}
+	return 0, false
 }
