@@ -13,6 +13,7 @@ import (
 	"github.com/sitrep-dev/sitrep/internal/event"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
 	"github.com/sitrep-dev/sitrep/internal/storage/memory"
+	"github.com/sitrep-dev/sitrep/internal/storage/storetest"
 )
 
 // table is a coder that returns hand-written reports per document.
@@ -234,7 +235,7 @@ func TestRecollectionRecodeIdempotent(t *testing.T) {
 
 func recodeTwice(t *testing.T, s testStore, tb table) {
 	t.Helper()
-	before := dump(t, s)
+	before := storetest.Snapshot(t, s)
 	if !strings.Contains(before, `"analysis"`) {
 		t.Fatalf("the analysis is not stored:\n%s", before)
 	}
@@ -247,7 +248,7 @@ func recodeTwice(t *testing.T, s testStore, tb table) {
 			t.Errorf("re-code %d: %+v, want every event unchanged", i+1, res)
 		}
 	}
-	if after := dump(t, s); after != before {
+	if after := storetest.Snapshot(t, s); after != before {
 		t.Errorf("re-code changed the store:\n%s", firstDiff(before, after))
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/sitrep-dev/sitrep/internal/storage"
 	"github.com/sitrep-dev/sitrep/internal/storage/memory"
 	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
+	"github.com/sitrep-dev/sitrep/internal/storage/storetest"
 )
 
 // testStore is what these tests read back.
@@ -38,23 +39,6 @@ func stores(t *testing.T) map[string]testStore {
 	}
 	t.Cleanup(func() { sq.Close() })
 	return map[string]testStore{"sqlite": sq, "memory": memory.New()}
-}
-
-// dump is every event, background included, as the JSON lines an export would write.
-func dump(t *testing.T, s testStore) string {
-	t.Helper()
-	var b strings.Builder
-	err := s.Events(t.Context(), event.Filter{IncludeBackground: true}, func(e event.Event) error {
-		e.FillEmpty()
-		js, err := json.Marshal(e)
-		b.Write(js)
-		b.WriteByte('\n')
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
 }
 
 func eventsByID(t *testing.T, s testStore) map[string]event.Event {
@@ -98,7 +82,7 @@ func TestRecodeSeedsIdempotent(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			before := dump(t, s)
+			before := storetest.Snapshot(t, s)
 			n := strings.Count(before, "\n")
 			if n < 10 {
 				t.Fatalf("only %d events from the seeds", n)
@@ -111,7 +95,7 @@ func TestRecodeSeedsIdempotent(t *testing.T) {
 				if res.Documents != len(docs) || res.Events != n || res.Unchanged != n || res.Changed+res.New+res.Merged+res.Deleted != 0 {
 					t.Errorf("re-code %d: %+v, want %d documents and all %d events unchanged", round, res, len(docs), n)
 				}
-				if after := dump(t, s); after != before {
+				if after := storetest.Snapshot(t, s); after != before {
 					t.Errorf("re-code %d changed the events:\n%s", round, firstDiff(before, after))
 				}
 			}

@@ -49,8 +49,13 @@ func (c lineCoder) Code(ctx context.Context, doc document.Document) ([]event.Eve
 	return out, nil
 }
 
-// snapshot is every event (background included) as JSON lines, the way an export sees the store.
-func snapshot(t *testing.T, s Store) string {
+// EventLister is a store whose events can be listed, as exports list them.
+type EventLister interface {
+	Events(ctx context.Context, f event.Filter, fn func(event.Event) error) error
+}
+
+// Snapshot is every event (background included) as JSON lines, the way an export sees the store.
+func Snapshot(t *testing.T, s EventLister) string {
 	t.Helper()
 	var b strings.Builder
 	err := s.Events(t.Context(), event.Filter{IncludeBackground: true}, func(e event.Event) error {
@@ -103,12 +108,12 @@ func testRecode(t *testing.T, s Store) {
 		}
 		return res
 	}
-	before := snapshot(t, s)
+	before := Snapshot(t, s)
 	res := recode(full)
 	if res.Unchanged != 3 || res.Documents != 3 || res.Changed+res.New+res.Merged+res.Deleted != 0 {
 		t.Errorf("recode with the same coder: %+v, want 3 unchanged", res)
 	}
-	if after := snapshot(t, s); after != before {
+	if after := Snapshot(t, s); after != before {
 		t.Errorf("recode with the same coder changed the events:\nbefore %s\nafter  %s", before, after)
 	}
 
@@ -120,20 +125,20 @@ func testRecode(t *testing.T, s Store) {
 	if ev.Fatalities != 9 {
 		t.Fatalf("edited fatalities %d, want 9", ev.Fatalities)
 	}
-	edited := snapshot(t, s)
+	edited := Snapshot(t, s)
 	recode(full)
-	if got := snapshot(t, s); got != edited {
+	if got := Snapshot(t, s); got != edited {
 		t.Errorf("recode after an edit changed the events:\nbefore %s\nafter  %s", edited, got)
 	}
 
 	// A coder that no longer codes protests: the protest goes, the others keep their ids and the edit.
 	// A dry run says so and changes nothing.
-	beforeDry := snapshot(t, s)
+	beforeDry := Snapshot(t, s)
 	dry, err := pipeline.New(s, lineCoder{skip: event.Protests}, now).RecodeDryRun(ctx)
 	if err != nil || dry.Deleted != 1 || dry.Unchanged != 2 {
 		t.Errorf("dry run without protests: %+v, %v; want 1 deleted, 2 unchanged", dry, err)
 	}
-	if got := snapshot(t, s); got != beforeDry {
+	if got := Snapshot(t, s); got != beforeDry {
 		t.Errorf("a dry run changed the events")
 	}
 	res = recode(pipeline.New(s, lineCoder{skip: event.Protests}, now))
