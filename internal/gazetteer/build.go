@@ -67,7 +67,10 @@ type builder struct {
 	centre    map[string]bool        // admin keys whose coordinates come from a feature, not a mean
 	places    []Place
 	seen      map[int64]bool
-	report    BuildReport
+	// coded holds the places that took their codes from the same place in a coded source: no
+	// nearer-seat guess may override them.
+	coded  map[int64]bool
+	report BuildReport
 }
 
 func newBuilder(sharedDir string) *builder {
@@ -235,6 +238,22 @@ func (b *builder) fillAdmins(places, ref []Place) {
 			continue
 		}
 		if !b.knownAdmin1(p) {
+			// The same place from a coded source (OSM's Maputo node beside GeoNames' Maputo):
+			// its codes, not those of whatever village lies nearest (in Matola, another province).
+			name := Fold(p.Name)
+			if j := l.nearestIndex(p.Lat, p.Lon, samePlaceKm, func(j int32) bool {
+				return known1[j] && ref[j].Country == p.Country && Fold(ref[j].Name) == name
+			}); j >= 0 {
+				p.Admin1, p.Admin2 = ref[j].Admin1, ref[j].Admin2
+				b.report.Approx++
+				if b.coded == nil {
+					b.coded = map[int64]bool{}
+				}
+				b.coded[p.ID] = true
+				continue
+			}
+		}
+		if !b.knownAdmin1(p) {
 			// A vote of the five nearest coded places: one mis-coded neighbour must not decide.
 			near := l.kNearest(p.Lat, p.Lon, 200, 5, func(j int32) bool { return known1[j] && ref[j].Country == p.Country })
 			if j := vote(near, func(j int32) string { return ref[j].Admin1 }); j >= 0 {
@@ -252,6 +271,9 @@ func (b *builder) fillAdmins(places, ref []Place) {
 		}
 	}
 }
+
+// samePlaceKm is how far apart two sources may put one place under one name.
+const samePlaceKm = 10
 
 // vote returns the first (nearest) index whose key is the most frequent among idx, or -1.
 func vote(idx []int32, key func(int32) string) int32 {

@@ -150,7 +150,7 @@ func (b *builder) buildOSM(ctx context.Context) ([]Place, BuildReport, error) {
 	}
 	for i := range out {
 		p := &out[i]
-		if !seatCC[p.Country] {
+		if !seatCC[p.Country] || b.coded[p.ID] {
 			continue
 		}
 		j := seats.nearestIndex(p.Lat, p.Lon, 120, func(j int32) bool {

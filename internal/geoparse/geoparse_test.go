@@ -126,6 +126,11 @@ func TestLocateSentences(t *testing.T) {
 		{"Students of Ibadan Polytechnic blocked the road on Monday.", "Nigeria", "Oyo", []string{"Ibadan"}, 1},
 		// The LGA of the previous sentence overrules a same-name village in another state.
 		{"Clashes were reported in Toto LGA. Gunmen later burned Umaisha.", "Nigeria", "Nasarawa", nil, 0},
+		// Units named like the city are the city's own: Maputo City, not Maputo province around it.
+		{"Street vendors marched in Maputo (Maputo, Maputo) against a relocation order.", "Mozambique", "Maputo City", []string{"Maputo"}, 1},
+		{"Minibus drivers blocked roads in Maputo (Maputo, Maputo City) on Monday.", "Mozambique", "Maputo City", []string{"Maputo"}, 1},
+		// ...while a village in the province keeps its province.
+		{"Residents buried two thieves alive in Boquisso (Matola, Maputo) on Sunday.", "Mozambique", "Maputo", nil, 0},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

@@ -415,6 +415,11 @@ func (d *Doc) applyQualifiers(loc *Location, m *mention) {
 		}
 	}
 	for pi, part := range m.r.paren {
+		if part == gazetteer.Fold(m.Place.Name) && m.Place.Class == 'P' {
+			// "Maputo (Maputo, Maputo)": a unit named like the city is the city's own, which the
+			// gazetteer already knows (Maputo City), not the province around it.
+			continue
+		}
 		for _, c := range d.p.g.Lookup(part) {
 			if c.Country != m.Place.Country {
 				continue
