@@ -180,26 +180,44 @@ func (l *layer) maxTokens() int {
 }
 
 // Lookup returns every place whose folded name or alternate name equals Fold(name). Places added
-// with Add shadow the default set: when an overlay knows the name, only overlay places are returned.
+// with Add replace the default places they duplicate (the same GeoNames id, or the same name within
+// samePlaceKm in the same country): an analyst's coordinates for Boulkessi win over the gazetteer's.
+// Default places elsewhere under the same name stay candidates: a village list that holds a hamlet
+// called Maputo must not hide the capital.
 func (g *Gazetteer) Lookup(name string) []Place {
 	k := Fold(name)
 	if k == "" {
 		return nil
 	}
 	var out []Place
+	imported := 0
 	for li, l := range g.layers {
-		if li == g.overlays && len(out) > 0 {
-			break // imports win over the default for this name
-		}
 		i, ok := l.find(k)
 		if !ok {
 			continue
 		}
 		for _, id := range l.ids[l.post[i]:l.post[i+1]] {
-			out = append(out, l.places[id])
+			p := l.places[id]
+			if li >= g.overlays && duplicates(p, out[:imported]) {
+				continue
+			}
+			out = append(out, p)
+			if li < g.overlays {
+				imported++
+			}
 		}
 	}
 	return out
+}
+
+// duplicates reports whether p is one of places under another source's coordinates.
+func duplicates(p Place, places []Place) bool {
+	for _, o := range places {
+		if o.ID == p.ID || o.Country == p.Country && DistanceKm(o.Lat, o.Lon, p.Lat, p.Lon) < samePlaceKm {
+			return true
+		}
+	}
+	return false
 }
 
 // Has reports whether some place bears this already folded name: the fast membership test used

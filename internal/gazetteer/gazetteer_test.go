@@ -156,15 +156,26 @@ func TestAddOverlay(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.Add(places)
+	// The import replaces the Gao it duplicates (same name, a few km away); the Gao of Burkina
+	// Faso, another place, stays a candidate.
 	got := g.Lookup("Gao")
-	if len(got) != 1 || got[0].Source != "custom" || got[0].Admin1 != "09" {
-		t.Errorf("Lookup(Gao) after Add = %+v, want only the imported place, admin1 resolved to 09", got)
+	if len(got) != 2 || got[0].Source != "custom" || got[0].Admin1 != "09" || got[1].Country != "BF" {
+		t.Errorf("Lookup(Gao) after Add = %+v, want the imported place (admin1 resolved to 09), then BF's Gao", got)
 	}
 	if len(g.Lookup("Ménaka")) != 1 || len(g.Lookup("Boulkessi")) != 1 {
 		t.Error("overlay hides names it does not have, or lost its own")
 	}
 	if !g.Has("boulkessi") {
 		t.Error("Has(boulkessi) false after Add")
+	}
+	// A namesake far from the default place adds a candidate and hides nothing.
+	far, err := ParseCustomCSV(strings.NewReader("Ménaka,,ML,,,12.0,-8.0,hamlet\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Add(far)
+	if got := g.Lookup("Menaka"); len(got) != 2 || got[0].Source != "custom" || got[1].Source == "custom" {
+		t.Errorf("Lookup(Menaka) after adding a far namesake = %+v, want the import and the default town", got)
 	}
 }
 
