@@ -198,8 +198,11 @@ func (g *Gazetteer) Lookup(name string) []Place {
 		}
 		for _, id := range l.ids[l.post[i]:l.post[i+1]] {
 			p := l.places[id]
-			if li >= g.overlays && duplicates(p, out[:imported]) {
-				continue
+			if li >= g.overlays {
+				if j := duplicateOf(p, out[:imported]); j >= 0 {
+					enrich(&out[j], p)
+					continue
+				}
 			}
 			out = append(out, p)
 			if li < g.overlays {
@@ -210,14 +213,46 @@ func (g *Gazetteer) Lookup(name string) []Place {
 	return out
 }
 
-// duplicates reports whether p is one of places under another source's coordinates.
-func duplicates(p Place, places []Place) bool {
-	for _, o := range places {
+// duplicateOf returns the index of the place of places that p is under another source's
+// coordinates, or -1.
+func duplicateOf(p Place, places []Place) int {
+	for j, o := range places {
 		if o.ID == p.ID || o.Country == p.Country && DistanceKm(o.Lat, o.Lon, p.Lat, p.Lon) < samePlaceKm {
-			return true
+			return j
 		}
 	}
-	return false
+	return -1
+}
+
+// enrich gives an imported place what the default place it replaces knows and it does not: a
+// settlement list's plain "Pemba" row is still the provincial capital of 200,000 people.
+func enrich(imp *Place, def Place) {
+	if imp.Class != def.Class {
+		return // a camp beside a town is not the town
+	}
+	if imp.Population == 0 {
+		imp.Population = def.Population
+	}
+	if seatRank(def.Code) > seatRank(imp.Code) {
+		imp.Code = def.Code
+	}
+}
+
+// seatRank orders populated-place codes by the seat they mark.
+func seatRank(code string) int {
+	switch code {
+	case "PPLC":
+		return 5
+	case "PPLA":
+		return 4
+	case "PPLA2":
+		return 3
+	case "PPLA3", "PPLA4":
+		return 2
+	case "PPL":
+		return 1
+	}
+	return 0
 }
 
 // Has reports whether some place bears this already folded name: the fast membership test used

@@ -2,6 +2,7 @@ package gazetteer
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -167,6 +168,17 @@ func TestAddOverlay(t *testing.T) {
 	}
 	if !g.Has("boulkessi") {
 		t.Error("Has(boulkessi) false after Add")
+	}
+	// A plain village row for a default town replaces it but keeps what the default knew.
+	town := g.Lookup("Ménaka")[0]
+	dup, err := ParseCustomCSV(strings.NewReader(fmt.Sprintf("Ménaka,,ML,,,%f,%f,village\n", town.Lat+0.01, town.Lon)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g2 := sampleGazetteer(t)
+	g2.Add(dup)
+	if got := g2.Lookup("Ménaka"); len(got) != 1 || got[0].Source != "custom" || got[0].Code != town.Code || got[0].Population != town.Population {
+		t.Errorf("Lookup(Ménaka) after importing a village row for the town = %+v, want the import with the town's code %s and population %d", got, town.Code, town.Population)
 	}
 	// A namesake far from the default place adds a candidate and hides nothing.
 	far, err := ParseCustomCSV(strings.NewReader("Ménaka,,ML,,,12.0,-8.0,hamlet\n"))
