@@ -129,6 +129,9 @@ func TestLocateSentences(t *testing.T) {
 		// Units named like the city are the city's own: Maputo City, not Maputo province around it.
 		{"Street vendors marched in Maputo (Maputo, Maputo) against a relocation order.", "Mozambique", "Maputo City", []string{"Maputo"}, 1},
 		{"Minibus drivers blocked roads in Maputo (Maputo, Maputo City) on Monday.", "Mozambique", "Maputo City", []string{"Maputo"}, 1},
+		// A region of the same country far from the only namesake the gazetteer knows (Chibuto
+		// lies in Gaza): the text's region, not a record whose coordinates contradict its admin1.
+		{"Gunmen shot at a bus near the village of Chibuto (Gondola, Manica) on Tuesday.", "Mozambique", "Manica", nil, 3},
 		// ...while a village in the province keeps its province.
 		{"Residents buried two thieves alive in Boquisso (Matola, Maputo) on Sunday.", "Mozambique", "Maputo", nil, 0},
 	}

@@ -186,9 +186,10 @@ func (d *Doc) contradictingUnit(i, start, end int) int {
 }
 
 // contradictingQualifier returns the most specific admin unit among the qualifiers of mention i
-// that is another country's ("Akuse town (Lower Manya Krobo, Eastern)") or named with its unit
-// word ("Basnere, Soum Province") when none of them agrees with the place chosen for it, else -1:
-// the place is a namesake elsewhere, and the unit is what the text says.
+// that is another country's ("Akuse town (Lower Manya Krobo, Eastern)"), named with its unit word
+// ("Basnere, Soum Province") or a region of the place's own country far from it ("Chibuto
+// (Gondola, Manica)" for a Chibuto in Gaza) when none of them agrees with the place chosen for
+// it, else -1: the place is a namesake elsewhere, and the unit is what the text says.
 func (d *Doc) contradictingQualifier(i int) int {
 	m := &d.ms[i]
 	if len(m.r.paren) == 0 || d.agreesWithParen(m.Place, m.r.paren) {
@@ -197,14 +198,36 @@ func (d *Doc) contradictingQualifier(i int) int {
 	if c, ok := d.p.g.Country(m.Place.Country); ok && slices.Contains(m.r.paren, gazetteer.Fold(c.Name)) {
 		return -1
 	}
+	contradicted, region := false, ""
+	for j := range d.ms {
+		o := &d.ms[j]
+		if o.r.inParen != i+1 || !o.Resolved {
+			continue
+		}
+		// Within one country the gazetteer's admin codes and the text's units often differ in
+		// vintage or spelling while the place is right: only a unit word, another country or a
+		// region far away says otherwise.
+		explicit := o.unitWord || o.r.after != nil && o.r.after.role != "event"
+		farRegion := o.Place.Code == "ADM1" && o.Place.Country == m.Place.Country && o.Place.Admin1 != m.Place.Admin1 &&
+			gazetteer.DistanceKm(o.Place.Lat, o.Place.Lon, m.Place.Lat, m.Place.Lon) > farRegionKm
+		if o.Place.Country != m.Place.Country || explicit || farRegion {
+			contradicted = true
+			if o.Place.Code == "ADM1" {
+				region = o.Place.Country + "." + o.Place.Admin1
+			}
+		}
+	}
+	if !contradicted {
+		return -1
+	}
 	best, bestLevel := -1, 0
 	for j := range d.ms {
 		o := &d.ms[j]
-		// Only a unit of another country: within one, the gazetteer's admin codes and the text's
-		// units often differ in vintage or spelling while the place is right.
-		explicit := o.unitWord || o.r.after != nil && o.r.after.role != "event"
-		if o.r.inParen != i+1 || !o.Resolved || o.Place.Country == m.Place.Country && !explicit {
+		if o.r.inParen != i+1 || !o.Resolved || o.Place.Country == m.Place.Country && region == "" && !(o.unitWord || o.r.after != nil && o.r.after.role != "event") {
 			continue
+		}
+		if region != "" && o.Place.Country+"."+o.Place.Admin1 != region {
+			continue // a district of the region the text names, not a namesake elsewhere
 		}
 		level := 0
 		switch o.Place.Code {
@@ -219,6 +242,10 @@ func (d *Doc) contradictingQualifier(i int) int {
 	}
 	return best
 }
+
+// farRegionKm is how far from the centre of a region the text names a place must lie for the
+// region to contradict it: regions are large, and their borders move.
+const farRegionKm = 200
 
 // nearUnit is how far (bytes) from a place a unit word can qualify it across sentences.
 const nearUnit = 250
