@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -10,17 +11,18 @@ import (
 
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
+	"github.com/sitrep-dev/sitrep/internal/geoparse"
 	"github.com/sitrep-dev/sitrep/internal/storage/sqlite"
 )
 
 // gazetteerCommand groups the gazetteer tools: build the embedded default set, import place files,
-// look names up.
+// look names up, explain where a text is placed.
 func gazetteerCommand() command {
 	c := command{name: "gazetteer", summary: "build the default gazetteer, import place files, look up names",
-		usage: "build [--shared DIR] [-o DIR] | import [--db FILE] FILE... | lookup [--db FILE] NAME..."}
+		usage: "build [--shared DIR] [-o DIR] | import [--db FILE] FILE... | lookup [--db FILE] NAME... | explain [--db FILE] TEXT"}
 	c.run = func(ctx context.Context, env *cliEnv, args []string) error {
 		if len(args) == 0 {
-			return usageErr("need a subcommand: build, import or lookup")
+			return usageErr("need a subcommand: build, import, lookup or explain")
 		}
 		switch args[0] {
 		case "build":
@@ -29,12 +31,14 @@ func gazetteerCommand() command {
 			return gazetteerImport(ctx, env, c, args[1:])
 		case "lookup":
 			return gazetteerLookup(ctx, env, c, args[1:])
+		case "explain":
+			return gazetteerExplain(ctx, env, c, args[1:])
 		case "-h", "--help", "help":
 			fs := newFlagSet(env, c)
 			fs.Usage()
 			return nil
 		}
-		return usageErr("unknown subcommand %q (want build, import or lookup)", args[0])
+		return usageErr("unknown subcommand %q (want build, import, lookup or explain)", args[0])
 	}
 	return c
 }
@@ -233,3 +237,77 @@ func gazetteerLookup(ctx context.Context, env *cliEnv, c command, args []string)
 	}
 	return nil
 }
+
+func gazetteerExplain(ctx context.Context, env *cliEnv, c command, args []string) error {
+	c.name, c.usage, c.summary = "gazetteer explain", "[--db FILE] [--country CC] TEXT... | -",
+		"Show how sitrep places a text: the story's country evidence, every place name with its context cue, bracketed units and chosen place, and the event location picked (the same parser as ingest, with imported place sets). '-' reads the text from standard input."
+	fs := newFlagSet(env, c)
+	db := dbFlag(fs, env)
+	country := fs.String("country", "", "the feed's or outlet's country (ISO2), as a hint")
+	words, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	text := strings.Join(words, " ")
+	if text == "-" {
+		b, err := io.ReadAll(io.LimitReader(env.stdin, maxExplainBytes+1))
+		if err != nil {
+			return fmt.Errorf("read standard input: %w", err)
+		}
+		if len(b) > maxExplainBytes {
+			return usageErr("text longer than %d bytes", maxExplainBytes)
+		}
+		text = strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	if strings.TrimSpace(text) == "" {
+		return usageErr("no text to explain")
+	}
+	g, err := gazetteer.Default()
+	if err != nil {
+		return err
+	}
+	if err := overlayPlaceSets(ctx, g, *db); err != nil {
+		return err
+	}
+	p, err := geoparse.New(g)
+	if err != nil {
+		return err
+	}
+	tr := p.Parse(text, geoparse.Hints{Country: strings.ToUpper(*country)}).Trace(0, len(text))
+	w := env.stdout
+	fmt.Fprintf(w, "country evidence: %s (focus %q)\n", strings.Join(tr.Countries, " "), tr.Focus)
+	for _, m := range tr.Mentions {
+		fmt.Fprintf(w, "%q at %d-%d", m.Text, m.Start, m.End)
+		if m.Before != "" {
+			fmt.Fprintf(w, " after %q", m.Before)
+		}
+		if m.After != "" {
+			fmt.Fprintf(w, " before %q", m.After)
+		}
+		if len(m.Qualifiers) > 0 {
+			fmt.Fprintf(w, " qualified by (%s)", strings.Join(m.Qualifiers, ", "))
+		}
+		if !m.Resolved {
+			fmt.Fprintf(w, "\n    unresolved (%d candidates)\n", m.Candidates)
+			continue
+		}
+		a1, a2 := g.AdminNames(m.Place)
+		respelt := ""
+		if m.Respelt {
+			respelt = ", respelt"
+		}
+		fmt.Fprintf(w, "\n    %s: %s %s/%s %s (%.4f, %.4f) %s id %d; %d candidates%s; score %.1f, event %.1f\n",
+			m.Kind, m.Place.Name, a1, a2, m.Place.Country, m.Place.Lat, m.Place.Lon, m.Place.Code, m.Place.ID, m.Candidates, respelt, m.Score, m.EventScore)
+	}
+	if !tr.Located {
+		fmt.Fprintln(w, "location: none (no place and no country known)")
+		return nil
+	}
+	l := tr.Location
+	fmt.Fprintf(w, "location: %s, %s / %s / %s (%.4f, %.4f) geo_precision %d, evidence %q\n",
+		l.Name, l.Country, l.Admin1, l.Admin2, l.Lat, l.Lon, l.GeoPrecision, text[l.Start:l.End])
+	return nil
+}
+
+// maxExplainBytes bounds the text explain reads: one article, not a dump.
+const maxExplainBytes = 1 << 20
