@@ -23,7 +23,7 @@ var floors = map[string]struct{ admin1, km25 float64 }{
 	"Burkina Faso": {93, 85},
 	"Niger":        {93.5, 76.5},
 	"Nigeria":      {90.2, 73.5},
-	"Mozambique":   {92, 72},
+	"Mozambique":   {93.5, 72.2},
 }
 
 const countryFloor = 96.9 // all countries, country right
