@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sitrep-dev/sitrep/internal/coder"
 	"github.com/sitrep-dev/sitrep/internal/fixtures"
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
 	"github.com/sitrep-dev/sitrep/internal/geoparse"
@@ -136,17 +137,29 @@ func gazetteerImport(ctx context.Context, env *cliEnv, c command, args []string)
 
 // overlayPlaceSets adds the place sets kept in the database (if it exists) to g.
 func overlayPlaceSets(ctx context.Context, g *gazetteer.Gazetteer, db string) error {
-	if _, err := os.Stat(db); err != nil {
-		return nil // no database yet: nothing imported
+	if !isPostgresURL(db) {
+		if _, err := os.Stat(db); err != nil {
+			return nil // no database yet: nothing imported
+		}
 	}
-	store, err := sqlite.Open(ctx, db)
-	if err != nil {
-		return fmt.Errorf("open database %s: %w", db, err)
-	}
-	defer store.Close()
-	sets, err := store.PlaceSets(ctx)
+	store, err := openStore(ctx, db)
 	if err != nil {
 		return err
+	}
+	defer store.Close()
+	return addPlaceSets(ctx, g, store)
+}
+
+// placeSetSource is where imported place sets are kept.
+type placeSetSource interface {
+	PlaceSets(ctx context.Context) (map[string][]byte, error)
+}
+
+// addPlaceSets overlays a store's imported place sets on g, in name order.
+func addPlaceSets(ctx context.Context, g *gazetteer.Gazetteer, store placeSetSource) error {
+	sets, err := store.PlaceSets(ctx)
+	if err != nil {
+		return fmt.Errorf("read imported places: %w", err)
 	}
 	names := make([]string, 0, len(sets))
 	for n := range sets {
@@ -161,6 +174,19 @@ func overlayPlaceSets(ctx context.Context, g *gazetteer.Gazetteer, db string) er
 		g.Add(places)
 	}
 	return nil
+}
+
+// storeCoder builds the coder that places events with the embedded gazetteer and the places
+// imported into store (`sitrep gazetteer import`), which replace the default places they duplicate.
+func storeCoder(ctx context.Context, store placeSetSource) (*coder.Coder, error) {
+	g, err := gazetteer.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load gazetteer: %w", err)
+	}
+	if err := addPlaceSets(ctx, g, store); err != nil {
+		return nil, err
+	}
+	return coder.WithGazetteer(g)
 }
 
 // readPlaceFile parses one import file: a custom CSV (.csv) or a GeoNames dump.

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sitrep-dev/sitrep/internal/coder"
 	"github.com/sitrep-dev/sitrep/internal/monitor"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
 	"github.com/sitrep-dev/sitrep/internal/queue"
@@ -56,7 +55,7 @@ func ingestCommand() command {
 			qi := &queueIngester{q: q, now: time.Now}
 			add, flush = qi.add, qi.flush
 		} else {
-			cd, err := coder.Default()
+			cd, err := storeCoder(ctx, store)
 			if err != nil {
 				return err
 			}

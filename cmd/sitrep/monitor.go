@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sitrep-dev/sitrep/internal/coder"
 	"github.com/sitrep-dev/sitrep/internal/metrics"
 	"github.com/sitrep-dev/sitrep/internal/monitor"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
@@ -181,7 +180,7 @@ func runMonitor(ctx context.Context, store storeHandle, cfg monitorConfig) error
 	if !ok {
 		return fmt.Errorf("this store (%T) keeps no feed subscriptions", store)
 	}
-	cd, err := coder.Default()
+	cd, err := storeCoder(ctx, store)
 	if err != nil {
 		return err
 	}

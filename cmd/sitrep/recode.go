@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/sitrep-dev/sitrep/internal/coder"
 	"github.com/sitrep-dev/sitrep/internal/pipeline"
 )
 
@@ -34,7 +33,7 @@ func recodeCommand() command {
 			return err
 		}
 		defer store.Close()
-		cd, err := coder.Default()
+		cd, err := storeCoder(ctx, store)
 		if err != nil {
 			return err
 		}

@@ -60,6 +60,12 @@ func Default() (*Coder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load gazetteer: %w", err)
 	}
+	return WithGazetteer(g)
+}
+
+// WithGazetteer builds a coder from g (the default with a user's imported places on top) and the
+// embedded actor dictionary and event-type model.
+func WithGazetteer(g *gazetteer.Gazetteer) (*Coder, error) {
 	d, err := actor.Default()
 	if err != nil {
 		return nil, fmt.Errorf("load actor dictionary: %w", err)
