@@ -135,19 +135,24 @@ func gazetteerImport(ctx context.Context, env *cliEnv, c command, args []string)
 	return nil
 }
 
-// overlayPlaceSets adds the place sets kept in the database (if it exists) to g.
-func overlayPlaceSets(ctx context.Context, g *gazetteer.Gazetteer, db string) error {
+// dbGazetteer is the default gazetteer with the place sets imported into the database db (if it
+// exists) on top.
+func dbGazetteer(ctx context.Context, db string) (*gazetteer.Gazetteer, error) {
+	g, err := gazetteer.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load gazetteer: %w", err)
+	}
 	if !isPostgresURL(db) {
 		if _, err := os.Stat(db); err != nil {
-			return nil // no database yet: nothing imported
+			return g, nil // no database yet: nothing imported
 		}
 	}
 	store, err := openStore(ctx, db)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer store.Close()
-	return addPlaceSets(ctx, g, store)
+	return g, addPlaceSets(ctx, g, store)
 }
 
 // placeSetSource is where imported place sets are kept.
@@ -220,11 +225,8 @@ func gazetteerLookup(ctx context.Context, env *cliEnv, c command, args []string)
 	if len(names) == 0 {
 		return usageErr("no name to look up")
 	}
-	g, err := gazetteer.Default()
+	g, err := dbGazetteer(ctx, *db)
 	if err != nil {
-		return err
-	}
-	if err := overlayPlaceSets(ctx, g, *db); err != nil {
 		return err
 	}
 	cc := strings.ToUpper(*country)
@@ -288,11 +290,8 @@ func gazetteerExplain(ctx context.Context, env *cliEnv, c command, args []string
 	if strings.TrimSpace(text) == "" {
 		return usageErr("no text to explain")
 	}
-	g, err := gazetteer.Default()
+	g, err := dbGazetteer(ctx, *db)
 	if err != nil {
-		return err
-	}
-	if err := overlayPlaceSets(ctx, g, *db); err != nil {
 		return err
 	}
 	p, err := geoparse.New(g)

@@ -182,6 +182,9 @@ func runMonitor(ctx context.Context, store storeHandle, cfg monitorConfig) error
 	}
 	cd, err := storeCoder(ctx, store)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while loading: nothing started, nothing to hand back
+		}
 		return err
 	}
 	runner := queue.NewRunner(q, queue.Options{

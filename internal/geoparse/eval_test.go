@@ -29,26 +29,8 @@ var floors = map[string]struct{ admin1, km25 float64 }{
 const countryFloor = 96.9 // all countries, country right
 
 func TestACLEDLocations(t *testing.T) {
-	p := parser(t)
-	docs, err := os.Open(fixtures.Path(t, "eval", "acled-dev-docs.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer docs.Close()
-	rows, err := os.Open(fixtures.Path(t, "eval", "acled-dev.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var in io.Reader = docs
-	if n, _ := strconv.Atoi(os.Getenv("GEOPARSE_HOLDOUT")); n > 0 {
-		// Evaluate only the fold that "go run ./gen -holdout n" left out of the word model.
-		in = holdoutDocs(t, docs, n)
-	}
-	rep, err := EvaluateACLED(context.Background(), p, in, rows)
-	if err != nil {
-		t.Fatal(err)
-	}
+	holdout, _ := strconv.Atoi(os.Getenv("GEOPARSE_HOLDOUT"))
+	rep := acledReport(t, parser(t), holdout)
 	for _, c := range rep.Countries() {
 		s := rep.ByCountry[c]
 		if s.N < 10 {
@@ -58,14 +40,6 @@ func TestACLEDLocations(t *testing.T) {
 	}
 	a := rep.All
 	t.Logf("%-14s n=%4d located %5.1f%%  country %5.1f%%  admin1 %5.1f%%  <=25km %5.1f%%", "ALL", a.N, a.Pct(a.Located), a.Pct(a.Country), a.Pct(a.Admin1), a.Pct(a.Within25))
-	if os.Getenv("GEOPARSE_MISSES") != "" {
-		for _, m := range rep.Misses {
-			if m.Country != os.Getenv("GEOPARSE_MISSES") && os.Getenv("GEOPARSE_MISSES") != "all" {
-				continue
-			}
-			t.Logf("MISS %s %s|%s|%s got %s|%s|%s %.0fkm :: %s", m.ID, m.WantCountry, m.WantAdmin1, m.WantLocation, m.GotCountry, m.GotAdmin1, m.GotName, m.Km, m.Text)
-		}
-	}
 	for c, f := range floors {
 		s := rep.ByCountry[c]
 		if s == nil {
@@ -82,6 +56,39 @@ func TestACLEDLocations(t *testing.T) {
 	if a.Pct(a.Country) < countryFloor {
 		t.Errorf("all: country right %.1f%% < floor %.1f%%", a.Pct(a.Country), countryFloor)
 	}
+}
+
+// acledReport locates the ACLED dev documents with p; with holdout > 0 only the fold that
+// "go run ./gen -holdout n" left out of the word models. $GEOPARSE_MISSES (a country, or "all")
+// logs the records located wrongly, for error analysis.
+func acledReport(t *testing.T, p *Parser, holdout int) *EvalReport {
+	t.Helper()
+	docs, err := os.Open(fixtures.Path(t, "eval", "acled-dev-docs.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer docs.Close()
+	rows, err := os.Open(fixtures.Path(t, "eval", "acled-dev.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var in io.Reader = docs
+	if holdout > 0 {
+		in = holdoutDocs(t, docs, holdout)
+	}
+	rep, err := EvaluateACLED(context.Background(), p, in, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := os.Getenv("GEOPARSE_MISSES"); c != "" {
+		for _, m := range rep.Misses {
+			if m.Country == c || c == "all" {
+				t.Logf("MISS %s %s|%s|%s got %s|%s|%s %.0fkm :: %s", m.ID, m.WantCountry, m.WantAdmin1, m.WantLocation, m.GotCountry, m.GotAdmin1, m.GotName, m.Km, m.Text)
+			}
+		}
+	}
+	return rep
 }
 
 func holdoutDocs(t *testing.T, r io.Reader, n int) io.Reader {

@@ -3,7 +3,6 @@ package geoparse
 import (
 	"bufio"
 	"compress/gzip"
-	"context"
 	"encoding/csv"
 	"io"
 	"os"
@@ -61,30 +60,10 @@ func TestACLEDLocationsWithImports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	docs, err := os.Open(fixtures.Path(t, "eval", "acled-dev-docs.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer docs.Close()
-	rows, err := os.Open(fixtures.Path(t, "eval", "acled-dev.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	rep, err := EvaluateACLED(context.Background(), p, docs, rows)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := acledReport(t, p, 0)
 	for _, c := range []string{"Nigeria", "Mali", "Burkina Faso", "Niger", "Mozambique"} {
 		s := rep.ByCountry[c]
 		t.Logf("%-14s n=%4d country %5.1f%%  admin1 %5.1f%%  <=25km %5.1f%%", c, s.N, s.Pct(s.Country), s.Pct(s.Admin1), s.Pct(s.Within25))
-	}
-	if c := os.Getenv("GEOPARSE_MISSES"); c != "" {
-		for _, m := range rep.Misses {
-			if m.Country == c || c == "all" {
-				t.Logf("MISS %s %s|%s|%s got %s|%s|%s %.0fkm :: %s", m.ID, m.WantCountry, m.WantAdmin1, m.WantLocation, m.GotCountry, m.GotAdmin1, m.GotName, m.Km, m.Text)
-			}
-		}
 	}
 	for c, f := range importFloors {
 		if s := rep.ByCountry[c]; s.Pct(s.Within25) < f {
