@@ -138,13 +138,9 @@ func gazetteerImport(ctx context.Context, env *cliEnv, c command, args []string)
 // dbGazetteer is the default gazetteer with the place sets imported into the database db (if it
 // exists) on top.
 func dbGazetteer(ctx context.Context, db string) (*gazetteer.Gazetteer, error) {
-	g, err := gazetteer.Default()
-	if err != nil {
-		return nil, fmt.Errorf("load gazetteer: %w", err)
-	}
 	if !isPostgresURL(db) {
 		if _, err := os.Stat(db); err != nil {
-			return g, nil // no database yet: nothing imported
+			return storeGazetteer(ctx, nil) // no database yet: nothing imported
 		}
 	}
 	store, err := openStore(ctx, db)
@@ -152,7 +148,7 @@ func dbGazetteer(ctx context.Context, db string) (*gazetteer.Gazetteer, error) {
 		return nil, err
 	}
 	defer store.Close()
-	return g, addPlaceSets(ctx, g, store)
+	return storeGazetteer(ctx, store)
 }
 
 // placeSetSource is where imported place sets are kept.
@@ -160,11 +156,19 @@ type placeSetSource interface {
 	PlaceSets(ctx context.Context) (map[string][]byte, error)
 }
 
-// addPlaceSets overlays a store's imported place sets on g, in name order.
-func addPlaceSets(ctx context.Context, g *gazetteer.Gazetteer, store placeSetSource) error {
+// storeGazetteer is the default gazetteer with the place sets imported into store (none when store
+// is nil) laid over it, in name order.
+func storeGazetteer(ctx context.Context, store placeSetSource) (*gazetteer.Gazetteer, error) {
+	g, err := gazetteer.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load gazetteer: %w", err)
+	}
+	if store == nil {
+		return g, nil
+	}
 	sets, err := store.PlaceSets(ctx)
 	if err != nil {
-		return fmt.Errorf("read imported places: %w", err)
+		return nil, fmt.Errorf("read imported places: %w", err)
 	}
 	names := make([]string, 0, len(sets))
 	for n := range sets {
@@ -174,21 +178,18 @@ func addPlaceSets(ctx context.Context, g *gazetteer.Gazetteer, store placeSetSou
 	for _, n := range names {
 		places, err := gazetteer.DecodePlaces(sets[n])
 		if err != nil {
-			return fmt.Errorf("place set %s: %w", n, err)
+			return nil, fmt.Errorf("place set %s: %w", n, err)
 		}
 		g.Add(places)
 	}
-	return nil
+	return g, nil
 }
 
 // storeCoder builds the coder that places events with the embedded gazetteer and the places
 // imported into store (`sitrep gazetteer import`), which replace the default places they duplicate.
 func storeCoder(ctx context.Context, store placeSetSource) (*coder.Coder, error) {
-	g, err := gazetteer.Default()
+	g, err := storeGazetteer(ctx, store)
 	if err != nil {
-		return nil, fmt.Errorf("load gazetteer: %w", err)
-	}
-	if err := addPlaceSets(ctx, g, store); err != nil {
 		return nil, err
 	}
 	return coder.WithGazetteer(g)

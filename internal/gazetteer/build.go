@@ -76,7 +76,7 @@ type builder struct {
 func newBuilder(sharedDir string) *builder {
 	return &builder{shared: sharedDir, log: slog.Default(), aliases: map[string]string{},
 		admins: map[string]Place{}, adminCode: map[string]string{}, adminList: map[string][]adminName{}, a1ByGeoID: map[int64]string{},
-		centre: map[string]bool{}, seen: map[int64]bool{},
+		centre: map[string]bool{}, seen: map[int64]bool{}, coded: map[int64]bool{},
 		report: BuildReport{BySource: map[string]int{}, Unmatched: map[string]int{}}}
 }
 
@@ -246,9 +246,6 @@ func (b *builder) fillAdmins(places, ref []Place) {
 			}); j >= 0 {
 				p.Admin1, p.Admin2 = ref[j].Admin1, ref[j].Admin2
 				b.report.Approx++
-				if b.coded == nil {
-					b.coded = map[int64]bool{}
-				}
 				b.coded[p.ID] = true
 				continue
 			}

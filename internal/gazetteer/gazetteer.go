@@ -51,6 +51,14 @@ type Gazetteer struct {
 	splitFrom  map[string]string // "CC.a1" of a newer admin1 → the admin1 code it was split from
 	soleAdmin2 map[string]string // "CC.a1" → its admin2 code, for admin1 units with exactly one
 	maxTokens  int
+	// replaced holds the default places an import duplicates, under the folded name they share:
+	// Lookup of that name returns the import instead.
+	replaced map[replacedKey]bool
+}
+
+type replacedKey struct {
+	name string // folded
+	id   int64
 }
 
 // layer is one loaded data file (or one Add call): places plus a sorted folded-name index and a
@@ -179,18 +187,16 @@ func (l *layer) maxTokens() int {
 	return m
 }
 
-// Lookup returns every place whose folded name or alternate name equals Fold(name). Places added
-// with Add replace the default places they duplicate (the same GeoNames id, or the same name within
-// samePlaceKm in the same country): an analyst's coordinates for Boulkessi win over the gazetteer's.
-// Default places elsewhere under the same name stay candidates: a village list that holds a hamlet
-// called Maputo must not hide the capital.
+// Lookup returns every place whose folded name or alternate name equals Fold(name), places added
+// with Add first. An import replaces the default places it duplicates (see Add); default places
+// elsewhere under the same name stay candidates: a village list that holds a hamlet called Maputo
+// must not hide the capital.
 func (g *Gazetteer) Lookup(name string) []Place {
 	k := Fold(name)
 	if k == "" {
 		return nil
 	}
 	var out []Place
-	imported := 0
 	for li, l := range g.layers {
 		i, ok := l.find(k)
 		if !ok {
@@ -198,30 +204,48 @@ func (g *Gazetteer) Lookup(name string) []Place {
 		}
 		for _, id := range l.ids[l.post[i]:l.post[i+1]] {
 			p := l.places[id]
-			if li >= g.overlays {
-				if j := duplicateOf(p, out[:imported]); j >= 0 {
-					enrich(&out[j], p)
-					continue
-				}
+			if li >= g.overlays && g.replaced[replacedKey{k, p.ID}] {
+				continue
 			}
 			out = append(out, p)
-			if li < g.overlays {
-				imported++
-			}
 		}
 	}
 	return out
 }
 
-// duplicateOf returns the index of the place of places that p is under another source's
-// coordinates, or -1.
-func duplicateOf(p Place, places []Place) int {
-	for j, o := range places {
-		if o.ID == p.ID || o.Country == p.Country && DistanceKm(o.Lat, o.Lon, p.Lat, p.Lon) < samePlaceKm {
-			return j
+// replaceDuplicates marks the default places that imported places duplicate (the same GeoNames
+// id, or the same name within samePlaceKm in the same country) as replaced under the names they
+// share, and gives the imports what those places know and they do not: an analyst's coordinates
+// for Boulkessi win over the gazetteer's.
+func (g *Gazetteer) replaceDuplicates(places []Place) {
+	defaults := g.layers[g.overlays:]
+	for i := range places {
+		p := &places[i]
+		for _, n := range placeNames(*p) {
+			k := Fold(n)
+			for _, l := range defaults {
+				li, ok := l.find(k)
+				if !ok {
+					continue
+				}
+				for _, id := range l.ids[l.post[li]:l.post[li+1]] {
+					q := l.places[id]
+					if q.ID != p.ID && (q.Country != p.Country || DistanceKm(q.Lat, q.Lon, p.Lat, p.Lon) >= samePlaceKm) {
+						continue
+					}
+					key := replacedKey{k, q.ID}
+					if g.replaced[key] {
+						continue // the first import that duplicates q replaces it
+					}
+					enrich(p, q)
+					if g.replaced == nil {
+						g.replaced = map[replacedKey]bool{}
+					}
+					g.replaced[key] = true
+				}
+			}
 		}
 	}
-	return -1
 }
 
 // enrich gives an imported place what the default place it replaces knows and it does not: a
@@ -280,13 +304,14 @@ func (g *Gazetteer) Len() int {
 }
 
 // Add overlays places (imports) on the gazetteer: they are indexed under their names and
-// alternate names, and for a name they share with the default set they are returned instead of it.
+// alternate names, and replace the default places they duplicate (see replaceDuplicates).
 func (g *Gazetteer) Add(places []Place) {
 	if len(places) == 0 {
 		return
 	}
 	places = append([]Place(nil), places...)
 	g.resolveAdmins(places)
+	g.replaceDuplicates(places)
 	l := newLayer(places)
 	g.layers = append([]*layer{l}, g.layers...)
 	g.overlays++

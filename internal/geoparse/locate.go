@@ -207,10 +207,9 @@ func (d *Doc) contradictingQualifier(i int) int {
 		// Within one country the gazetteer's admin codes and the text's units often differ in
 		// vintage or spelling while the place is right: only a unit word, another country or a
 		// region far away says otherwise.
-		explicit := o.unitWord || o.r.after != nil && o.r.after.role != "event"
 		farRegion := o.Place.Code == "ADM1" && o.Place.Country == m.Place.Country && o.Place.Admin1 != m.Place.Admin1 &&
 			gazetteer.DistanceKm(o.Place.Lat, o.Place.Lon, m.Place.Lat, m.Place.Lon) > farRegionKm
-		if o.Place.Country != m.Place.Country || explicit || farRegion {
+		if o.Place.Country != m.Place.Country || o.explicitUnit() || farRegion {
 			contradicted = true
 			if o.Place.Code == "ADM1" {
 				region = o.Place.Country + "." + o.Place.Admin1
@@ -223,7 +222,7 @@ func (d *Doc) contradictingQualifier(i int) int {
 	best, bestLevel := -1, 0
 	for j := range d.ms {
 		o := &d.ms[j]
-		if o.r.inParen != i+1 || !o.Resolved || o.Place.Country == m.Place.Country && region == "" && !(o.unitWord || o.r.after != nil && o.r.after.role != "event") {
+		if o.r.inParen != i+1 || !o.Resolved || o.Place.Country == m.Place.Country && region == "" && !o.explicitUnit() {
 			continue
 		}
 		if region != "" && o.Place.Country+"."+o.Place.Admin1 != region {
@@ -241,6 +240,12 @@ func (d *Doc) contradictingQualifier(i int) int {
 		}
 	}
 	return best
+}
+
+// explicitUnit reports whether the mention is named as an admin unit by a unit word, in it ("Soum
+// Province") or after it ("Koro cercle").
+func (m *mention) explicitUnit() bool {
+	return m.unitWord || m.r.after != nil && m.r.after.role != "event"
 }
 
 // farRegionKm is how far from the centre of a region the text names a place must lie for the
