@@ -134,6 +134,17 @@ func TestLocateSentences(t *testing.T) {
 		{"Gunmen shot at a bus near the village of Chibuto (Gondola, Manica) on Tuesday.", "Mozambique", "Manica", nil, 3},
 		// ...while a village in the province keeps its province.
 		{"Residents buried two thieves alive in Boquisso (Matola, Maputo) on Sunday.", "Mozambique", "Maputo", nil, 0},
+		// "X, N km from Y": the only Bilia the gazetteer knows lies 1,300 km from Ayorou, so the
+		// hamlet is unknown and Ayorou locates it, at precision 2.
+		{"Gunmen detained all the men of the hamlet of Bilia, four kilometers south of Ayorou, on Friday.", "Niger", "Tillaberi", []string{"Ayorou"}, 2},
+		{"Dozo hunters killed two herders in Tonou, near Dioungani, on Monday.", "Mali", "Mopti", []string{"Dioungani"}, 2},
+		// ...but a city is no namesake to doubt: the stranger is the place said to be near it.
+		{"Soldiers and police clashed in Port Harcourt near Ada-George on Friday.", "Nigeria", "Rivers", []string{"Port Harcourt"}, 1},
+		// A village the gazetteer knows only across the border from the country the words suggest
+		// (JNIM is mostly Malian and Burkinabe news) moves the story there.
+		{"Suspected JNIM militants burned school books in the village of Kiki on Saturday.", "Niger", "Tillaberi", []string{"Kiki"}, 1},
+		// A bracketed department that is also an English word still qualifies the village.
+		{"Gunmen burned a school in Tchelol Bolol (Say, Tillaberi) on Sunday.", "Niger", "Tillaberi", []string{"Say"}, 3},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

@@ -335,10 +335,27 @@ func (d *Doc) eventScore(i int) float64 {
 	return s + min(rep, 0.6)
 }
 
-// hasFallback reports whether an unresolved mention has a resolved unit to fall back on.
+// hasFallback reports whether an unresolved mention has a resolved unit or a place it lies near to
+// fall back on.
 func (d *Doc) hasFallback(i int) bool {
+	if _, ok := d.nearPlace(i); ok {
+		return true
+	}
 	_, ok := d.fallbackFor(i)
 	return ok
+}
+
+// nearPlace returns the resolved populated place that mention i is said to lie near.
+func (d *Doc) nearPlace(i int) (*mention, bool) {
+	k := d.ms[i].r.nearTo - 1
+	if k < 0 || k >= len(d.ms) {
+		return nil, false
+	}
+	y := &d.ms[k]
+	if !y.Resolved || y.Place.Class != 'P' || d.ms[i].Resolved && y.Place.Country != d.ms[i].Place.Country {
+		return nil, false
+	}
+	return y, true
 }
 
 // fallbackFor finds the most specific resolved unit that contains unresolved mention i: its
@@ -388,6 +405,14 @@ func (d *Doc) qualifierRank(i, j int) int {
 // locationOf turns mention i into a Location; start and end bound the event's sentences.
 func (d *Doc) locationOf(i, start, end int) (Location, bool) {
 	m := &d.ms[i]
+	if y, ok := d.nearPlace(i); ok && (!m.Resolved || !notable(m.Place) && gazetteer.DistanceKm(y.Place.Lat, y.Place.Lon, m.Place.Lat, m.Place.Lon) > nearLimitKm(m.r.nearKm)) {
+		// "Bilia, four kilometers south of Ayorou" with no Bilia near Ayorou: the village is
+		// unknown, its namesakes are elsewhere, and Ayorou is where ACLED puts it (precision 2).
+		// (A town is no namesake: in "Port Harcourt near Ada-George", Ada is the stranger.)
+		loc := d.fill(y.Place, 2)
+		loc.Start, loc.End = m.Start, y.End
+		return loc, true
+	}
 	if !m.Resolved {
 		j, ok := d.fallbackFor(i)
 		if !ok {

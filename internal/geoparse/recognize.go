@@ -1,6 +1,7 @@
 package geoparse
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -117,6 +118,10 @@ type raw struct {
 	border   bool // a country named as a border ("near the Niger border", "border with Niger")
 	dateline bool // "Bamako, Mali –" or "APA - Bamako (Mali)": where the story was filed
 	within   int  // index+1 of the mention that contains this one ("Faladie district of Bamako"), 0 if none
+	// nearTo is the index+1 of the mention this one is said to lie near ("Tonou, near Dioungani",
+	// "Bilia, four kilometers south of Ayorou"), 0 if none; nearKm the distance given, if any.
+	nearTo int
+	nearKm float64
 }
 
 // recognize scans the tokens for place names: longest gazetteer match first at each capitalised
@@ -168,6 +173,7 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 	p.linkParens(text, toks, out)
 	p.linkCommaQualifiers(text, toks, out)
 	linkContainers(text, toks, out)
+	linkNear(text, toks, out)
 	shareListCues(text, toks, out)
 	for k := range out {
 		if out[k].isCtry {
@@ -334,8 +340,7 @@ func (p *Parser) nearMatch(text string, toks []token, i, lim int, bc *cue) (int,
 	if toks[i].allUpper || toks[i].sentStart && bc == nil {
 		return 0, nil
 	}
-	before := strings.TrimRight(text[:toks[i].start], " ")
-	bracketed := strings.HasSuffix(before, "(") || strings.HasSuffix(before, ",") && strings.LastIndexByte(before, '(') > strings.LastIndexByte(before, ')')
+	bracketed := bracketed(text, toks[i].start)
 	for n := lim; n >= 1; n-- {
 		last := toks[i+n-1]
 		if !last.upper {
@@ -365,6 +370,27 @@ func (p *Parser) nearMatch(text string, toks []token, i, lim int, bc *cue) (int,
 		}
 	}
 	return 0, nil
+}
+
+// bracketed reports whether byte offset at opens an item of a bracketed list: "(Tera, Tillaberi)".
+func bracketed(text string, at int) bool {
+	before := strings.TrimRight(text[:at], " ")
+	return strings.HasSuffix(before, "(") || strings.HasSuffix(before, ",") && strings.LastIndexByte(before, '(') > strings.LastIndexByte(before, ')')
+}
+
+// bracketedUnit reports whether the n tokens at i are an item of a bracketed list that names an
+// admin unit or its seat: in "Tchelol Bolol (Say, Tillaberi)", Say is a department, not the verb.
+func (p *Parser) bracketedUnit(text string, toks []token, i, n int) bool {
+	if !bracketed(text, toks[i].start) {
+		return false
+	}
+	for _, c := range p.g.Lookup(text[toks[i].start:toks[i+n-1].end]) {
+		switch c.Code {
+		case "ADM1", "ADM2", "ADM3", "PPLC", "PPLA", "PPLA2", "PPLA3":
+			return true // a unit, or the seat that names it
+		}
+	}
+	return false
 }
 
 // tamasheqPrefix are the Tamasheq toponym prefixes ("place of"): Tin-, In-, Ti-, Tan-.
@@ -400,7 +426,7 @@ func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
 			allCommon = false
 		}
 	}
-	if allCommon && !strong && !adminAfter {
+	if allCommon && !strong && !adminAfter && !p.bracketedUnit(text, toks, i, n) {
 		return false
 	}
 	if strong || adminAfter {
@@ -588,6 +614,58 @@ func unitNamed(toks []token, r *raw) bool {
 		return true
 	}
 	return false
+}
+
+// nearWords may stand between a place and the place it is said to lie near: "Bilia, four
+// kilometers south of Ayorou", "Djankata, located approximately 63km southwest of Lamorde Torodi".
+var nearWords = map[string]bool{"located": true, "situated": true, "lying": true, "about": true, "approximately": true,
+	"approx": true, "around": true, "some": true, "roughly": true, "nearly": true, "just": true, "only": true, "the": true,
+	"a": true, "few": true, "km": true, "kms": true, "kilometers": true, "kilometres": true, "kilometer": true, "kilometre": true,
+	"miles": true, "mile": true, "from": true, "of": true, "near": true, "nearby": true, "outside": true, "close": true,
+	"to": true, "not": true, "far": true, "vicinity": true, "in": true, "north": true, "south": true, "east": true,
+	"west": true, "northeast": true, "northwest": true, "southeast": true, "southwest": true, "village": true, "town": true,
+	"city": true, "locality": true}
+
+// numberWords are the spelt-out distances of nearWords.
+var numberWords = map[string]float64{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+	"nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+
+// linkNear marks a mention followed by a relation to the next one, "X, near Y" or "X, 20 km
+// north of Y": X lies near Y, which tells X's namesakes apart and locates X when the gazetteer
+// does not know it.
+func linkNear(text string, toks []token, rs []raw) {
+	for k := 0; k+1 < len(rs); k++ {
+		a, b := &rs[k], &rs[k+1]
+		if a.isCtry || b.isCtry || b.before == nil || b.i-a.j > 9 || b.i == a.j {
+			continue
+		}
+		if c := b.before; c.role != "ref" && (c.label != "near" || c.words[0] == "between" || c.words[0] == "road" ||
+			c.words[0] == "on" || c.words[0] == "axis" || c.words[0] == "around") {
+			continue
+		}
+		if strings.ContainsAny(text[toks[a.j-1].end:toks[b.i].start], ".;\n()") {
+			continue
+		}
+		ok, km := true, 0.0
+		for t := a.j; t < b.i; t++ {
+			f := toks[t].fold
+			if n, err := strconv.ParseFloat(f, 64); err == nil {
+				km = n
+				continue
+			}
+			if n, isNum := numberWords[f]; isNum {
+				km = n
+				continue
+			}
+			if !nearWords[f] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			a.nearTo, a.nearKm = k+2, km
+		}
+	}
 }
 
 // linkCommaQualifiers treats "Koro, Mopti protested" like "Koro (Mopti)": a name followed by a

@@ -220,7 +220,11 @@ func (d *Doc) refocus() {
 			return
 		}
 		cued := m.r.before != nil && m.r.before.role != "away" || m.r.after != nil || len(m.r.paren) > 0
-		if cued && d.p.african[m.Place.Country] && notable(m.Place) {
+		// A village the text calls one ("the village of Kiki") is a place for sure; when the
+		// gazetteer knows it only across the border of the country the words chose, that
+		// neighbour is the story's country (ISGS raids both sides of the Niger-Burkina border).
+		named := m.r.before != nil && strongCue[m.r.before.label] && d.nearBorder(m.Place)
+		if cued && d.p.african[m.Place.Country] && (notable(m.Place) || named) {
 			count[m.Place.Country]++
 		}
 	}
@@ -239,6 +243,15 @@ func (d *Doc) refocus() {
 		d.focus = best
 	}
 }
+
+// nearBorder reports whether p lies within borderKm of a place of the focus country.
+func (d *Doc) nearBorder(p gazetteer.Place) bool {
+	_, km, ok := d.p.g.Nearest(p.Lat, p.Lon, d.focus, nil)
+	return ok && km <= borderKm
+}
+
+// borderKm: how far across a border a named village may lie from the focus country's places.
+const borderKm = 150
 
 // notable reports whether a place is a town that outweighs the vocabulary as evidence: a capital,
 // an admin seat or a populous place.
@@ -286,16 +299,6 @@ func (d *Doc) cityNotCountry(votes map[string]float64) {
 // to a place outside the story's country, or only through a spelling variant: a surname or an organisation's word that happens to
 // name a hamlet somewhere ("Diarra", "Corporation", "Langley").
 func (d *Doc) dropWeak() {
-	if d.focus == "" {
-		kept := d.ms[:0]
-		for _, m := range d.ms {
-			if !m.drop {
-				kept = append(kept, m)
-			}
-		}
-		d.ms = kept
-		return
-	}
 	isBare := func(m *mention) bool {
 		return m.r.before == nil && m.r.after == nil && m.r.inParen == 0 && len(m.r.paren) == 0 && !m.r.dateline && m.r.within == 0
 	}
@@ -306,17 +309,36 @@ func (d *Doc) dropWeak() {
 			cued[gazetteer.Fold(d.ms[i].Text)] = true
 		}
 	}
-	kept := d.ms[:0]
-	for _, m := range d.ms {
+	d.keep(func(m *mention) bool {
 		if m.drop {
-			continue
+			return false
 		}
-		if isBare(&m) && !cued[gazetteer.Fold(m.Text)] && m.Kind != "country" && m.Resolved && (m.Place.Country != d.focus || m.variant) {
-			continue
+		return d.focus == "" || !(isBare(m) && !cued[gazetteer.Fold(m.Text)] && m.Kind != "country" && m.Resolved && (m.Place.Country != d.focus || m.variant))
+	})
+}
+
+// keep removes the mentions ok rejects, renumbering the links between those that stay.
+func (d *Doc) keep(ok func(*mention) bool) {
+	index := make([]int, len(d.ms)) // old index -> new index+1, 0 if dropped
+	n := 0
+	for i := range d.ms {
+		if ok(&d.ms[i]) {
+			d.ms[n] = d.ms[i]
+			n++
+			index[i] = n
 		}
-		kept = append(kept, m)
 	}
-	d.ms = kept
+	d.ms = d.ms[:n]
+	relink := func(link *int) {
+		if *link > 0 {
+			*link = index[*link-1]
+		}
+	}
+	for i := range d.ms {
+		relink(&d.ms[i].r.inParen)
+		relink(&d.ms[i].r.within)
+		relink(&d.ms[i].r.nearTo)
+	}
 }
 
 // withinCountry renormalises admin1 probabilities so that each country's sum to 1.
@@ -485,6 +507,10 @@ func (d *Doc) pick(i int, norm map[string]float64, prev []mention) {
 		m.Kind = "place"
 	}
 }
+
+// nearLimitKm is how far a place said to lie near another ("X, 20 km north of Y") may be from it:
+// reported distances are rough, and a village named near a town is rarely farther than a day's walk.
+func nearLimitKm(km float64) float64 { return max(40, 1.5*km+25) }
 
 // classPrior is a candidate's weight as country evidence: its kind and whether sitrep's region.
 func (p *Parser) classPrior(c gazetteer.Place) float64 {
@@ -680,6 +706,14 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 				s += 1.5
 			}
 			break
+		}
+	}
+	if prev != nil && m.r.nearTo > 0 {
+		// "Tonou, near Dioungani": the namesake near the place the text relates it to.
+		if o := &prev[m.r.nearTo-1]; o.Resolved && o.Place.Country == c.Country && o.Place.Class == 'P' {
+			if dist := gazetteer.DistanceKm(o.Place.Lat, o.Place.Lon, c.Lat, c.Lon); dist <= nearLimitKm(m.r.nearKm) {
+				s += 3
+			}
 		}
 	}
 	if prev != nil && m.r.within > 0 {
