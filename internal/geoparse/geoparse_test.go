@@ -116,6 +116,7 @@ func TestLocateSentences(t *testing.T) {
 		{"Four people were killed at Kai village, Barkin Ladi local government area of Plateau State.", "Nigeria", "Plateau", []string{"Barkin Ladi"}, 3},
 		// A Tamasheq "place of" prefix is not a place on its own.
 		{"Militants burned documents at the school of Tin-Hamma (Ansongo, Gao).", "Mali", "Gao", nil, 0},
+		{"Gunmen attacked the camp of Tin Korazeyna in the commune of N'Tillit on Tuesday, killing two.", "Mali", "Gao", []string{"N'Tillit"}, 0},
 		// A unit named with its unit word after a comma qualifies the place: a namesake elsewhere yields to it.
 		{"Gunmen attacked a gold mining site near the village of Basnere, Soum Province, residents said.", "Burkina Faso", "Sahel", nil, 0},
 		// Brackets after a capitalised unit word ("Madougou Commune (Koro, Mopti)") still qualify the name.

@@ -316,9 +316,9 @@ func (p *Parser) matchAt(text string, toks []token, i int, bc *cue) (n int, r ra
 		if !p.g.Has(f) {
 			continue
 		}
-		// A Tamasheq "place of" prefix ("Tin-Hamma", "In-Tillit", "Ti-n-Essako") is no place
-		// on its own when the gazetteer lacks the whole name.
-		if n == 1 && n < lim && tamasheqPrefix[f] && text[last.end:toks[i+n].start] == "-" {
+		// A Tamasheq "place of" prefix ("Tin-Hamma", "In-Tillit", "Ti-n-Essako", "Tin Korazeyna")
+		// is no place on its own when the gazetteer lacks the whole name.
+		if n == 1 && n < lim && tamasheqPrefix[f] && (text[last.end:toks[i+n].start] == "-" || toks[i+n].upper) {
 			continue
 		}
 		if truncated(text, toks, i, n) || !p.plausible(text, toks, i, n, bc) {
