@@ -139,6 +139,7 @@ func TestLocateSentences(t *testing.T) {
 		// hamlet is unknown and Ayorou locates it, at precision 2.
 		{"Gunmen detained all the men of the hamlet of Bilia, four kilometers south of Ayorou, on Friday.", "Niger", "Tillaberi", []string{"Ayorou"}, 2},
 		{"Dozo hunters killed two herders in Tonou, near Dioungani, on Monday.", "Mali", "Mopti", []string{"Dioungani"}, 2},
+		{"Militiamen wounded a farmer in the village of Dianweli (near Bandiougou) on Friday.", "Mali", "Mopti", []string{"Bandiougou"}, 2},
 		// ...but a city is no namesake to doubt: the stranger is the place said to be near it.
 		{"Soldiers and police clashed in Port Harcourt near Ada-George on Friday.", "Nigeria", "Rivers", []string{"Port Harcourt"}, 1},
 		// A village the gazetteer knows only across the border from the country the words suggest

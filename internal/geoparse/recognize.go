@@ -372,6 +372,12 @@ func (p *Parser) nearMatch(text string, toks []token, i, lim int, bc *cue) (int,
 	return 0, nil
 }
 
+// startsLower reports whether s begins, after spaces, with a lower-case letter.
+func startsLower(s string) bool {
+	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(s, " "))
+	return unicode.IsLower(r)
+}
+
 // bracketed reports whether byte offset at opens an item of a bracketed list: "(Tera, Tillaberi)".
 func bracketed(text string, at int) bool {
 	before := strings.TrimRight(text[:at], " ")
@@ -643,7 +649,11 @@ func linkNear(text string, toks []token, rs []raw) {
 			c.words[0] == "on" || c.words[0] == "axis" || c.words[0] == "around") {
 			continue
 		}
-		if strings.ContainsAny(text[toks[a.j-1].end:toks[b.i].start], ".;\n()") {
+		gap := text[toks[a.j-1].end:toks[b.i].start]
+		if strings.HasPrefix(strings.TrimLeft(gap, " "), "(") {
+			gap = strings.TrimLeft(gap, " ")[1:] // "Dianweli (near Bandiougou)"
+		}
+		if strings.ContainsAny(gap, ".;\n()") {
 			continue
 		}
 		ok, km := true, 0.0
@@ -758,8 +768,8 @@ func (p *Parser) linkParens(text string, toks []token, rs []raw) {
 		inner := text[open+1 : open+cl]
 		// Not split on "/": Nigerian LGAs are named so ("Ohaji/Egbema", "Kolokuma/Opokuma").
 		parts := strings.FieldsFunc(inner, func(r rune) bool { return r == ',' || r == ';' })
-		if len(parts) > 3 || len(inner) > 60 {
-			continue // a remark in brackets, not admin units
+		if len(parts) > 3 || len(inner) > 60 || startsLower(inner) {
+			continue // a remark in brackets ("near Bandiougou", "coordinates approx"), not admin units
 		}
 		for _, part := range parts {
 			part = trimUnitWord(strings.TrimSpace(part))
