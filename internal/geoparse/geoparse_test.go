@@ -145,6 +145,9 @@ func TestLocateSentences(t *testing.T) {
 		// A village the gazetteer knows only across the border from the country the words suggest
 		// (JNIM is mostly Malian and Burkinabe news) moves the story there.
 		{"Suspected JNIM militants burned school books in the village of Kiki on Saturday.", "Niger", "Tillaberi", []string{"Kiki"}, 1},
+		// The only Waraou lies in Diffa and the Warou one letter away 120 km from Gotheye: the
+		// village is unknown, and the department's seat stands for it.
+		{"Gunmen opened fire on a vehicle in Waraou (Gotheye, Tillaberi) on Thursday.", "Niger", "Tillaberi", []string{"Gothèye"}, 3},
 		// A bracketed department that is also an English word still qualifies the village.
 		{"Gunmen burned a school in Tchelol Bolol (Say, Tillaberi) on Sunday.", "Niger", "Tillaberi", []string{"Say"}, 3},
 	}

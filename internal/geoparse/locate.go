@@ -15,6 +15,12 @@ import (
 func (d *Doc) Locate(start, end int) (Location, bool) {
 	if i := d.bestIn(start, end, false); i >= 0 {
 		if u := d.contradictingUnit(i, start, end); u >= 0 {
+			if d.ms[u].Place.Class == 'P' {
+				// A town standing for its unit: there, at the unit's precision.
+				loc := d.fill(d.ms[u].Place, 3)
+				loc.Start, loc.End = d.ms[i].Start, d.ms[i].End
+				return loc, true
+			}
 			i = u
 		}
 		if loc, ok := d.locationOf(i, start, end); ok {
@@ -229,11 +235,15 @@ func (d *Doc) contradictingQualifier(i int) int {
 			continue // a district of the region the text names, not a namesake elsewhere
 		}
 		level := 0
-		switch o.Place.Code {
-		case "ADM1":
+		switch {
+		case o.Place.Code == "ADM1":
 			level = 1
-		case "ADM2":
+		case o.Place.Code == "ADM2":
 			level = 2
+		case o.Place.Class == 'P' && region != "" && d.qualifierRank(i, j) == 0:
+			// "Waraou (Gotheye, Tillaberi)" with the only Waraou in Diffa: the department's
+			// seat, the most specific unit the text gives.
+			level = 3
 		}
 		if level > bestLevel {
 			best, bestLevel = j, level

@@ -2,6 +2,7 @@ package geoparse
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -512,6 +513,31 @@ func (d *Doc) pick(i int, norm map[string]float64, prev []mention) {
 // reported distances are rough, and a village named near a town is rarely farther than a day's walk.
 func nearLimitKm(km float64) float64 { return max(40, 1.5*km+25) }
 
+// farFromFirstQualifier reports whether c lies farther than qualifierKm from the first unit
+// bracketed after mention i, when that unit resolved to a place of the region the brackets name
+// next (departments created since the gazetteer's admin codes are known by their seat only).
+func (d *Doc) farFromFirstQualifier(i int, c gazetteer.Place, prev []mention) bool {
+	parts := d.ms[i].r.paren
+	for j := range prev {
+		o := &prev[j]
+		if o.r.inParen != i+1 {
+			continue
+		}
+		if !o.Resolved || o.Place.Country != c.Country || o.Place.Code == "ADM1" {
+			return false
+		}
+		a1, _ := d.p.g.AdminNames(o.Place)
+		if !slices.Contains(parts[1:], gazetteer.Fold(a1)) {
+			return false // the unit itself resolved outside the region the text gives it
+		}
+		return gazetteer.DistanceKm(o.Place.Lat, o.Place.Lon, c.Lat, c.Lon) > qualifierKm
+	}
+	return false
+}
+
+// qualifierKm is how far from the seat of the unit it is said to lie in a respelt place may be.
+const qualifierKm = 60
+
 // classPrior is a candidate's weight as country evidence: its kind and whether sitrep's region.
 func (p *Parser) classPrior(c gazetteer.Place) float64 {
 	s := prior(gazetteer.Place{Code: c.Code, Class: c.Class})
@@ -597,6 +623,10 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 		s -= 1.5 // a variant spelling is weaker evidence than the name as written
 		if len(m.r.paren) > 0 && !d.agreesWithParen(c, m.r.paren) {
 			// A respelled name must at least lie in the units the text brackets after it.
+			s -= 20
+		} else if len(m.r.paren) >= 2 && prev != nil && !d.agreesWithParen(c, m.r.paren[:1]) && d.farFromFirstQualifier(i, c, prev) {
+			// ...and in the most specific of them, when the text names two: "Waraou (Gotheye,
+			// Tillaberi)" is no Warou 120 km from Gothèye.
 			s -= 20
 		}
 	}
