@@ -140,6 +140,10 @@ func TestLocateSentences(t *testing.T) {
 		{"Gunmen detained all the men of the hamlet of Bilia, four kilometers south of Ayorou, on Friday.", "Niger", "Tillaberi", []string{"Ayorou"}, 2},
 		{"Dozo hunters killed two herders in Tonou, near Dioungani, on Monday.", "Mali", "Mopti", []string{"Dioungani"}, 2},
 		{"Militiamen wounded a farmer in the village of Dianweli (near Bandiougou) on Friday.", "Mali", "Mopti", []string{"Bandiougou"}, 2},
+		// The same when only the head of the name is known ("Tina" of "Tina Ani", 386 km away),
+		// and for a place said to lie in a town.
+		{"Gunmen shot a trader in the village of Tina Ani near Gossi on Sunday.", "Mali", "Tombouctou", []string{"Gossi"}, 2},
+		{"Militiamen attacked the village of Kokourou in the Bandiagara area on Thursday, killing one.", "Mali", "Mopti", []string{"Bandiagara"}, 2},
 		// ...but a city is no namesake to doubt: the stranger is the place said to be near it.
 		{"Soldiers and police clashed in Port Harcourt near Ada-George on Friday.", "Nigeria", "Rivers", []string{"Port Harcourt"}, 1},
 		// A village the gazetteer knows only across the border from the country the words suggest

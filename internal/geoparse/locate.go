@@ -355,9 +355,13 @@ func (d *Doc) hasFallback(i int) bool {
 	return ok
 }
 
-// nearPlace returns the resolved populated place that mention i is said to lie near.
+// nearPlace returns the resolved populated place that mention i is said to lie near, or in
+// ("Kokourou in the Bandiagara area", "N'Tominkorobougou in the capital of Bamako").
 func (d *Doc) nearPlace(i int) (*mention, bool) {
 	k := d.ms[i].r.nearTo - 1
+	if k < 0 {
+		k = d.ms[i].r.within - 1
+	}
 	if k < 0 || k >= len(d.ms) {
 		return nil, false
 	}

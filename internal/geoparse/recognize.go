@@ -565,7 +565,7 @@ func (p *Parser) cueAfter(toks []token, j int, text string) *cue {
 // containerWords may stand between a place and the larger place it lies in: "Faladie district of
 // Bamako", "Kadji, commune of Gounzoureye", "Gidan Goga of Maradun LGA", "Tassia in the Tillaberi
 // region".
-var containerWords = map[string]bool{"district": true, "neighbourhood": true, "neighborhood": true, "quarter": true, "suburb": true, "area": true, "commune": true, "village": true, "town": true, "locality": true, "part": true, "a": true, "the": true, "rural": true, "urban": true, "municipality": true, "department": true, "of": true, "in": true, "cercle": true, "circle": true, "province": true}
+var containerWords = map[string]bool{"district": true, "neighbourhood": true, "neighborhood": true, "quarter": true, "suburb": true, "area": true, "commune": true, "village": true, "town": true, "locality": true, "part": true, "a": true, "the": true, "rural": true, "urban": true, "municipality": true, "department": true, "of": true, "in": true, "cercle": true, "circle": true, "province": true, "capital": true}
 
 // linkContainers marks a mention followed, within a few container words, by "of"/"in" and another
 // mention as lying inside it.
@@ -656,8 +656,13 @@ func linkNear(text string, toks []token, rs []raw) {
 		if strings.ContainsAny(gap, ".;\n()") {
 			continue
 		}
+		// The rest of a longer name the gazetteer matched only in part: "Tina Ani near Gossi".
+		from := a.j
+		for from < b.i && toks[from].upper && !toks[from].allUpper && joinable(text[toks[from-1].end:toks[from].start]) {
+			from++
+		}
 		ok, km := true, 0.0
-		for t := a.j; t < b.i; t++ {
+		for t := from; t < b.i; t++ {
 			f := toks[t].fold
 			if n, err := strconv.ParseFloat(f, 64); err == nil {
 				km = n
