@@ -144,6 +144,8 @@ func TestLocateSentences(t *testing.T) {
 		// and for a place said to lie in a town.
 		{"Gunmen shot a trader in the village of Tina Ani near Gossi on Sunday.", "Mali", "Tombouctou", []string{"Gossi"}, 2},
 		{"Militiamen attacked the village of Kokourou in the Bandiagara area on Thursday, killing one.", "Mali", "Mopti", []string{"Bandiagara"}, 2},
+		// "the town X" names a place like "the town of X", and outranks the region the story is set in.
+		{"Students staged a protest on a road south of the town Ouallam against a motorbike ban in the Tillabery Region.", "Niger", "Tillaberi", []string{"Ouallam"}, 2},
 		// ...but a city is no namesake to doubt: the stranger is the place said to be near it.
 		{"Soldiers and police clashed in Port Harcourt near Ada-George on Friday.", "Nigeria", "Rivers", []string{"Port Harcourt"}, 1},
 		// A village the gazetteer knows only across the border from the country the words suggest

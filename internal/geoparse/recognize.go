@@ -526,7 +526,7 @@ func (p *Parser) cueEnding(toks []token, i int, text string) (*cue, int) {
 					ok = false
 				}
 			}
-			if ok && i < len(toks) && !strings.ContainsAny(text[toks[end-1].end:toks[i].start], ".;\n()") {
+			if ok && i < len(toks) && !strings.ContainsAny(text[toks[end-1].end:toks[i].start], ".,;\n()") {
 				return c, end - k
 			}
 		}
