@@ -83,6 +83,11 @@ func (g *Gazetteer) Nearest(lat, lon float64, country string, filter func(Place)
 	return g.nearest(lat, lon, country, filter, math.Inf(1))
 }
 
+// NearestWithin is Nearest limited to maxKm: cheap when nothing lies that close.
+func (g *Gazetteer) NearestWithin(lat, lon, maxKm float64, country string, filter func(Place) bool) (Place, float64, bool) {
+	return g.nearest(lat, lon, country, filter, maxKm)
+}
+
 // nearest is Nearest limited to maxKm.
 func (g *Gazetteer) nearest(lat, lon float64, country string, filter func(Place) bool, maxKm float64) (Place, float64, bool) {
 	var best *Place

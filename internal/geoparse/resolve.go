@@ -247,8 +247,8 @@ func (d *Doc) refocus() {
 
 // nearBorder reports whether p lies within borderKm of a place of the focus country.
 func (d *Doc) nearBorder(p gazetteer.Place) bool {
-	_, km, ok := d.p.g.Nearest(p.Lat, p.Lon, d.focus, nil)
-	return ok && km <= borderKm
+	_, _, ok := d.p.g.NearestWithin(p.Lat, p.Lon, borderKm, d.focus, nil)
+	return ok
 }
 
 // borderKm: how far across a border a named village may lie from the focus country's places.
