@@ -31,9 +31,9 @@ func (s *monitorLog) Write(p []byte) (int, error) {
 }
 func (s *monitorLog) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-// TestMonitorCommand: sitrep monitor polls a subscribed feed served on loopback, stores its items'
-// documents, and stops cleanly when its context ends (SIGINT/SIGTERM in main).
-func TestMonitorCommand(t *testing.T) {
+// seedFeedServer serves the seed RSS feed on loopback at any path, until the test ends.
+func seedFeedServer(t *testing.T) *httptest.Server {
+	t.Helper()
 	body, err := os.ReadFile(fixtures.Path(t, "fixtures", "seeds", "defensepost-mali.rss"))
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +42,14 @@ func TestMonitorCommand(t *testing.T) {
 		w.Header().Set("Content-Type", "application/rss+xml")
 		w.Write(body)
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestMonitorCommand: sitrep monitor polls a subscribed feed served on loopback, stores its items'
+// documents, and stops cleanly when its context ends (SIGINT/SIGTERM in main).
+func TestMonitorCommand(t *testing.T) {
+	srv := seedFeedServer(t)
 	db := filepath.Join(t.TempDir(), "m.db")
 	if code, out, stderr := sitrep(t, nil, "feeds", "add", "--db", db, "--interval", "1m", srv.URL+"/feed"); code != 0 {
 		t.Fatalf("feeds add: %d %s %s", code, out, stderr)
@@ -123,15 +130,7 @@ func TestMonitorCommandUsage(t *testing.T) {
 // TestServeRunsMonitor: sitrep serve polls the subscribed feeds beside the API, whose /api/events
 // and /metrics show the result; with --no-monitor it polls nothing.
 func TestServeRunsMonitor(t *testing.T) {
-	body, err := os.ReadFile(fixtures.Path(t, "fixtures", "seeds", "defensepost-mali.rss"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/rss+xml")
-		w.Write(body)
-	}))
-	defer srv.Close()
+	srv := seedFeedServer(t)
 	for _, off := range []bool{false, true} {
 		db := filepath.Join(t.TempDir(), "serve.db")
 		if code, out, stderr := sitrep(t, nil, "feeds", "add", "--db", db, "--interval", "1m", srv.URL+"/feed"); code != 0 {
@@ -200,15 +199,7 @@ func TestServeRunsMonitor(t *testing.T) {
 // TestMonitorAndWorkerOnPostgres: sitrep monitor and sitrep worker share a PostgreSQL database; the
 // feed's articles are stored once between them.
 func TestMonitorAndWorkerOnPostgres(t *testing.T) {
-	body, err := os.ReadFile(fixtures.Path(t, "fixtures", "seeds", "defensepost-mali.rss"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/rss+xml")
-		w.Write(body)
-	}))
-	defer srv.Close()
+	srv := seedFeedServer(t)
 	db := pg.NewDatabase(t)
 	if code, out, stderr := sitrep(t, nil, "feeds", "add", "--db", db, srv.URL+"/feed"); code != 0 {
 		t.Fatalf("feeds add: %d %s %s", code, out, stderr)
