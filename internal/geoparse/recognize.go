@@ -636,6 +636,10 @@ var nearWords = map[string]bool{"located": true, "situated": true, "lying": true
 var numberWords = map[string]float64{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
 	"nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 
+// notNear are the first words of "near" cues that relate a place to a route or a pair of places,
+// not to the place before them: "between", "on the road to", "axis", "around".
+var notNear = map[string]bool{"between": true, "road": true, "on": true, "axis": true, "around": true}
+
 // linkNear marks a mention followed by a relation to the next one, "X, near Y" or "X, 20 km
 // north of Y": X lies near Y, which tells X's namesakes apart and locates X when the gazetteer
 // does not know it.
@@ -645,8 +649,7 @@ func linkNear(text string, toks []token, rs []raw) {
 		if a.isCtry || b.isCtry || b.before == nil || b.i-a.j > 9 || b.i == a.j {
 			continue
 		}
-		if c := b.before; c.role != "ref" && (c.label != "near" || c.words[0] == "between" || c.words[0] == "road" ||
-			c.words[0] == "on" || c.words[0] == "axis" || c.words[0] == "around") {
+		if c := b.before; c.role != "ref" && (c.label != "near" || notNear[c.words[0]]) {
 			continue
 		}
 		gap := text[toks[a.j-1].end:toks[b.i].start]
