@@ -156,6 +156,20 @@ func TestLocateSentences(t *testing.T) {
 		{"Gunmen opened fire on a vehicle in Waraou (Gotheye, Tillaberi) on Thursday.", "Niger", "Tillaberi", []string{"Gothèye"}, 3},
 		// A bracketed department that is also an English word still qualifies the village.
 		{"Gunmen burned a school in Tchelol Bolol (Say, Tillaberi) on Sunday.", "Niger", "Tillaberi", []string{"Say"}, 3},
+		// A village named near the border moves the story even without "village of", and an
+		// air force's nationality names the attacker, not the story's country.
+		{"Suspected Boko Haram fighters shot at fishermen near Kiri Kiri on Wednesday.", "Niger", "Diffa", []string{"Kiri Kiri"}, 2},
+		{"Burkinabe jets bombed suspected militants near Gourogara on Monday.", "Niger", "Tillaberi", []string{"Gourogara"}, 2},
+		// "N km southwest of Y" relates X to Y like "N km south of Y".
+		{"Gunmen seized a farmer in the village of Djankata, about 30 km northeast of Makalondi, on Friday.", "Niger", "Tillaberi", []string{"Makalondi"}, 2},
+		// Brackets after a two-word name qualify all of it, not its second word: the Maloum 1,200 km
+		// away and a Dan in Côte d'Ivoire yield to the first bracketed unit.
+		{"Bandits kidnapped a trader in Maloum-Djori (Gueskerou, Diffa) on Monday.", "Niger", "Diffa", []string{"Gueskérou"}, 3},
+		{"Gunmen stole cattle in the village of Dan Toukouyou (Guidan Roumdji, Maradi) on Sunday.", "Niger", "Maradi", []string{"Guidan Roumdji"}, 3},
+		// A mining site is named like a village.
+		{"JNIM gunmen attacked the gendarmerie at the mining site of Komabangou on Tuesday.", "Niger", "Tillaberi", []string{"Komabangou"}, 1},
+		// An unknown place near another unknown one falls back where that one does.
+		{"Gunmen opened fire on miners at the mining site of Insalatane, near Goseye (Markoye, Oudalan), on Sunday.", "Burkina Faso", "Sahel", []string{"Markoye"}, 0},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

@@ -213,11 +213,14 @@ func (d *Doc) contradictingQualifier(i int) int {
 		// Within one country the gazetteer's admin codes and the text's units often differ in
 		// vintage or spelling while the place is right: only a unit word, another country or a
 		// region far away says otherwise.
-		farRegion := o.Place.Code == "ADM1" && o.Place.Country == m.Place.Country && o.Place.Admin1 != m.Place.Admin1 &&
+		// So does the seat of the first of two or three bracketed units, "Maloum-Djori
+		// (Gueskerou, Diffa)" for a Maloum 1,200 km from Gueskerou.
+		unit := o.Place.Code == "ADM1" || o.Place.Class == 'P' && len(m.r.paren) >= 2 && gazetteer.Fold(o.Text) == m.r.paren[0]
+		farRegion := unit && o.Place.Country == m.Place.Country && o.Place.Admin1 != m.Place.Admin1 &&
 			gazetteer.DistanceKm(o.Place.Lat, o.Place.Lon, m.Place.Lat, m.Place.Lon) > farRegionKm
 		if o.Place.Country != m.Place.Country || o.explicitUnit() || farRegion {
 			contradicted = true
-			if o.Place.Code == "ADM1" {
+			if o.Place.Code == "ADM1" || farRegion && region == "" {
 				region = o.Place.Country + "." + o.Place.Admin1
 			}
 		}
@@ -427,6 +430,14 @@ func (d *Doc) locationOf(i, start, end int) (Location, bool) {
 		loc.Start, loc.End = m.Start, y.End
 		return loc, true
 	}
+	if k := m.r.nearTo - 1; !m.Resolved && k > i && k < len(d.ms) && !d.ms[k].Resolved {
+		// "the mining site of Insalatane, near Goseye (Markoye, Oudalan)", neither known: where
+		// Goseye falls back to is nearer than any unit Insalatane alone would fall back to.
+		if loc, ok := d.locationOf(k, start, end); ok {
+			loc.Start = m.Start
+			return loc, true
+		}
+	}
 	if !m.Resolved {
 		j, ok := d.fallbackFor(i)
 		if !ok {
@@ -451,6 +462,9 @@ func (d *Doc) locationOf(i, start, end int) (Location, bool) {
 				prec = b.prec
 			}
 		}
+	}
+	if m.r.inParen > 0 {
+		prec = 3 // the unit of the place bracketed before it, which the gazetteer does not know
 	}
 	switch m.Place.Code {
 	case "ADM1", "ADM2":

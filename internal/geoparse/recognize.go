@@ -170,7 +170,7 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 		}
 		i++
 	}
-	p.linkParens(text, toks, out)
+	out = p.linkParens(text, toks, out)
 	p.linkCommaQualifiers(text, toks, out)
 	linkContainers(text, toks, out)
 	linkNear(text, toks, out)
@@ -744,18 +744,26 @@ func trimUnitWord(s string) string {
 }
 
 // linkParens finds "Name (A, B)" qualifiers, ACLED's "in Kadji (Gao, Gao)": the folded parts are
-// kept on the outer mention and mentions inside the brackets are marked as its qualifiers.
-func (p *Parser) linkParens(text string, toks []token, rs []raw) {
-	starts := map[int]bool{}
-	for _, r := range rs {
-		starts[r.i] = true
+// kept on the outer mention and mentions inside the brackets are marked as its qualifiers. It
+// returns rs without the mentions that turned out to be the rest of a longer name.
+func (p *Parser) linkParens(text string, toks []token, rs []raw) []raw {
+	starts := map[int]int{} // token -> mention index+1
+	for k, r := range rs {
+		starts[r.i] = k + 1
 	}
+	tail := map[int]bool{} // mentions that are the rest of the name before them
 	for k := range rs {
+		if tail[k] {
+			continue
+		}
 		end := toks[rs[k].j-1].end
 		j := rs[k].j
 		// The rest of a longer name the gazetteer matched only in part ("Maloum-Djori (Gueskerou,
-		// Diffa)", "Moule Sabou (Madarounfa, Maradi)"): the brackets still qualify it.
-		for n := 0; n < 2 && j < len(toks) && toks[j].upper && !toks[j].allUpper && !unitWords[toks[j].fold] && !starts[j] && (text[end:toks[j].start] == "-" || text[end:toks[j].start] == " "); n++ {
+		// Diffa)", "Dan Toukouyou (Guidan Roumdji, Maradi)"): the brackets qualify the whole
+		// name, even where the gazetteer knows its second word as a place of its own.
+		next := -1
+		for n := 0; n < 2 && j < len(toks) && toks[j].upper && !toks[j].allUpper && !unitWords[toks[j].fold] && (starts[j] == 0 || n == 0) && (text[end:toks[j].start] == "-" || text[end:toks[j].start] == " "); n++ {
+			next = starts[j] - 1
 			end = toks[j].end
 			j++
 		}
@@ -763,12 +771,15 @@ func (p *Parser) linkParens(text string, toks []token, rs []raw) {
 		if j < len(toks) && unitWords[toks[j].fold] && text[end:toks[j].start] == " " {
 			end = toks[j].end
 		}
-		rest := text[end:]
-		trimmed := strings.TrimLeft(rest, " ")
+		after := text[end:]
+		trimmed := strings.TrimLeft(after, " ")
 		if !strings.HasPrefix(trimmed, "(") {
 			continue
 		}
-		open := end + len(rest) - len(trimmed)
+		if next >= 0 {
+			tail[next] = true
+		}
+		open := end + len(after) - len(trimmed)
 		cl := strings.IndexByte(text[open:], ')')
 		if cl < 0 || cl > 120 {
 			continue
@@ -790,7 +801,26 @@ func (p *Parser) linkParens(text string, toks []token, rs []raw) {
 			if toks[rs[q].i].start > open+cl {
 				break
 			}
-			rs[q].inParen = k + 1
+			if toks[rs[q].i].start > open {
+				rs[q].inParen = k + 1
+			}
 		}
 	}
+	if len(tail) == 0 {
+		return rs
+	}
+	index := make([]int, len(rs)) // old index -> new index+1
+	out := rs[:0]
+	for k := range rs {
+		if !tail[k] {
+			out = append(out, rs[k])
+			index[k] = len(out)
+		}
+	}
+	for k := range out {
+		if out[k].inParen > 0 {
+			out[k].inParen = index[out[k].inParen-1]
+		}
+	}
+	return out
 }

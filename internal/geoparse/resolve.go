@@ -224,13 +224,13 @@ func (d *Doc) refocus() {
 		// A village the text calls one ("the village of Kiki") is a place for sure; when the
 		// gazetteer knows it only across the border of the country the words chose, that
 		// neighbour is the story's country (ISGS raids both sides of the Niger-Burkina border).
-		named := m.r.before != nil && strongCue[m.r.before.label] && d.nearBorder(m.Place)
+		named := m.r.before != nil && m.r.before.role == "event" && d.nearBorder(m.Place)
 		if cued && d.p.african[m.Place.Country] && (notable(m.Place) || named) {
 			count[m.Place.Country]++
 		}
 	}
 	for i := range d.ms {
-		if d.ms[i].Kind == "country" && d.ms[i].Place.Country == d.focus {
+		if d.ms[i].Kind == "country" && !d.ms[i].r.demonym && d.ms[i].Place.Country == d.focus {
 			return // the text names the country
 		}
 	}
