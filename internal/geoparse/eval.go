@@ -89,7 +89,6 @@ func EvaluateACLED(ctx context.Context, p *Parser, docs, rows io.Reader) (*EvalR
 		return nil, fmt.Errorf("geoparse: %w", err)
 	}
 	rep := &EvalReport{ByCountry: map[string]*EvalStats{}}
-	seats := map[string]gazetteer.Place{} // unit → its seat, shared by the documents
 	for _, doc := range ds {
 		if err := ctx.Err(); err != nil {
 			return rep, err
@@ -131,7 +130,7 @@ func EvaluateACLED(ctx context.Context, p *Parser, docs, rows io.Reader) (*EvalR
 				}
 			}
 		}
-		if ok && miss.Km <= 25 || d.namesPlaceWithin(w.lat, w.lon, 25, seats) {
+		if ok && miss.Km <= 25 || d.namesPlaceWithin(w.lat, w.lon, 25) {
 			for _, s := range []*EvalStats{st, &rep.All} {
 				s.Reachable++
 			}
@@ -145,8 +144,8 @@ func EvaluateACLED(ctx context.Context, p *Parser, docs, rows io.Reader) (*EvalR
 
 // namesPlaceWithin reports whether some place the gazetteer knows by a name in the text, or the
 // seat of a unit so named, lies within km of lat, lon: a candidate of a recognised mention, or a
-// match of any run of up to four words that starts with a capital. seats caches units' seats.
-func (d *Doc) namesPlaceWithin(lat, lon, km float64, seats map[string]gazetteer.Place) bool {
+// match of any run of up to four words that starts with a capital.
+func (d *Doc) namesPlaceWithin(lat, lon, km float64) bool {
 	near := func(p gazetteer.Place) bool {
 		dist := gazetteer.DistanceKm(lat, lon, p.Lat, p.Lon)
 		if dist <= km {
@@ -155,19 +154,13 @@ func (d *Doc) namesPlaceWithin(lat, lon, km float64, seats map[string]gazetteer.
 		if dist > unitRadiusKm || p.Code != "ADM1" && p.Code != "ADM2" && p.Code != "ADM3" {
 			return false // no unit, or one whose seat cannot be near either
 		}
-		key := p.Code + strconv.FormatInt(p.ID, 10) + p.Name
-		seat, ok := seats[key]
+		find := d.seatOf
+		if p.Code == "ADM1" {
+			find = d.capitalOf
+		}
+		seat, ok := find(p)
 		if !ok {
-			found := false
-			if p.Code == "ADM1" {
-				seat, found = d.capitalOf(p)
-			} else {
-				seat, found = d.seatOf(p)
-			}
-			if !found {
-				seat = p
-			}
-			seats[key] = seat
+			return false
 		}
 		return gazetteer.DistanceKm(lat, lon, seat.Lat, seat.Lon) <= km
 	}

@@ -21,7 +21,7 @@ import (
 var floors = map[string]struct{ admin1, km25 float64 }{
 	"Mali":         {92.4, 80},
 	"Burkina Faso": {93, 85.5},
-	"Niger":        {94, 78.5},
+	"Niger":        {95.5, 80},
 	"Nigeria":      {90.5, 73.8},
 	"Mozambique":   {93.5, 72.8},
 }

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
 )
@@ -70,6 +71,7 @@ type Parser struct {
 	words    *wordModel      // country evidence from the story's other words
 	a1words  *wordModel      // admin1 evidence from them
 	maxToken int
+	seats    sync.Map // unit → its capital or seat, found once (the gazetteer, imports added, is fixed before New)
 }
 
 // New builds a parser over a gazetteer.

@@ -3,6 +3,7 @@ package geoparse
 import (
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
@@ -576,40 +577,62 @@ func (d *Doc) fill(p gazetteer.Place, prec int) Location {
 // capitalOf finds the capital of an admin1 unit: the nearest first-order seat (PPLA, or the
 // national capital) inside it.
 func (d *Doc) capitalOf(unit gazetteer.Place) (gazetteer.Place, bool) {
-	c, _, ok := d.p.g.Nearest(unit.Lat, unit.Lon, unit.Country, func(q gazetteer.Place) bool {
-		return (q.Code == "PPLA" || q.Code == "PPLC") && q.Admin1 == unit.Admin1
+	return d.p.cachedSeat("capital", unit, func() (gazetteer.Place, bool) {
+		c, _, ok := d.p.g.Nearest(unit.Lat, unit.Lon, unit.Country, func(q gazetteer.Place) bool {
+			return (q.Code == "PPLA" || q.Code == "PPLC") && q.Admin1 == unit.Admin1
+		})
+		return c, ok
 	})
-	return c, ok
 }
 
 // seatOf finds the seat of an admin unit: a town bearing the unit's name inside it, an admin seat
 // (PPLA2 and up) first, then the most populous.
 func (d *Doc) seatOf(unit gazetteer.Place) (gazetteer.Place, bool) {
-	var best gazetteer.Place
-	bs := -1.0
-	for _, c := range d.p.g.Lookup(unit.Name) {
-		if c.Class != 'P' || c.Country != unit.Country || c.Admin1 != unit.Admin1 || unit.Admin2 != "" && c.Admin2 != "" && c.Admin2 != unit.Admin2 {
-			continue
+	return d.p.cachedSeat("seat", unit, func() (gazetteer.Place, bool) {
+		var best gazetteer.Place
+		bs := -1.0
+		for _, c := range d.p.g.Lookup(unit.Name) {
+			if c.Class != 'P' || c.Country != unit.Country || c.Admin1 != unit.Admin1 || unit.Admin2 != "" && c.Admin2 != "" && c.Admin2 != unit.Admin2 {
+				continue
+			}
+			s := math.Log10(float64(c.Population) + 1)
+			switch c.Code {
+			case "PPLC", "PPLA", "PPLA2":
+				s += 10
+			case "PPLA3", "PPLA4":
+				s += 5
+			}
+			if s > bs {
+				best, bs = c, s
+			}
 		}
-		s := math.Log10(float64(c.Population) + 1)
-		switch c.Code {
-		case "PPLC", "PPLA", "PPLA2":
-			s += 10
-		case "PPLA3", "PPLA4":
-			s += 5
+		if bs >= 0 {
+			return best, true
 		}
-		if s > bs {
-			best, bs = c, s
-		}
-	}
-	if bs >= 0 {
-		return best, true
-	}
-	// A district named otherwise than its seat ("Ohaji/Egbema"): the admin seat inside it.
-	c, km, ok := d.p.g.Nearest(unit.Lat, unit.Lon, unit.Country, func(q gazetteer.Place) bool {
-		return q.Code == "PPLA2" && q.Admin1 == unit.Admin1 && q.Admin2 == unit.Admin2
+		// A district named otherwise than its seat ("Ohaji/Egbema"): the admin seat inside it.
+		c, km, ok := d.p.g.Nearest(unit.Lat, unit.Lon, unit.Country, func(q gazetteer.Place) bool {
+			return q.Code == "PPLA2" && q.Admin1 == unit.Admin1 && q.Admin2 == unit.Admin2
+		})
+		return c, ok && km < 100
 	})
-	return c, ok && km < 100
+}
+
+// seatResult is a cached capitalOf or seatOf answer.
+type seatResult struct {
+	p  gazetteer.Place
+	ok bool
+}
+
+// cachedSeat returns find's answer for unit, computed once per parser: the searches behind a
+// unit's capital or seat were a quarter of place recognition's time, for a few hundred units.
+func (p *Parser) cachedSeat(kind string, unit gazetteer.Place, find func() (gazetteer.Place, bool)) (gazetteer.Place, bool) {
+	key := kind + "|" + unit.Source + "|" + strconv.FormatInt(unit.ID, 10) + "|" + unit.Code + "|" + unit.Name + "|" + unit.Admin1 + "|" + unit.Admin2
+	if r, ok := p.seats.Load(key); ok {
+		return r.(seatResult).p, r.(seatResult).ok
+	}
+	c, ok := find()
+	p.seats.Store(key, seatResult{c, ok})
+	return c, ok
 }
 
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }

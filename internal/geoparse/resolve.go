@@ -221,11 +221,14 @@ func (d *Doc) refocus() {
 			return
 		}
 		cued := m.r.before != nil && m.r.before.role != "away" || m.r.after != nil || len(m.r.paren) > 0
-		// A village the text calls one ("the village of Kiki") is a place for sure; when the
-		// gazetteer knows it only across the border of the country the words chose, that
-		// neighbour is the story's country (ISGS raids both sides of the Niger-Burkina border).
-		named := m.r.before != nil && m.r.before.role == "event" && d.nearBorder(m.Place)
-		if cued && d.p.african[m.Place.Country] && (notable(m.Place) || named) {
+		if !cued || !d.p.african[m.Place.Country] {
+			continue
+		}
+		// A village where the text puts the event ("the village of Kiki", "near Kiri Kiri") is a
+		// place for sure; when the gazetteer knows it only across the border of the country the
+		// words chose, that neighbour is the story's country (ISGS raids both sides of the
+		// Niger-Burkina border). (The border search comes last: it is the costly test.)
+		if notable(m.Place) || m.r.before != nil && m.r.before.role == "event" && d.nearBorder(m.Place) {
 			count[m.Place.Country]++
 		}
 	}
