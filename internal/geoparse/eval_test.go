@@ -23,7 +23,7 @@ var floors = map[string]struct{ admin1, km25 float64 }{
 	"Burkina Faso": {93, 85.5},
 	"Niger":        {95.5, 80},
 	"Nigeria":      {90.5, 73.8},
-	"Mozambique":   {93.5, 72.8},
+	"Mozambique":   {93.5, 73},
 }
 
 const countryFloor = 96.9 // all countries, country right

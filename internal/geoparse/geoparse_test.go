@@ -166,6 +166,8 @@ func TestLocateSentences(t *testing.T) {
 		// away and a Dan in Côte d'Ivoire yield to the first bracketed unit.
 		{"Bandits kidnapped a trader in Maloum-Djori (Gueskerou, Diffa) on Monday.", "Niger", "Diffa", []string{"Gueskérou"}, 3},
 		{"Gunmen stole cattle in the village of Dan Toukouyou (Guidan Roumdji, Maradi) on Sunday.", "Niger", "Maradi", []string{"Guidan Roumdji"}, 3},
+		// "Velha" (old) names a village's old site: the name before it is the village's, not a person's.
+		{"Insurgents burned houses in Diaca Velha, Cabo Delgado, on Tuesday.", "Mozambique", "Cabo Delgado", []string{"Diaca"}, 1},
 		// A mining site is named like a village.
 		{"JNIM gunmen attacked the gendarmerie at the mining site of Komabangou on Tuesday.", "Niger", "Tillaberi", []string{"Komabangou"}, 1},
 		// An unknown place near another unknown one falls back where that one does.

@@ -460,7 +460,7 @@ func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
 	// A capitalised neighbour that is not part of the name makes it part of a person's or an
 	// organisation's name: "Assimi Goita", "Amadou Kouffa", "Gao Football Club".
 	if k := i + n; k < len(toks) && toks[k].upper && !toks[k].allUpper && !p.common[toks[k].fold] && !facilities[toks[k].fold] &&
-		text[toks[k-1].end:toks[k].start] == " " && p.cueAfter(toks, k, text) == nil {
+		!settlementParts[toks[k].fold] && text[toks[k-1].end:toks[k].start] == " " && p.cueAfter(toks, k, text) == nil {
 		return false
 	}
 	if i > 0 && toks[i-1].upper && !toks[i-1].allUpper && !toks[i-1].sentStart && !p.common[toks[i-1].fold] &&
@@ -473,6 +473,12 @@ func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
 // facilities are the words of an institution or site named after its town ("Ibadan University",
 // "Maiduguri Teaching Hospital", "Kano Airport"): the town is a place there, unlike a person's
 // surname after a given name.
+// settlementParts follow a village's name to tell apart its old and new sites or its quarters
+// ("Diaca Velha", "Aldeia Nova", "Haguaye Peul", "Karidjo Kouara"): the name before them is the
+// village's, not a person's.
+var settlementParts = map[string]bool{"velha": true, "velho": true, "nova": true, "novo": true, "sede": true,
+	"peul": true, "peulh": true, "kouara": true, "koira": true, "koara": true}
+
 var facilities = map[string]bool{"university": true, "polytechnic": true, "college": true, "airport": true, "prison": true,
 	"market": true, "stadium": true, "barracks": true, "hospital": true, "teaching": true, "specialist": true, "general": true,
 	"mosque": true, "cathedral": true, "central": true, "motor": true, "bridge": true, "junction": true, "highway": true,
