@@ -108,15 +108,15 @@ func EvaluateACLED(ctx context.Context, p *Parser, docs, rows io.Reader) (*EvalR
 		for _, s := range []*EvalStats{st, &rep.All} {
 			s.N++
 		}
-		good := false
+		good, within := false, false
 		if ok {
 			miss.GotCountry, miss.GotAdmin1, miss.GotName = loc.Country, loc.Admin1, loc.Name
 			km := gazetteer.DistanceKm(w.lat, w.lon, loc.Lat, loc.Lon)
 			miss.Km = km
 			cOK := gazetteer.Fold(loc.Country) == gazetteer.Fold(w.country)
 			aOK := cOK && gazetteer.Fold(loc.Admin1) == gazetteer.Fold(w.admin1)
-			kOK := km <= 25
-			good = cOK && aOK && kOK
+			within = km <= 25
+			good = cOK && aOK && within
 			for _, s := range []*EvalStats{st, &rep.All} {
 				s.Located++
 				if cOK {
@@ -125,12 +125,12 @@ func EvaluateACLED(ctx context.Context, p *Parser, docs, rows io.Reader) (*EvalR
 				if aOK {
 					s.Admin1++
 				}
-				if kOK {
+				if within {
 					s.Within25++
 				}
 			}
 		}
-		if ok && miss.Km <= 25 || d.namesPlaceWithin(w.lat, w.lon, 25) {
+		if within || d.namesPlaceWithin(w.lat, w.lon, 25) {
 			for _, s := range []*EvalStats{st, &rep.All} {
 				s.Reachable++
 			}

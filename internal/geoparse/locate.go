@@ -3,7 +3,6 @@ package geoparse
 import (
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/sitrep-dev/sitrep/internal/gazetteer"
@@ -617,6 +616,13 @@ func (d *Doc) seatOf(unit gazetteer.Place) (gazetteer.Place, bool) {
 	})
 }
 
+// seatKey names a unit in the seat cache: what capitalOf and seatOf read of it.
+type seatKey struct {
+	kind, source, code, name, country, admin1, admin2 string
+	id                                                int64
+	lat, lon                                          float64
+}
+
 // seatResult is a cached capitalOf or seatOf answer.
 type seatResult struct {
 	p  gazetteer.Place
@@ -626,7 +632,7 @@ type seatResult struct {
 // cachedSeat returns find's answer for unit, computed once per parser: the searches behind a
 // unit's capital or seat were a quarter of place recognition's time, for a few hundred units.
 func (p *Parser) cachedSeat(kind string, unit gazetteer.Place, find func() (gazetteer.Place, bool)) (gazetteer.Place, bool) {
-	key := kind + "|" + unit.Source + "|" + strconv.FormatInt(unit.ID, 10) + "|" + unit.Code + "|" + unit.Name + "|" + unit.Admin1 + "|" + unit.Admin2
+	key := seatKey{kind, unit.Source, unit.Code, unit.Name, unit.Country, unit.Admin1, unit.Admin2, unit.ID, unit.Lat, unit.Lon}
 	if r, ok := p.seats.Load(key); ok {
 		return r.(seatResult).p, r.(seatResult).ok
 	}

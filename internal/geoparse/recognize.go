@@ -824,9 +824,7 @@ func (p *Parser) linkParens(text string, toks []token, rs []raw) []raw {
 		}
 	}
 	for k := range out {
-		if out[k].inParen > 0 {
-			out[k].inParen = index[out[k].inParen-1]
-		}
+		out[k].relink(index)
 	}
 	return out
 }

@@ -333,15 +333,18 @@ func (d *Doc) keep(ok func(*mention) bool) {
 		}
 	}
 	d.ms = d.ms[:n]
-	relink := func(link *int) {
+	for i := range d.ms {
+		d.ms[i].r.relink(index)
+	}
+}
+
+// relink renumbers r's links to other mentions after some were removed: index maps an old index
+// to the new index+1, or 0 for a removed mention.
+func (r *raw) relink(index []int) {
+	for _, link := range []*int{&r.inParen, &r.within, &r.nearTo} {
 		if *link > 0 {
 			*link = index[*link-1]
 		}
-	}
-	for i := range d.ms {
-		relink(&d.ms[i].r.inParen)
-		relink(&d.ms[i].r.within)
-		relink(&d.ms[i].r.nearTo)
 	}
 }
 
