@@ -165,6 +165,7 @@ func TestLocateSentences(t *testing.T) {
 		// Brackets after a two-word name qualify all of it, not its second word: the Maloum 1,200 km
 		// away and a Dan in Côte d'Ivoire yield to the first bracketed unit.
 		{"Bandits kidnapped a trader in Maloum-Djori (Gueskerou, Diffa) on Monday.", "Niger", "Diffa", []string{"Gueskérou"}, 3},
+		{"Bandits kidnapped a trader in Maloum-Djori Gana (Gueskerou, Diffa) on Monday.", "Niger", "Diffa", []string{"Gueskérou"}, 3},
 		{"Gunmen stole cattle in the village of Dan Toukouyou (Guidan Roumdji, Maradi) on Sunday.", "Niger", "Maradi", []string{"Guidan Roumdji"}, 3},
 		// "Velha" (old) names a village's old site: the name before it is the village's, not a person's.
 		{"Insurgents burned houses in Diaca Velha, Cabo Delgado, on Tuesday.", "Mozambique", "Cabo Delgado", []string{"Diaca"}, 1},

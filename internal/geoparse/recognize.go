@@ -769,7 +769,9 @@ func (p *Parser) linkParens(text string, toks []token, rs []raw) []raw {
 		// name, even where the gazetteer knows its second word as a place of its own.
 		next := -1
 		for n := 0; n < 2 && j < len(toks) && toks[j].upper && !toks[j].allUpper && !unitWords[toks[j].fold] && (starts[j] == 0 || n == 0) && (text[end:toks[j].start] == "-" || text[end:toks[j].start] == " "); n++ {
-			next = starts[j] - 1
+			if starts[j] > 0 {
+				next = starts[j] - 1 // only the first word after the match may be a mention of its own
+			}
 			end = toks[j].end
 			j++
 		}
