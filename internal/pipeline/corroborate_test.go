@@ -95,6 +95,16 @@ func sourceIDs(e event.Event) string {
 	return strings.Join(ids, " ")
 }
 
+// typesAndSources lists the events as "type: sources", sorted, to compare with a wanted list.
+func typesAndSources(evs map[string]event.Event) []string {
+	var out []string
+	for _, e := range evs {
+		out = append(out, e.EventType+": "+sourceIDs(e))
+	}
+	slices.Sort(out)
+	return out
+}
+
 // permutations returns every order of ids.
 func permutations(ids []string) [][]string {
 	if len(ids) <= 1 {
@@ -175,12 +185,7 @@ func TestRecollectionElsewhereStaysApart(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			tb := table{"afp": {battle("afp", "2024-07-25", 7)}, "reuters": {battle("reuters", "2024-07-26", 9)}, "analysis": {r}}
 			for _, order := range [][]string{{"afp", "reuters", "analysis"}, {"analysis", "afp", "reuters"}} {
-				evs := eventsByID(t, ingestAll(t, tb, order))
-				var got []string
-				for _, e := range evs {
-					got = append(got, e.EventType+": "+sourceIDs(e))
-				}
-				slices.Sort(got)
+				got := typesAndSources(eventsByID(t, ingestAll(t, tb, order)))
 				want := []string{"Battles: afp reuters", "Strategic developments: analysis"}
 				if !slices.Equal(got, want) {
 					t.Errorf("order %v: events %q, want %q", order, got, want)
@@ -201,12 +206,7 @@ func TestRecollectionGoesWhereItFitsBest(t *testing.T) {
 		"analysis": {recollection("analysis")},
 	}
 	for _, order := range permutations([]string{"afp", "reuters", "army", "analysis"}) {
-		evs := eventsByID(t, ingestAll(t, tb, order))
-		var got []string
-		for _, e := range evs {
-			got = append(got, e.EventType+": "+sourceIDs(e))
-		}
-		slices.Sort(got)
+		got := typesAndSources(eventsByID(t, ingestAll(t, tb, order)))
 		want := []string{"Battles: afp analysis reuters", "Explosions/Remote violence: army"}
 		if !slices.Equal(got, want) {
 			t.Errorf("order %v: events %q, want %q", order, got, want)
