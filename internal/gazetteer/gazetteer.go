@@ -30,6 +30,14 @@ type Place struct {
 	AltNames string
 }
 
+// OSMNode returns the OpenStreetMap node id a place came from, if it came from one.
+func (p Place) OSMNode() (int64, bool) {
+	if p.Source != "osm" || -p.ID < idOSMNode || -p.ID >= idOSMWay {
+		return 0, false
+	}
+	return -p.ID - idOSMNode, true
+}
+
 // Country is a country as ACLED names it.
 type Country struct {
 	ISO2, ISO3 string

@@ -41,6 +41,8 @@ type EvalMiss struct {
 	WantLocation, GotName   string
 	Km                      float64
 	Text                    string
+	// Reachable says the text names a place within 25 km of ACLED's (see EvalStats.Reachable).
+	Reachable bool
 }
 
 // EvalReport is the result of EvaluateACLED.
@@ -131,6 +133,7 @@ func EvaluateACLED(ctx context.Context, p *Parser, docs, rows io.Reader) (*EvalR
 			}
 		}
 		if within || d.namesPlaceWithin(w.lat, w.lon, 25) {
+			miss.Reachable = true
 			for _, s := range []*EvalStats{st, &rep.All} {
 				s.Reachable++
 			}

@@ -84,7 +84,11 @@ func acledReport(t *testing.T, p *Parser, holdout int) *EvalReport {
 	if c := os.Getenv("GEOPARSE_MISSES"); c != "" {
 		for _, m := range rep.Misses {
 			if m.Country == c || c == "all" {
-				t.Logf("MISS %s %s|%s|%s got %s|%s|%s %.0fkm :: %s", m.ID, m.WantCountry, m.WantAdmin1, m.WantLocation, m.GotCountry, m.GotAdmin1, m.GotName, m.Km, m.Text)
+				reach := "unreachable"
+				if m.Reachable {
+					reach = "reachable"
+				}
+				t.Logf("MISS %s %s %s|%s|%s got %s|%s|%s %.0fkm :: %s", m.ID, reach, m.WantCountry, m.WantAdmin1, m.WantLocation, m.GotCountry, m.GotAdmin1, m.GotName, m.Km, m.Text)
 			}
 		}
 	}

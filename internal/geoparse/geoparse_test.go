@@ -196,6 +196,26 @@ func TestLocateSentences(t *testing.T) {
 	}
 }
 
+// TestLocateNamesakes checks the choice among namesakes in one state, by the district chosen.
+func TestLocateNamesakes(t *testing.T) {
+	p := parser(t)
+	cases := []struct{ text, admin2, name string }{
+		// OpenStreetMap's early node, from the national gazetteer, before a hamlet traced later.
+		{"Insurgents raided Lassa at dawn and burned the market.", "Askira-Uba", "Lassa"},
+		// A hyphenated name one letter from a known one is that place, not its first half.
+		{"Soldiers raided a shrine at Tor-Dunga town, Katsina-Ala Local Government Area.", "Katsina-Ala", "Tor Donga"},
+		// An apostrophe inside a name: "Jema'a" is one word, not "Jema" and "a".
+		{"Gunmen killed two farmers in Jema'a Local Government Area of Kaduna State.", "Jema'a", "Jema'a"},
+	}
+	for _, c := range cases {
+		d := p.Parse(c.text, Hints{})
+		loc, ok := d.Locate(0, len(c.text))
+		if !ok || loc.Admin2 != c.admin2 || gazetteer.Fold(loc.Name) != gazetteer.Fold(c.name) {
+			t.Errorf("%q: got %s (%s / %s), want %s in %s (mentions %q)", c.text, loc.Name, loc.Admin1, loc.Admin2, c.name, c.admin2, mentionTexts(d))
+		}
+	}
+}
+
 func containsFold(list []string, s string) bool {
 	for _, x := range list {
 		if gazetteer.Fold(x) == gazetteer.Fold(s) {

@@ -291,14 +291,14 @@ func (p *Parser) matchAt(text string, toks []token, i int, bc *cue) (n int, r ra
 			break
 		}
 		nt := toks[i+lim]
-		if !nt.upper && !particles[nt.fold] {
+		if !nt.upper && !particles[nt.fold] && !elided(text, toks, i+lim) {
 			break
 		}
 		lim++
 	}
 	for n := lim; n >= 1; n-- {
 		last := toks[i+n-1]
-		if !last.upper && !unicode.IsDigit(rune(text[last.start])) {
+		if !last.upper && !unicode.IsDigit(rune(text[last.start])) && !elided(text, toks, i+n-1) {
 			continue
 		}
 		span := text[toks[i].start:last.end]
@@ -323,6 +323,12 @@ func (p *Parser) matchAt(text string, toks []token, i int, bc *cue) (n int, r ra
 		}
 		if truncated(text, toks, i, n) || !p.plausible(text, toks, i, n, bc) {
 			continue
+		}
+		if n < lim && text[last.end:toks[i+n].start] == "-" {
+			// "Tor-Dunga" is one misspelt name (Tor Donga), not the village Tor.
+			if m, keys := p.nearMatch(text, toks, i, lim, bc); m > n {
+				return m, raw{i: i, j: i + m, known: true, near: keys}, 0
+			}
 		}
 		return n, raw{i: i, j: i + n, known: true}, 0
 	}
@@ -401,6 +407,16 @@ func (p *Parser) bracketedUnit(text string, toks []token, i, n int) bool {
 
 // tamasheqPrefix are the Tamasheq toponym prefixes ("place of"): Tin-, In-, Ti-, Tan-.
 var tamasheqPrefix = map[string]bool{"tin": true, "in": true, "ti": true, "tan": true}
+
+// elided reports whether token k is the lower-case rest of a word split by an apostrophe, "a" of
+// "Jema'a", not a possessive "s".
+func elided(text string, toks []token, k int) bool {
+	if k == 0 || toks[k].upper || toks[k].fold == "s" {
+		return false
+	}
+	gap := text[toks[k-1].end:toks[k].start]
+	return gap == "'" || gap == "’"
+}
 
 // truncated reports whether the tokens are only part of a word joined by an apostrophe
 // ("Jama" of "Jama'a"), other than a possessive 's.

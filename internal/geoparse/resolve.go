@@ -609,6 +609,26 @@ func prior(c gazetteer.Place) float64 {
 	return s
 }
 
+// earlyNode reports whether c is one of OpenStreetMap's first place nodes (ids below
+// earlyNodeMax, mapped by 2010), which came from the national gazetteers and are the settlements
+// printed maps show; the later namesakes are mostly hamlets traced from imagery. An early node that
+// repeats another source's place among the candidates (GeoNames holds the same gazetteer's
+// entries) gains nothing, or the duplicate would outrank the GeoNames namesakes.
+func earlyNode(c gazetteer.Place, cands []gazetteer.Place) bool {
+	n, ok := c.OSMNode()
+	if !ok || n >= earlyNodeMax {
+		return false
+	}
+	return !slices.ContainsFunc(cands, func(o gazetteer.Place) bool {
+		return o.Source != "osm" && math.Abs(o.Lat-c.Lat) < 0.02 && gazetteer.DistanceKm(o.Lat, o.Lon, c.Lat, c.Lon) < 2
+	})
+}
+
+const (
+	earlyNodeMax   = 1_000_000_000
+	earlyNodeBonus = 0.8
+)
+
 func isAdmin(c gazetteer.Place) bool { return c.Class == 'A' && c.Code != "PCLI" }
 
 // candScore scores candidate c for mention i: its prior, the fit with the mention's cues and
@@ -617,6 +637,9 @@ func isAdmin(c gazetteer.Place) bool { return c.Class == 'A' && c.Code != "PCLI"
 func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, prev []mention) float64 {
 	m := &d.ms[i]
 	s := prior(c)
+	if earlyNode(c, m.cands) {
+		s += earlyNodeBonus
+	}
 	if norm != nil && c.Country == d.focus && c.Class == 'P' && (c.Code == "PPL" || c.Code == "") {
 		// Among the story's country's namesakes, a town that gives its district its name is
 		// most likely the district's seat, which the gazetteer did not mark ("Kéniéba" in
