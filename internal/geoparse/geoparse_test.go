@@ -206,6 +206,9 @@ func TestLocateNamesakes(t *testing.T) {
 		{"Soldiers raided a shrine at Tor-Dunga town, Katsina-Ala Local Government Area.", "Katsina-Ala", "Tor Donga"},
 		// An apostrophe inside a name: "Jema'a" is one word, not "Jema" and "a".
 		{"Gunmen killed two farmers in Jema'a Local Government Area of Kaduna State.", "Jema'a", "Jema'a"},
+		// A Tiv compound's or a Hausa junction's word before a village's name is not part of it.
+		{"Herders attacked farmers in Tse Chiata on Sunday.", "Guma", "Chiata"},
+		{"Gunmen opened fire on traders at the Mararraban Kunini cattle market.", "Lau", "Kunini"},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

@@ -147,6 +147,17 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 			i += consumed
 			continue
 		}
+		// "Tse Chiata", "Mararraban Kunini": a word for a compound or a junction before a
+		// place's name, which the gazetteer knows without it.
+		if settlementPrefix[t.fold] && i+1 < len(toks) && toks[i+1].upper && joinable(text[t.end:toks[i+1].start]) {
+			if n, r, _ := p.matchAt(text, toks, i+1, bc); n > 0 && !r.isCtry {
+				r.before = bc
+				r.after = p.cueAfter(toks, r.j, text)
+				out = append(out, r)
+				i += 1 + n
+				continue
+			}
+		}
 		// A capitalised name right after "the village of", or followed by its admin units in
 		// brackets, is a place even if the gazetteer does not know it.
 		if !p.common[t.fold] && !p.stop[t.fold] && !t.allUpper {
@@ -480,21 +491,25 @@ func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
 		return false
 	}
 	if i > 0 && toks[i-1].upper && !toks[i-1].allUpper && !toks[i-1].sentStart && !p.common[toks[i-1].fold] &&
-		text[toks[i-1].end:toks[i].start] == " " {
+		!settlementPrefix[toks[i-1].fold] && text[toks[i-1].end:toks[i].start] == " " {
 		return false
 	}
 	return true
 }
 
-// facilities are the words of an institution or site named after its town ("Ibadan University",
-// "Maiduguri Teaching Hospital", "Kano Airport"): the town is a place there, unlike a person's
-// surname after a given name.
+// settlementPrefix words name what kind of settlement the following name is: a Tiv compound
+// ("Tse"), a Hausa junction ("Mararraba") or village ("Kauyen").
+var settlementPrefix = map[string]bool{"tse": true, "mararraba": true, "mararraban": true, "mararrabar": true, "kauyen": true}
+
 // settlementParts follow a village's name to tell apart its old and new sites or its quarters
 // ("Diaca Velha", "Aldeia Nova", "Haguaye Peul", "Karidjo Kouara"): the name before them is the
 // village's, not a person's.
 var settlementParts = map[string]bool{"velha": true, "velho": true, "nova": true, "novo": true, "sede": true,
 	"peul": true, "peulh": true, "kouara": true, "koira": true, "koara": true}
 
+// facilities are the words of an institution or site named after its town ("Ibadan University",
+// "Maiduguri Teaching Hospital", "Kano Airport"): the town is a place there, unlike a person's
+// surname after a given name.
 var facilities = map[string]bool{"university": true, "polytechnic": true, "college": true, "airport": true, "prison": true,
 	"market": true, "stadium": true, "barracks": true, "hospital": true, "teaching": true, "specialist": true, "general": true,
 	"mosque": true, "cathedral": true, "central": true, "motor": true, "bridge": true, "junction": true, "highway": true,
