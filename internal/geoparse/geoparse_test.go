@@ -169,6 +169,10 @@ func TestLocateSentences(t *testing.T) {
 		{"Gunmen stole cattle in the village of Dan Toukouyou (Guidan Roumdji, Maradi) on Sunday.", "Niger", "Maradi", []string{"Guidan Roumdji"}, 3},
 		// "Velha" (old) names a village's old site: the name before it is the village's, not a person's.
 		{"Insurgents burned houses in Diaca Velha, Cabo Delgado, on Tuesday.", "Mozambique", "Cabo Delgado", []string{"Diaca"}, 1},
+		// States the protesters came from are not where they protested.
+		{"Party members from Kano and Kaduna States protested at the national secretariat in Abuja on Monday.", "Nigeria", "Federal Capital Territory", []string{"Abuja"}, 1},
+		// A state named in a later sentence does not move a capital city into it.
+		{"Activists protested at the embassy in Abuja. They denounced police raids in the Delta region.", "Nigeria", "Federal Capital Territory", []string{"Abuja"}, 1},
 		// A mining site is named like a village.
 		{"JNIM gunmen attacked the gendarmerie at the mining site of Komabangou on Tuesday.", "Niger", "Tillaberi", []string{"Komabangou"}, 1},
 		// An unknown place near another unknown one falls back where that one does.

@@ -163,8 +163,11 @@ func (d *Doc) contradictingUnit(i, start, end int) int {
 		}
 		// The unit qualifies the place when it is told in its sentence or close by ("in Lau
 		// LGA. ... attacked Katibu"), not in another part of a long story.
-		if role != "admin1" && role != "admin2" || !d.sameSentence(m, o) && abs(m.Start-o.Start) > nearUnit {
+		if role != "admin1" && role != "admin2" || !d.sameSentence(m, o) && (abs(m.Start-o.Start) > nearUnit || notable(m.Place)) {
 			continue
+		}
+		if o.r.before != nil && o.r.before.role == "away" {
+			continue // "members from Cross River and Kaduna States protest in Abuja"
 		}
 		level := 0
 		switch o.Place.Code {
