@@ -173,6 +173,8 @@ func TestLocateSentences(t *testing.T) {
 		{"Party members from Kano and Kaduna States protested at the national secretariat in Abuja on Monday.", "Nigeria", "Federal Capital Territory", []string{"Abuja"}, 1},
 		// A state named in a later sentence does not move a capital city into it.
 		{"Activists protested at the embassy in Abuja. They denounced police raids in the Delta region.", "Nigeria", "Federal Capital Territory", []string{"Abuja"}, 1},
+		// A word before a number is a road marker, not a place one letter from "Mele".
+		{"Police raided traders at the Mile 3 market near Port Harcourt on Monday.", "Nigeria", "Rivers", []string{"Port Harcourt"}, 0},
 		// A mining site is named like a village.
 		{"JNIM gunmen attacked the gendarmerie at the mining site of Komabangou on Tuesday.", "Niger", "Tillaberi", []string{"Komabangou"}, 1},
 		// An unknown place near another unknown one falls back where that one does.

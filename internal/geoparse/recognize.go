@@ -471,6 +471,11 @@ func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
 		text[toks[i-1].end:toks[i].start] == " " && text[toks[k-1].end:toks[k].start] == " " && p.cueAfter(toks, k, text) == nil {
 		return false
 	}
+	// A word before a number is a road marker or a unit's number: "Mile 12", "Sector 4" (but a
+	// bracketed commune may be numbered: "(Dougoutene 2, Koro)").
+	if k := i + n; k < len(toks) && unicode.IsDigit(rune(text[toks[k].start])) && text[toks[k-1].end:toks[k].start] == " " && !bracketed(text, toks[i].start) {
+		return false
+	}
 	// A title before the name makes it a person: "President Bazoum", "General Tiani".
 	if i > 0 && p.titles[toks[i-1].fold] && joinable(text[toks[i-1].end:toks[i].start]) {
 		return false
