@@ -175,6 +175,8 @@ func TestLocateSentences(t *testing.T) {
 		{"Activists protested at the embassy in Abuja. They denounced police raids in the Delta region.", "Nigeria", "Federal Capital Territory", []string{"Abuja"}, 1},
 		// A word before a number is a road marker, not a place one letter from "Mele".
 		{"Police raided traders at the Mile 3 market near Port Harcourt on Monday.", "Nigeria", "Rivers", []string{"Port Harcourt"}, 0},
+		// A ward the text calls a village is that village, not less likely than the town whose area it is in.
+		{"Gunmen killed three people in Pallam village, in the Madagali area of Adamawa state, on Monday.", "Nigeria", "Adamawa", []string{"Pallam"}, 0},
 		// A mining site is named like a village.
 		{"JNIM gunmen attacked the gendarmerie at the mining site of Komabangou on Tuesday.", "Niger", "Tillaberi", []string{"Komabangou"}, 1},
 		// An unknown place near another unknown one falls back where that one does.

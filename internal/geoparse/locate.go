@@ -332,6 +332,8 @@ func (d *Doc) eventScore(i int) float64 {
 		s -= 0.7
 	case pl.Class == 'P':
 		s += 1
+	case pl.Code == "ADM3" && d.namedVillage(m):
+		s += 1 // "Pallam village": a ward named after its village, which the text means
 	case pl.Class == 'A':
 		s -= 0.2
 	default:
@@ -349,6 +351,14 @@ func (d *Doc) eventScore(i int) float64 {
 		}
 	}
 	return s + min(rep, 0.6)
+}
+
+// namedVillage reports whether the text calls mention m a village or town.
+func (d *Doc) namedVillage(m *mention) bool {
+	if a := m.r.after; a != nil {
+		return a.role == "event" && a.prec == 1 // not "Kwara district"
+	}
+	return m.r.before != nil && strongCue[m.r.before.label]
 }
 
 // hasFallback reports whether an unresolved mention has a resolved unit or a place it lies near to
