@@ -227,6 +227,23 @@ func TestLocateNamesakes(t *testing.T) {
 	}
 }
 
+// TestLocateUnknownVillage checks that a village the gazetteer lacks, named with its district,
+// is the event's evidence and falls back to the district at precision 3.
+func TestLocateUnknownVillage(t *testing.T) {
+	p := parser(t)
+	cases := []struct{ text, evidence, admin2 string }{
+		{"Herders attacked Anyiin, Logo LGA. Five were wounded.", "Anyiin", "Logo"},
+		{"Gunmen stormed Pasakori village in Jema'a Local Government Area on Sunday.", "Pasakori", "Jema'a"},
+	}
+	for _, c := range cases {
+		d := p.Parse(c.text, Hints{})
+		loc, ok := d.Locate(0, len(c.text))
+		if !ok || c.text[loc.Start:loc.End] != c.evidence || loc.Admin2 != c.admin2 || loc.GeoPrecision != 3 {
+			t.Errorf("%q: got %s (%s) precision %d from %q, want %s at precision 3 from %q (mentions %q)", c.text, loc.Name, loc.Admin2, loc.GeoPrecision, c.text[loc.Start:loc.End], c.admin2, c.evidence, mentionTexts(d))
+		}
+	}
+}
+
 func containsFold(list []string, s string) bool {
 	for _, x := range list {
 		if gazetteer.Fold(x) == gazetteer.Fold(s) {

@@ -173,7 +173,7 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 			}
 			// "in Islamist attacks": a capitalised adjective before a common noun is no place.
 			adjective := j < len(toks) && !toks[j].upper && joinable(text[toks[j-1].end:toks[j].start]) && p.cueAfter(toks, j, text) == nil
-			if !ordinary && (bc != nil && (strongCue[bc.label] || bc.role == "event" && !t.sentStart && !adjective) || qualifiedByParen(text, toks, j)) {
+			if !ordinary && (bc != nil && (strongCue[bc.label] || bc.role == "event" && !t.sentStart && !adjective) || qualifiedByParen(text, toks, j) || p.qualifiedByUnit(text, toks, j)) {
 				out = append(out, raw{i: i, j: j, before: bc, after: p.cueAfter(toks, j, text)})
 				i = j
 				continue
@@ -649,6 +649,23 @@ func qualifiedByParen(text string, toks []token, j int) bool {
 		return false
 	}
 	return toks[j].upper && !toks[j].allUpper && len(toks[j].fold) > 3
+}
+
+// qualifiedByUnit reports whether the name ending before token j is followed by a comma and an
+// admin unit named with its unit word: "Anyiin, Logo LGA", "Kakangi, Birnin Gwari district".
+func (p *Parser) qualifiedByUnit(text string, toks []token, j int) bool {
+	if j >= len(toks) || strings.TrimSpace(text[toks[j-1].end:toks[j].start]) != "," {
+		return false
+	}
+	for k := j; k < len(toks) && k < j+3 && toks[k].upper; k++ {
+		if k > j && !joinable(text[toks[k-1].end:toks[k].start]) {
+			return false
+		}
+		if c := p.cueAfter(toks, k+1, text); c != nil {
+			return c.role == "admin1" || c.role == "admin2" || c.role == "admin3"
+		}
+	}
+	return false
 }
 
 // unitNamed reports whether a mention's own last word is a unit word: "Soum Province", "Kaduna
