@@ -232,7 +232,7 @@ func TestLocateNamesakes(t *testing.T) {
 func TestLocateUnknownVillage(t *testing.T) {
 	p := parser(t)
 	cases := []struct{ text, evidence, admin2 string }{
-		{"Herders attacked Anyiin, Logo LGA. Five were wounded.", "Anyiin", "Logo"},
+		{"Suspected herders raid Anyiin, Logo LGA, wounding five.", "Anyiin", "Logo"},
 		{"Gunmen stormed Pasakori village in Jema'a Local Government Area on Sunday.", "Pasakori", "Jema'a"},
 	}
 	for _, c := range cases {
