@@ -177,6 +177,10 @@ func TestLocateSentences(t *testing.T) {
 		{"Police raided traders at the Mile 3 market near Port Harcourt on Monday.", "Nigeria", "Rivers", []string{"Port Harcourt"}, 0},
 		// A ward the text calls a village is that village, not less likely than the town whose area it is in.
 		{"Gunmen killed three people in Pallam village, in the Madagali area of Adamawa state, on Monday.", "Nigeria", "Adamawa", []string{"Pallam"}, 0},
+		// The story's district outranks its state: a Sabon Gari in another district of the same state is a namesake.
+		{"Bandits attacked several villages in Maradun Local Government Area of Zamfara State. Four people died in Sabon Gari.", "Nigeria", "Zamfara", []string{"Maradun"}, 3},
+		// A respelling ("Gozari" as Guzari) far from the story's other places is another name.
+		{"Insurgents attacked civilians in Gozari, on the Bama road in Konduga, on Sunday.", "Nigeria", "Borno", []string{"Konduga"}, 0},
 		// A mining site is named like a village.
 		{"JNIM gunmen attacked the gendarmerie at the mining site of Komabangou on Tuesday.", "Niger", "Tillaberi", []string{"Komabangou"}, 1},
 		// An unknown place near another unknown one falls back where that one does.

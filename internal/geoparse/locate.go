@@ -145,7 +145,7 @@ func (d *Doc) contradictingUnit(i, start, end int) int {
 		return u
 	}
 	best, bestLevel := -1, 0
-	conflict := false
+	conflict, inState := false, false
 	for j := range d.ms {
 		o := &d.ms[j]
 		if j == i || !o.Resolved || o.Start < start || o.End > end || o.Place.Country != m.Place.Country {
@@ -153,9 +153,12 @@ func (d *Doc) contradictingUnit(i, start, end int) int {
 		}
 		// The span also names the place's own unit ("active in Zamfara and Katsina states
 		// attacked Kabaro", "in Shiroro and Rafi LGAs"): the place agrees with one of them.
-		if o.Place.Code == "ADM1" && o.Place.Admin1 == m.Place.Admin1 ||
-			o.Place.Code == "ADM2" && o.Place.Admin1 == m.Place.Admin1 && o.Place.Admin2 != "" && o.Place.Admin2 == m.Place.Admin2 {
+		if o.Place.Code == "ADM2" && o.Place.Admin1 == m.Place.Admin1 && o.Place.Admin2 != "" && o.Place.Admin2 == m.Place.Admin2 {
 			return -1
+		}
+		if o.Place.Code == "ADM1" && o.Place.Admin1 == m.Place.Admin1 {
+			inState = true // unless a district of that state says otherwise
+			continue
 		}
 		role := ""
 		if o.r.after != nil {
@@ -188,7 +191,7 @@ func (d *Doc) contradictingUnit(i, start, end int) int {
 			best, bestLevel = j, level
 		}
 	}
-	if !conflict {
+	if !conflict || inState && (bestLevel < 2 || d.ms[best].Place.Admin1 != m.Place.Admin1) {
 		return -1
 	}
 	return best

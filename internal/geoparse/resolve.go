@@ -659,7 +659,7 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			s -= 20
 		}
 	}
-	if len(m.r.near) > 0 && prev != nil && !d.supported(i, c, prev) {
+	if (len(m.r.near) > 0 || ci >= m.exact && m.exact == 0) && prev != nil && !d.supported(i, c, prev) {
 		s -= 20 // a respelling far from every other place of the story is a different name
 	}
 	if d.p.african[c.Country] {
