@@ -335,7 +335,7 @@ func (d *Doc) eventScore(i int) float64 {
 		s -= 0.7
 	case pl.Class == 'P':
 		s += 1
-	case pl.Code == "ADM3" && d.namedVillage(m):
+	case pl.Code == "ADM3" && m.namedVillage():
 		s += 1 // "Pallam village": a ward named after its village, which the text means
 	case pl.Class == 'A':
 		s -= 0.2
@@ -356,8 +356,8 @@ func (d *Doc) eventScore(i int) float64 {
 	return s + min(rep, 0.6)
 }
 
-// namedVillage reports whether the text calls mention m a village or town.
-func (d *Doc) namedVillage(m *mention) bool {
+// namedVillage reports whether the text calls the mention a village or town.
+func (m *mention) namedVillage() bool {
 	if a := m.r.after; a != nil {
 		return a.role == "event" && a.prec == 1 // not "Kwara district"
 	}

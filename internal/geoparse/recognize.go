@@ -136,27 +136,24 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 		}
 		bc := p.cueBefore(toks, i, text)
 		n, r, consumed := p.matchAt(text, toks, i, bc)
+		skip := 0
+		if n == 0 && consumed == 0 && settlementPrefix[t.fold] && i+1 < len(toks) && toks[i+1].upper && joinable(text[t.end:toks[i+1].start]) {
+			// "Tse Chiata", "Mararraban Kunini": a word for a compound or a junction before a
+			// place's name, which the gazetteer knows without it.
+			if pn, pr, _ := p.matchAt(text, toks, i+1, bc); pn > 0 && !pr.isCtry {
+				n, r, skip = pn, pr, 1
+			}
+		}
 		if n > 0 {
 			r.before = bc
 			r.after = p.cueAfter(toks, r.j, text)
 			out = append(out, r)
-			i += n
+			i += skip + n
 			continue
 		}
 		if consumed > 0 {
 			i += consumed
 			continue
-		}
-		// "Tse Chiata", "Mararraban Kunini": a word for a compound or a junction before a
-		// place's name, which the gazetteer knows without it.
-		if settlementPrefix[t.fold] && i+1 < len(toks) && toks[i+1].upper && joinable(text[t.end:toks[i+1].start]) {
-			if n, r, _ := p.matchAt(text, toks, i+1, bc); n > 0 && !r.isCtry {
-				r.before = bc
-				r.after = p.cueAfter(toks, r.j, text)
-				out = append(out, r)
-				i += 1 + n
-				continue
-			}
 		}
 		// A capitalised name right after "the village of", or followed by its admin units in
 		// brackets, is a place even if the gazetteer does not know it.
@@ -419,33 +416,28 @@ func (p *Parser) bracketedUnit(text string, toks []token, i, n int) bool {
 // tamasheqPrefix are the Tamasheq toponym prefixes ("place of"): Tin-, In-, Ti-, Tan-.
 var tamasheqPrefix = map[string]bool{"tin": true, "in": true, "ti": true, "tan": true}
 
-// elided reports whether token k is the lower-case rest of a word split by an apostrophe, "a" of
-// "Jema'a", not a possessive "s".
-func elided(text string, toks []token, k int) bool {
-	if k == 0 || toks[k].upper || toks[k].fold == "s" {
+// apostropheBefore reports whether token k is glued to the one before it by an apostrophe.
+func apostropheBefore(text string, toks []token, k int) bool {
+	if k <= 0 || k >= len(toks) {
 		return false
 	}
 	gap := text[toks[k-1].end:toks[k].start]
 	return gap == "'" || gap == "’"
 }
 
+// elided reports whether token k is the lower-case rest of a word split by an apostrophe, "a" of
+// "Jema'a", not a possessive "s".
+func elided(text string, toks []token, k int) bool {
+	return !toks[k].upper && toks[k].fold != "s" && apostropheBefore(text, toks, k)
+}
+
 // truncated reports whether the tokens are only part of a word joined by an apostrophe
 // ("Jama" of "Jama'a"), other than a possessive 's.
 func truncated(text string, toks []token, i, n int) bool {
-	j := i + n
-	if j < len(toks) {
-		gap := text[toks[j-1].end:toks[j].start]
-		if (gap == "'" || gap == "’") && toks[j].fold != "s" {
-			return true
-		}
+	if j := i + n; apostropheBefore(text, toks, j) && toks[j].fold != "s" {
+		return true
 	}
-	if i > 0 {
-		gap := text[toks[i-1].end:toks[i].start]
-		if (gap == "'" || gap == "’") && len(toks[i-1].fold) > 2 {
-			return true
-		}
-	}
-	return false
+	return apostropheBefore(text, toks, i) && len(toks[i-1].fold) > 2
 }
 
 // plausible applies the context filters to a gazetteer match of n tokens at i.
@@ -563,10 +555,8 @@ func (p *Parser) cueEnding(toks []token, i int, text string) (*cue, int) {
 				}
 			}
 			// A cue word glued to the word before by an apostrophe ("Jama'at") is not a word.
-			if ok && end-k > 0 {
-				if g := text[toks[end-k-1].end:toks[end-k].start]; g == "'" || g == "’" {
-					ok = false
-				}
+			if ok && apostropheBefore(text, toks, end-k) {
+				ok = false
 			}
 			if ok && i < len(toks) && !strings.ContainsAny(text[toks[end-1].end:toks[i].start], ".,;\n()") {
 				return c, end - k

@@ -659,8 +659,10 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			s -= 20
 		}
 	}
-	if (len(m.r.near) > 0 || ci >= m.exact && m.exact == 0) && prev != nil && !d.supported(i, c, prev) {
-		s -= 20 // a respelling far from every other place of the story is a different name
+	if (len(m.r.near) > 0 || m.exact == 0) && prev != nil && !d.supported(i, c, prev) {
+		// A respelling (the text's name matched nothing as written) far from every other place
+		// of the story is a different name.
+		s -= 20
 	}
 	if d.p.african[c.Country] {
 		s += 3.5 // sitrep reads African conflict news: Palma in Mozambique before Palma de Mallorca
