@@ -185,6 +185,14 @@ func TestLocateSentences(t *testing.T) {
 		{"JNIM gunmen attacked the gendarmerie at the mining site of Komabangou on Tuesday.", "Niger", "Tillaberi", []string{"Komabangou"}, 1},
 		// An unknown place near another unknown one falls back where that one does.
 		{"Gunmen opened fire on miners at the mining site of Insalatane, near Goseye (Markoye, Oudalan), on Sunday.", "Burkina Faso", "Sahel", []string{"Markoye"}, 0},
+		// "outside of" relates the event to the town like "outside" does, and the town outweighs the vocabulary.
+		{"Jets struck a column of trucks 20km outside of Gudumbali on Thursday.", "Nigeria", "Borno", []string{"Gudumbali"}, 2},
+		// A town the text makes part of a city is a namesake when the gazetteer's is far from it.
+		{"A suicide bomber struck a market in Giwa Barracks of Maiduguri on Friday.", "Nigeria", "Borno", []string{"Maiduguri"}, 2},
+		// A village the text puts in a district is a namesake when the gazetteer's lies elsewhere.
+		{"Herders burned houses in Dong community in Jos South on Monday.", "Nigeria", "Plateau", nil, 3},
+		// Of two villages in a list, the one in the region the story's words are about (Boko Haram, Borno).
+		{"Troops cleared Boko Haram camps in the forest, among them Amuda and Attagara.", "Nigeria", "Borno", []string{"Attagara"}, 1},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

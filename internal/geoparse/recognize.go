@@ -597,7 +597,7 @@ func (p *Parser) cueAfter(toks []token, j int, text string) *cue {
 // containerWords may stand between a place and the larger place it lies in: "Faladie district of
 // Bamako", "Kadji, commune of Gounzoureye", "Gidan Goga of Maradun LGA", "Tassia in the Tillaberi
 // region".
-var containerWords = map[string]bool{"district": true, "neighbourhood": true, "neighborhood": true, "quarter": true, "suburb": true, "area": true, "commune": true, "village": true, "town": true, "locality": true, "part": true, "a": true, "the": true, "rural": true, "urban": true, "municipality": true, "department": true, "of": true, "in": true, "cercle": true, "circle": true, "province": true, "capital": true}
+var containerWords = map[string]bool{"district": true, "neighbourhood": true, "neighborhood": true, "quarter": true, "suburb": true, "area": true, "commune": true, "village": true, "town": true, "locality": true, "part": true, "a": true, "the": true, "rural": true, "urban": true, "municipality": true, "department": true, "of": true, "in": true, "cercle": true, "circle": true, "province": true, "capital": true, "barracks": true, "community": true}
 
 // linkContainers marks a mention followed, within a few container words, by "of"/"in" and another
 // mention as lying inside it.
