@@ -193,6 +193,13 @@ func TestLocateSentences(t *testing.T) {
 		{"Herders burned houses in Dong community in Jos South on Monday.", "Nigeria", "Plateau", nil, 3},
 		// Of two villages in a list, the one in the region the story's words are about (Boko Haram, Borno).
 		{"Troops cleared Boko Haram camps in the forest, among them Amuda and Attagara.", "Nigeria", "Borno", []string{"Attagara"}, 1},
+		// A district's double name written with a slash is one name.
+		{"Gunmen shot a trader in Katsina/Ala local government area of Benue State.", "Nigeria", "Benue", []string{"Katsina-Ala"}, 3},
+		// A ward of another district than the one the text names is a namesake: the unknown
+		// village falls back on the named district.
+		{"Gunmen shot a retired officer at his home in Tse Ugondo, Tongov, in Katsina/Ala local government area.", "Nigeria", "Benue", []string{"Katsina-Ala"}, 3},
+		// Villages the text lists inside the state it puts the event in are more precise than the state.
+		{"Bandits raided four villages in Zamfara state on Sunday. The villages raided were Wonaka, Ajja and Dorka.", "Nigeria", "Zamfara", []string{"Wonaka"}, 1},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

@@ -14,6 +14,7 @@ import (
 // even a country is known.
 func (d *Doc) Locate(start, end int) (Location, bool) {
 	if i := d.bestIn(start, end, false); i >= 0 {
+		i = d.placeInside(i, start, end)
 		if u := d.contradictingUnit(i, start, end); u >= 0 {
 			if d.ms[u].Place.Class == 'P' {
 				// A town standing for its unit: there, at the unit's precision.
@@ -55,6 +56,34 @@ func (d *Doc) Locate(start, end int) (Location, bool) {
 	}
 	return loc, true
 }
+
+// placeInside returns, when mention i is a state the text puts the event in, the village or town inside it
+// that the span names about as surely ("attacked seven villages in Zamfara state ... The attacked
+// villages are Wonaka, Ajja, ..."), else i: ACLED places such an event at the village.
+func (d *Doc) placeInside(i, start, end int) int {
+	u := &d.ms[i]
+	if !u.Resolved || u.Place.Code != "ADM1" || u.r.before == nil || u.r.before.role != "event" {
+		return i
+	}
+	best, bs := i, d.eventScore(i)-insideSlack
+	for j := range d.ms {
+		m := &d.ms[j]
+		if j == i || !m.Resolved || m.Place.Class != 'P' || m.Start < start || m.End > end || m.r.inParen > 0 || m.variant {
+			continue
+		}
+		if m.Place.Country != u.Place.Country || m.Place.Admin1 != u.Place.Admin1 || m.r.before != nil && m.r.before.role == "away" {
+			continue
+		}
+		if s := d.eventScore(j); s > bs {
+			best, bs = j, s
+		}
+	}
+	return best
+}
+
+// insideSlack is how much less likely than its state a village inside it may be as the event's
+// place and still be chosen over it.
+const insideSlack = 1.0
 
 // wordAdmin1 returns the focus country's admin1 unit that the word model favours, when it favours
 // one clearly.
@@ -460,11 +489,28 @@ func (d *Doc) fallbackFor(i int) (int, bool) {
 		if d.focus != "" && o.Place.Country != d.focus {
 			continue
 		}
+		if spec == 4 && d.outsideNamedDistrict(o) {
+			continue // "Tse Adoor, Tiir Ward, Tongov in Katsina/Ala LGA" for a Tongov ward in Tarka
+		}
 		if spec > bs {
 			best, bs = j, spec
 		}
 	}
 	return best, best >= 0
+}
+
+// outsideNamedDistrict reports whether the story names a district (ADM2) of ward o's state other
+// than the ward's own: the ward is then a namesake.
+func (d *Doc) outsideNamedDistrict(o *mention) bool {
+	for k := range d.ms {
+		u := &d.ms[k]
+		if u.Resolved && u.Place.Code == "ADM2" && u.Place.Country == o.Place.Country && u.Place.Admin1 == o.Place.Admin1 {
+			if u.Place.Admin2 != o.Place.Admin2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // qualifierRank is the position of mention j among the bracketed qualifiers of mention i.

@@ -295,7 +295,9 @@ func (p *Parser) matchAt(text string, toks []token, i int, bc *cue) (n int, r ra
 	// How far the name can extend: tokens joined by spaces/hyphens, capitalised or particles.
 	lim := 1
 	for lim < maxN {
-		if !joinable(text[toks[i+lim-1].end:toks[i+lim].start]) {
+		// A slash joins the halves of a district's double name ("Ohaji/Egbema", "Katsina/Ala")
+		// only when the gazetteer knows them whole: "Fufore/Jada road" names two towns.
+		if gap := text[toks[i+lim-1].end:toks[i+lim].start]; !joinable(gap) && (gap != "/" || !p.g.Has(gazetteer.Fold(text[toks[i].start:toks[i+lim].end]))) {
 			break
 		}
 		nt := toks[i+lim]
