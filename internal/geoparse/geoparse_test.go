@@ -200,6 +200,15 @@ func TestLocateSentences(t *testing.T) {
 		{"Gunmen shot a retired officer at his home in Tse Ugondo, Tongov, in Katsina/Ala local government area.", "Nigeria", "Benue", []string{"Katsina-Ala"}, 3},
 		// Villages the text lists inside the state it puts the event in are more precise than the state.
 		{"Bandits raided four villages in Zamfara state on Sunday. The villages raided were Wonaka, Ajja and Dorka.", "Nigeria", "Zamfara", []string{"Wonaka"}, 1},
+		// Brackets naming the province first: the unknown village falls back on the district.
+		{"Insurgents burned a shop in Muambula (Cabo Delgado, Muidumbe) on Sunday.", "Mozambique", "Cabo Delgado", []string{"Muidumbe"}, 3},
+		// Brackets after "region" qualify the name before it.
+		{"Soldiers clashed with insurgents in the Naliendele region (Palma, Cabo Delgado) on Friday.", "Mozambique", "Cabo Delgado", []string{"Palma"}, 3},
+		// A place the gazetteer has no province for is not contradicted by the province bracketed after it.
+		{"A party official was shot in Zumbo (Zumbu, Tete) on Monday.", "Mozambique", "Tete", []string{"Zumbo"}, 1},
+		// A respelling must lie where the text puts the name: near the town, or in the town.
+		{"Insurgents attacked the village of Malamba, 7km from Palma town, on Thursday.", "Mozambique", "Cabo Delgado", []string{"Palma"}, 2},
+		{"Insurgents killed two people in Milemba neighbourhood, Mocimboa da Praia, on Tuesday.", "Mozambique", "Cabo Delgado", []string{"Mocímboa da Praia"}, 0},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

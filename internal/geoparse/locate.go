@@ -294,7 +294,7 @@ func (d *Doc) contradictingQualifier(i int) int {
 		// So does the seat of the first of two or three bracketed units, "Maloum-Djori
 		// (Gueskerou, Diffa)" for a Maloum 1,200 km from Gueskerou.
 		unit := o.Place.Code == "ADM1" || o.Place.Class == 'P' && len(m.r.paren) >= 2 && gazetteer.Fold(o.Text) == m.r.paren[0]
-		farRegion := unit && o.Place.Country == m.Place.Country && o.Place.Admin1 != m.Place.Admin1 &&
+		farRegion := unit && o.Place.Country == m.Place.Country && m.Place.Admin1 != "" && o.Place.Admin1 != m.Place.Admin1 &&
 			gazetteer.DistanceKm(o.Place.Lat, o.Place.Lon, m.Place.Lat, m.Place.Lon) > farRegionKm
 		if o.Place.Country != m.Place.Country || o.explicitUnit() || farRegion {
 			contradicted = true
@@ -475,8 +475,12 @@ func (d *Doc) fallbackFor(i int) (int, bool) {
 		var spec int
 		switch {
 		case o.r.inParen == i+1:
-			// The first bracketed unit is the most specific: "(Tera, Tillaberi)".
+			// The first bracketed unit is the most specific, "(Tera, Tillaberi)", unless it is
+			// the region: "(Cabo Delgado, Muidumbe)".
 			spec = 30 - 10*d.qualifierRank(i, j)
+			if o.Place.Code == "ADM1" {
+				spec -= 15
+			}
 		case o.Place.Code == "ADM3":
 			spec = 4
 		case o.Place.Code == "ADM2":

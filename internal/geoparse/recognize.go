@@ -624,6 +624,8 @@ func linkContainers(text string, toks []token, rs []raw) {
 				hasOf = true
 			}
 		}
+		// "Milemba neighbourhood, Mocimboa da Praia": a comma after the unit word reads as "of".
+		hasOf = hasOf || b.i-a.j == 1 && strings.HasSuffix(strings.TrimSpace(gap), ",") && toks[a.j].fold != "a" && toks[a.j].fold != "the"
 		if ok && hasOf {
 			rs[k].within = k + 2
 		}
@@ -782,7 +784,7 @@ var nationals = map[string]bool{"civilians": true, "nationals": true, "citizens"
 // unitWords may follow a place's name before its bracketed units.
 var unitWords = map[string]bool{"village": true, "town": true, "city": true, "area": true, "community": true, "camp": true,
 	"district": true, "locality": true, "neighbourhood": true, "neighborhood": true, "market": true, "ward": true,
-	"island": true, "islands": true, "post": true, "hamlet": true, "settlement": true, "quarter": true}
+	"island": true, "islands": true, "post": true, "hamlet": true, "settlement": true, "quarter": true, "region": true}
 
 // trimUnitWord drops a trailing unit word from a bracketed unit: "Abadam LGA" is Abadam.
 func trimUnitWord(s string) string {

@@ -652,17 +652,24 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 		s -= 1.5 // a variant spelling is weaker evidence than the name as written
 		if len(m.r.paren) > 0 && !d.agreesWithParen(c, m.r.paren) {
 			// A respelled name must at least lie in the units the text brackets after it.
-			s -= 20
+			s -= contradicted
 		} else if len(m.r.paren) >= 2 && prev != nil && !d.agreesWithParen(c, m.r.paren[:1]) && d.farFromFirstQualifier(i, c, prev) {
 			// ...and in the most specific of them, when the text names two: "Waraou (Gotheye,
 			// Tillaberi)" is no Warou 120 km from Gothèye.
-			s -= 20
+			s -= contradicted
 		}
 	}
-	if (len(m.r.near) > 0 || m.exact == 0) && prev != nil && !d.supported(i, c, prev) {
-		// A respelling (the text's name matched nothing as written) far from every other place
-		// of the story is a different name.
-		s -= 20
+	if ci >= m.exact && prev != nil {
+		if ok, related := d.nearRelated(i, c, prev); related {
+			// A respelling must lie where the text puts the name: near the place it relates it to.
+			if !ok {
+				s -= contradicted
+			}
+		} else if m.exact == 0 && !d.supported(i, c, prev) {
+			// A respelling (the text's name matched nothing as written) far from every other
+			// place of the story is a different name.
+			s -= contradicted
+		}
 	}
 	if d.p.african[c.Country] {
 		s += 3.5 // sitrep reads African conflict news: Palma in Mozambique before Palma de Mallorca
@@ -870,6 +877,36 @@ func (d *Doc) supported(i int, c gazetteer.Place, prev []mention) bool {
 	return notable(c) || d.a1[c.Country+"|"+gazetteer.Fold(a1)] >= nearSupportA1
 }
 
+// nearRelated reports, for a name the text relates to one other place ("Malamba, 7km from Palma",
+// "Milemba neighbourhood, Mocimboa da Praia"), whether candidate c lies where the text puts it:
+// near that place, or inside it when it is a unit. related is false when the text relates the
+// name to no resolved place of c's country.
+func (d *Doc) nearRelated(i int, c gazetteer.Place, prev []mention) (ok, related bool) {
+	m := &d.ms[i]
+	k, near := m.r.nearTo-1, true
+	if k < 0 {
+		k, near = m.r.within-1, false
+	}
+	if k < 0 || k >= len(prev) || !prev[k].Resolved || prev[k].Place.Country != c.Country {
+		return false, false
+	}
+	o := prev[k].Place
+	dist := gazetteer.DistanceKm(o.Lat, o.Lon, c.Lat, c.Lon)
+	switch {
+	case near:
+		return dist <= max(respeltNearKm, m.r.nearKm+respeltNearKm/2), true
+	case o.Code == "ADM1":
+		return o.Admin1 == c.Admin1, true
+	case o.Code == "ADM2":
+		return o.Admin1 == c.Admin1 && o.Admin2 == c.Admin2 || dist < qualifierKm, true
+	default:
+		return dist < respeltNearKm, true
+	}
+}
+
+// respeltNearKm is how far from the place the text relates it to a respelt name's place may lie.
+const respeltNearKm = 30
+
 // nearEqual compares a bracketed name with an admin name: equal, or one edit apart when both are
 // long enough for a misspelling to be told from another name.
 func nearEqual(a, b string) bool {
@@ -917,3 +954,7 @@ func (d *Doc) sortedVotes() []string {
 	sort.Slice(cs, func(i, j int) bool { return d.votes[cs[i]] > d.votes[cs[j]] })
 	return cs
 }
+
+// contradicted is the penalty of a respelling the text contradicts: enough to leave the name
+// unresolved when no candidate escapes it.
+const contradicted = 40.0
