@@ -245,6 +245,8 @@ func TestLocateNamesakes(t *testing.T) {
 		// A Tiv compound's or a Hausa junction's word before a village's name is not part of it.
 		{"Herders attacked farmers in Tse Chiata on Sunday.", "Guma", "Chiata"},
 		{"Gunmen opened fire on traders at the Mararraban Kunini cattle market.", "Lau", "Kunini"},
+		// No namesake in the region the words point to (Boko Haram: Borno): the one nearest it.
+		{"Boko Haram fighters raided Shuwa village at night and burned houses, residents said.", "Madagali", "Shuwa"},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

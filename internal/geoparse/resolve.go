@@ -18,6 +18,10 @@ type Doc struct {
 	focus string             // ISO2
 	votes map[string]float64 // country → evidence weight, for ranking candidates
 	a1    map[string]float64 // "ISO2|folded admin1" → probability within its country, from words
+	// wordRegion caches wordAdmin1 for the focus country once it is known (wordRegionSet).
+	wordRegion    gazetteer.Place
+	wordRegionOK  bool
+	wordRegionSet bool
 }
 
 // mention is a Mention plus what resolution and location choice need.
@@ -748,6 +752,13 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 	if d.a1 != nil && c.Admin1 != "" {
 		a1, _ := d.p.g.AdminNames(c)
 		s += a1Vote * d.a1[c.Country+"|"+gazetteer.Fold(a1)]
+		if norm != nil && c.Country == d.focus {
+			// Outside the region the words point to, the namesake nearest it: Boko Haram's
+			// Shuwa is the one in Madagali by Borno's border, not the one in southern Taraba.
+			if u, ok := d.cachedWordAdmin1(); ok && u.Admin1 != c.Admin1 {
+				s += a1Near * math.Exp(-gazetteer.DistanceKm(u.Lat, u.Lon, c.Lat, c.Lon)/a1NearKm)
+			}
+		}
 	}
 	if norm != nil {
 		if c.Country == d.focus {
@@ -958,3 +969,15 @@ func (d *Doc) sortedVotes() []string {
 // contradicted is the penalty of a respelling the text contradicts: enough to leave the name
 // unresolved when no candidate escapes it.
 const contradicted = 40.0
+
+// cachedWordAdmin1 is wordAdmin1, computed once the focus country is known.
+func (d *Doc) cachedWordAdmin1() (gazetteer.Place, bool) {
+	if !d.wordRegionSet {
+		d.wordRegion, d.wordRegionOK = d.wordAdmin1()
+		d.wordRegionSet = true
+	}
+	return d.wordRegion, d.wordRegionOK
+}
+
+// a1Near and a1NearKm: the bonus of a namesake outside the words' region, by its distance from it.
+const a1Near, a1NearKm = 1.0, 200.0
