@@ -209,6 +209,13 @@ func TestLocateSentences(t *testing.T) {
 		// A respelling must lie where the text puts the name: near the town, or in the town.
 		{"Insurgents attacked the village of Malamba, 7km from Palma town, on Thursday.", "Mozambique", "Cabo Delgado", []string{"Palma"}, 2},
 		{"Insurgents killed two people in Milemba neighbourhood, Mocimboa da Praia, on Tuesday.", "Mozambique", "Cabo Delgado", []string{"Mocímboa da Praia"}, 0},
+		// An unknown village falls back on the district the text names with its unit word, not
+		// on a chiefdom's namesake district in the next state.
+		{"Herders raided Tunga Kuka and burned farms in Agatu chiefdom in Nasarawa Local Government Area on Monday.", "Nigeria", "Nasarawa", []string{"Nasarawa"}, 3},
+		// "N km away from Y" relates the village to Y like "N km from Y".
+		{"Boko Haram gunmen killed a farmer in Makalama village, 21km away from Chibok, on Sunday.", "Nigeria", "Borno", []string{"Chibok"}, 2},
+		// A place the text puts in a state capital lies in it: a namesake 30 km off is another place.
+		{"Thugs stormed Lafenwa market in Abeokuta and abducted the market leader.", "Nigeria", "Ogun", []string{"Abeokuta"}, 2},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

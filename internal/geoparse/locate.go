@@ -477,24 +477,27 @@ func (d *Doc) fallbackFor(i int) (int, bool) {
 		case o.r.inParen == i+1:
 			// The first bracketed unit is the most specific, "(Tera, Tillaberi)", unless it is
 			// the region: "(Cabo Delgado, Muidumbe)".
-			spec = 30 - 10*d.qualifierRank(i, j)
+			spec = 60 - 20*d.qualifierRank(i, j)
 			if o.Place.Code == "ADM1" {
-				spec -= 15
+				spec -= 30
 			}
 		case o.Place.Code == "ADM3":
-			spec = 4
+			if d.outsideNamedDistrict(o) {
+				continue // "Tse Adoor, Tiir Ward, Tongov in Katsina/Ala LGA" for a Tongov ward in Tarka
+			}
+			spec = 8
 		case o.Place.Code == "ADM2":
-			spec = 3
+			spec = 6
 		case o.Place.Code == "ADM1":
-			spec = 2
+			spec = 4
 		default:
 			continue
 		}
+		if o.r.inParen != i+1 && o.explicitUnit() {
+			spec++ // "Agatu chiefdom in Nasarawa Local Government": the unit the text names as one
+		}
 		if d.focus != "" && o.Place.Country != d.focus {
 			continue
-		}
-		if spec == 4 && d.outsideNamedDistrict(o) {
-			continue // "Tse Adoor, Tiir Ward, Tongov in Katsina/Ala LGA" for a Tongov ward in Tarka
 		}
 		if spec > bs {
 			best, bs = j, spec
@@ -536,8 +539,14 @@ func (d *Doc) strangerTo(m, y *mention) bool {
 	if notable(m.Place) {
 		return m.r.nearTo == 0 && dist > farPartKm
 	}
+	if m.r.nearTo == 0 && (y.Place.Code == "PPLA" || y.Place.Code == "PPLC") {
+		return dist > cityPartKm // "Lafenwa market in Abeokuta": a quarter of the city
+	}
 	return dist > nearLimitKm(m.r.nearKm)
 }
+
+// cityPartKm: a place farther than this from the capital the text puts it in is a namesake.
+const cityPartKm = 25.0
 
 // farPartKm: a town farther than this from the place the text says it is part of is a namesake.
 const farPartKm = 100

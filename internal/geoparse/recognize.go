@@ -599,7 +599,7 @@ func (p *Parser) cueAfter(toks []token, j int, text string) *cue {
 // containerWords may stand between a place and the larger place it lies in: "Faladie district of
 // Bamako", "Kadji, commune of Gounzoureye", "Gidan Goga of Maradun LGA", "Tassia in the Tillaberi
 // region".
-var containerWords = map[string]bool{"district": true, "neighbourhood": true, "neighborhood": true, "quarter": true, "suburb": true, "area": true, "commune": true, "village": true, "town": true, "locality": true, "part": true, "a": true, "the": true, "rural": true, "urban": true, "municipality": true, "department": true, "of": true, "in": true, "cercle": true, "circle": true, "province": true, "capital": true, "barracks": true, "community": true}
+var containerWords = map[string]bool{"district": true, "neighbourhood": true, "neighborhood": true, "quarter": true, "suburb": true, "area": true, "commune": true, "village": true, "town": true, "locality": true, "part": true, "a": true, "the": true, "rural": true, "urban": true, "municipality": true, "department": true, "of": true, "in": true, "cercle": true, "circle": true, "province": true, "capital": true, "barracks": true, "community": true, "chiefdom": true, "emirate": true, "clan": true, "market": true}
 
 // linkContainers marks a mention followed, within a few container words, by "of"/"in" and another
 // mention as lying inside it.
@@ -613,8 +613,13 @@ func linkContainers(text string, toks []token, rs []raw) {
 		if strings.ContainsAny(gap, ".;\n()") {
 			continue
 		}
+		// The rest of a longer name the gazetteer matched only in part: "Efut Aka-Mboto in Calabar".
+		from := a.j
+		for from < b.i && toks[from].upper && !toks[from].allUpper && joinable(text[toks[from-1].end:toks[from].start]) {
+			from++
+		}
 		ok, hasOf := true, false
-		for t := a.j; t < b.i; t++ {
+		for t := from; t < b.i; t++ {
 			f := toks[t].fold
 			if !containerWords[f] {
 				ok = false
@@ -681,7 +686,7 @@ var nearWords = map[string]bool{"located": true, "situated": true, "lying": true
 	"approx": true, "around": true, "some": true, "roughly": true, "nearly": true, "just": true, "only": true, "the": true,
 	"a": true, "few": true, "km": true, "kms": true, "kilometers": true, "kilometres": true, "kilometer": true, "kilometre": true,
 	"miles": true, "mile": true, "from": true, "of": true, "near": true, "nearby": true, "outside": true, "close": true,
-	"to": true, "not": true, "far": true, "vicinity": true, "in": true, "north": true, "south": true, "east": true,
+	"to": true, "not": true, "far": true, "away": true, "vicinity": true, "in": true, "north": true, "south": true, "east": true,
 	"west": true, "northeast": true, "northwest": true, "southeast": true, "southwest": true, "village": true, "town": true,
 	"city": true, "locality": true}
 
