@@ -216,6 +216,8 @@ func TestLocateSentences(t *testing.T) {
 		{"Boko Haram gunmen killed a farmer in Makalama village, 21km away from Chibok, on Sunday.", "Nigeria", "Borno", []string{"Chibok"}, 2},
 		// A place the text puts in a state capital lies in it: a namesake 30 km off is another place.
 		{"Thugs stormed Lafenwa market in Abeokuta and abducted the market leader.", "Nigeria", "Ogun", []string{"Abeokuta"}, 2},
+		// "in Mopti" after a village may mean the region the city names: the village stays.
+		{"Militiamen burned houses in Dioungani in Mopti on Sunday.", "Mali", "Mopti", []string{"Dioungani"}, 1},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

@@ -536,13 +536,24 @@ func (d *Doc) qualifierRank(i, j int) int {
 // stranger) unless the text makes it part of y ("Giwa Barracks of Maiduguri" for a Giwa 600 km off).
 func (d *Doc) strangerTo(m, y *mention) bool {
 	dist := gazetteer.DistanceKm(y.Place.Lat, y.Place.Lon, m.Place.Lat, m.Place.Lon)
-	if notable(m.Place) {
-		return m.r.nearTo == 0 && dist > farPartKm
+	within := m.r.nearTo == 0
+	if within && d.namesRegion(y) {
+		return false // "between Dioungani and Gourti in Mopti": the region, not the city
 	}
-	if m.r.nearTo == 0 && (y.Place.Code == "PPLA" || y.Place.Code == "PPLC") {
+	if notable(m.Place) {
+		return within && dist > farPartKm
+	}
+	if within && (y.Place.Code == "PPLA" || y.Place.Code == "PPLC") {
 		return dist > cityPartKm // "Lafenwa market in Abeokuta": a quarter of the city
 	}
 	return dist > nearLimitKm(m.r.nearKm)
+}
+
+// namesRegion reports whether a capital's name is also its region's ("in Mopti", "in Kano"), so
+// that the text may mean the region.
+func (d *Doc) namesRegion(y *mention) bool {
+	a1, _ := d.p.g.AdminNames(y.Place)
+	return gazetteer.Fold(a1) == gazetteer.Fold(y.Text)
 }
 
 // cityPartKm: a place farther than this from the capital the text puts it in is a namesake.
