@@ -218,6 +218,10 @@ func TestLocateSentences(t *testing.T) {
 		{"Thugs stormed Lafenwa market in Abeokuta and abducted the market leader.", "Nigeria", "Ogun", []string{"Abeokuta"}, 2},
 		// "in Mopti" after a village may mean the region the city names: the village stays.
 		{"Militiamen burned houses in Dioungani in Mopti on Sunday.", "Mali", "Mopti", []string{"Dioungani"}, 1},
+		// A state's bare name is the state when only a hamlet elsewhere shares it; a capital's
+		// name is the capital.
+		{"Armed men opened fire at a hotel in Ogun where party officials were meeting.", "Nigeria", "Ogun", []string{"Ogun"}, 3},
+		{"Unknown individuals set fire to a newspaper office in Maputo on Sunday.", "Mozambique", "Maputo City", []string{"Maputo"}, 1},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

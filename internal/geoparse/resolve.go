@@ -633,6 +633,14 @@ const (
 	earlyNodeBonus = 0.8
 )
 
+// hasTownOfNote reports whether cands hold a town of note in unit u's country (its seat, or a
+// capital named like it), which the unit's bare name more likely means.
+func hasTownOfNote(cands []gazetteer.Place, u gazetteer.Place) bool {
+	return slices.ContainsFunc(cands, func(c gazetteer.Place) bool {
+		return c.Class == 'P' && notable(c) && c.Country == u.Country
+	})
+}
+
 func isAdmin(c gazetteer.Place) bool { return c.Class == 'A' && c.Code != "PCLI" }
 
 // candScore scores candidate c for mention i: its prior, the fit with the mention's cues and
@@ -713,9 +721,10 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			s += 1
 		}
 	default:
-		if isAdmin(c) && m.r.inParen == 0 {
+		if isAdmin(c) && m.r.inParen == 0 && (c.Code != "ADM1" || hasTownOfNote(m.cands, c)) {
 			// Without "district"/"region" after it, a name shared by a unit and its seat means
-			// the town: "attacked Palma", "in Mopti".
+			// the town: "attacked Palma", "in Mopti". (A state named like a hamlet elsewhere is
+			// the state: "in Ogun", "a Jigawa imam".)
 			s -= 2.5
 		}
 		if m.r.before != nil && strongCue[m.r.before.label] {
