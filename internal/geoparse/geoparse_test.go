@@ -85,7 +85,7 @@ func TestLocateSentences(t *testing.T) {
 	p := parser(t)
 	cases := []struct {
 		text            string
-		country, admin1 string
+		country, admin1 string // admin1 "" when any of the country's namesakes will do
 		names           []string
 		prec            int
 	}{
@@ -222,6 +222,9 @@ func TestLocateSentences(t *testing.T) {
 		// name is the capital.
 		{"Armed men opened fire at a hotel in Ogun where party officials were meeting.", "Nigeria", "Ogun", []string{"Ogun"}, 3},
 		{"Unknown individuals set fire to a newspaper office in Maputo on Sunday.", "Mozambique", "Maputo City", []string{"Maputo"}, 1},
+		// A place the text calls a village is no regional capital: not Garoua (Cameroon), whose
+		// other spelling it is, but a Nigerian Garwa.
+		{"Kidnappers were killed in a shoot-out with police and vigilantes in Garwa village on Sunday.", "Nigeria", "", []string{"Garwa"}, 1},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})
@@ -230,7 +233,7 @@ func TestLocateSentences(t *testing.T) {
 			t.Errorf("%q: no location (mentions %q)", c.text, mentionTexts(d))
 			continue
 		}
-		if loc.Country != c.country || loc.Admin1 != c.admin1 {
+		if loc.Country != c.country || c.admin1 != "" && loc.Admin1 != c.admin1 {
 			t.Errorf("%q: got %s / %s / %s, want %s / %s (mentions %q)", c.text, loc.Country, loc.Admin1, loc.Name, c.country, c.admin1, mentionTexts(d))
 		}
 		if c.names != nil && !containsFold(c.names, loc.Name) {
@@ -334,7 +337,7 @@ func TestSeedEvents(t *testing.T) {
 	seeds := readSeeds(t)
 	cases := []struct {
 		id, anchor      string
-		country, admin1 string
+		country, admin1 string // admin1 "" when any of the country's namesakes will do
 		names           []string
 		prec            int
 	}{

@@ -171,6 +171,9 @@ func (d *Doc) resolve(h Hints) {
 		// A city everyone knows ("a Kano court") says more about the story's country than a
 		// hamlet's name does (in the region sitrep reads: not "Ahmad" for Al Ahmadi).
 		w := 1.5 + cityVote*max(0, math.Log10(pop+1)-4)
+		if m.calledVillage() {
+			w = 1.5 // "the village of Kaya" is no city of 60,000
+		}
 		for c, s := range best {
 			votes[c] += w * math.Exp(s) / z
 		}
@@ -727,6 +730,9 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			// the state: "in Ogun", "a Jigawa imam".)
 			s -= 2.5
 		}
+		if m.calledVillage() && c.Class == 'P' && (c.Code == "PPLA" || c.Code == "PPLC" || c.Population >= bigTown) {
+			s -= villageNotCity
+		}
 		if m.r.before != nil && strongCue[m.r.before.label] {
 			if c.Class == 'P' {
 				s += 1
@@ -990,3 +996,12 @@ func (d *Doc) cachedWordAdmin1() (gazetteer.Place, bool) {
 
 // a1Near and a1NearKm: the bonus of a namesake outside the words' region, by its distance from it.
 const a1Near, a1NearKm = 1.0, 200.0
+
+// calledVillage reports whether the text calls the mention a village ("the village of X", "X village").
+func (m *mention) calledVillage() bool {
+	return m.r.before != nil && m.r.before.label == "village of" || m.r.after != nil && m.r.after.label == "village of"
+}
+
+// bigTown and villageNotCity: a place the text calls a village is rarely a regional capital or a
+// town this populous; such a namesake loses villageNotCity.
+const bigTown, villageNotCity = 20000, 4.0
