@@ -56,6 +56,8 @@ func TestNotPlaces(t *testing.T) {
 		{"Katiba Macina fighters attacked the village of Diallassagou.", []string{"Katiba", "Macina"}, []string{"Diallassagou"}},
 		{"General Moussa Traore spoke in Bamako.", []string{"Moussa", "Traore"}, []string{"Bamako"}},
 		{"A thief identified only as Ahmad was lynched by a mob in Gwagwalada.", []string{"Ahmad"}, []string{"Gwagwalada"}},
+		// A date is no place; a village named after one is, where the context says so.
+		{"The accord of 4 de Outubro ended the war; rebels later raided 25 de Setembro village near Montepuez.", []string{"4 de Outubro"}, []string{"25 de Setembro", "Montepuez"}},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})
@@ -225,6 +227,8 @@ func TestLocateSentences(t *testing.T) {
 		// A place the text calls a village is no regional capital: not Garoua (Cameroon), whose
 		// other spelling it is, but a Nigerian Garwa.
 		{"Kidnappers were killed in a shoot-out with police and vigilantes in Garwa village on Sunday.", "Nigeria", "", []string{"Garwa"}, 1},
+		// A village named after a date, unknown to the gazetteer, falls back on its bracketed district.
+		{"Insurgents burned houses in 24 de Março (Muidumbe, Cabo Delgado) on Friday.", "Mozambique", "Cabo Delgado", []string{"Muidumbe"}, 3},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

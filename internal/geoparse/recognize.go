@@ -75,6 +75,22 @@ func sentenceStartBefore(text string, i int) bool {
 	return true
 }
 
+// datedName returns the length in tokens of a place name made of a date at token i, "24 de Março",
+// "25 de Setembro", else 0.
+func datedName(text string, toks []token, i int) int {
+	if i+2 >= len(toks) || toks[i+1].fold != "de" || !toks[i+2].upper || !portugueseMonths[toks[i+2].fold] {
+		return 0
+	}
+	day, err := strconv.Atoi(toks[i].fold)
+	if err != nil || day < 1 || day > 31 || text[toks[i].end:toks[i+1].start] != " " || text[toks[i+1].end:toks[i+2].start] != " " {
+		return 0
+	}
+	return 3
+}
+
+var portugueseMonths = map[string]bool{"janeiro": true, "fevereiro": true, "marco": true, "abril": true, "maio": true, "junho": true,
+	"julho": true, "agosto": true, "setembro": true, "outubro": true, "novembro": true, "dezembro": true}
+
 // joinable reports whether the characters between two tokens keep them in one name: a single space,
 // a hyphen or an apostrophe ("Tin-Zaouatene", "N'Djamena", "Mocimboa da Praia"), never a comma,
 // full stop or line break.
@@ -130,6 +146,18 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 	var out []raw
 	for i := 0; i < len(toks); {
 		t := toks[i]
+		if n := datedName(text, toks, i); n > 0 {
+			// "19 de Outubro village (Quissanga, Cabo Delgado)": Mozambican villages named
+			// after a date, a place where the context says so.
+			bc, j := p.cueBefore(toks, i, text), i+n
+			known := p.g.Has(gazetteer.Fold(text[t.start:toks[j-1].end]))
+			ac := p.cueAfter(toks, j, text)
+			if known || bc != nil && bc.role == "event" || ac != nil && ac.role == "event" || qualifiedByParen(text, toks, j) {
+				out = append(out, raw{i: i, j: j, known: known, before: bc, after: ac})
+				i = j
+				continue
+			}
+		}
 		if !t.upper {
 			i++
 			continue
