@@ -229,6 +229,8 @@ func TestLocateSentences(t *testing.T) {
 		{"Kidnappers were killed in a shoot-out with police and vigilantes in Garwa village on Sunday.", "Nigeria", "", []string{"Garwa"}, 1},
 		// A village named after a date, unknown to the gazetteer, falls back on its bracketed district.
 		{"Insurgents burned houses in 24 de Março (Muidumbe, Cabo Delgado) on Friday.", "Mozambique", "Cabo Delgado", []string{"Muidumbe"}, 3},
+		// A national capital's own name outranks a place that bears it as another name (Lomé).
+		{"The peace accord was signed in Rome in 1992.", "Italy", "", []string{"Rome"}, 1},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

@@ -156,6 +156,9 @@ func (d *Doc) resolve(h Hints) {
 		best := map[string]float64{}
 		var pop float64
 		for _, c := range m.cands {
+			if capitalNamedSo(&m, c) {
+				continue // Lomé's other name Rome votes for Italy, not Togo
+			}
 			s := d.p.classPrior(c)
 			if v, ok := best[c.Country]; !ok || s > v {
 				best[c.Country] = s
@@ -686,6 +689,11 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			s -= contradicted
 		}
 	}
+	if ci < m.exact && capitalNamedSo(m, c) {
+		// A national capital bears the name as its own: "signed in Rome" is not Lomé, one of
+		// whose other names is Rome.
+		s -= 5
+	}
 	if d.p.african[c.Country] {
 		s += 3.5 // sitrep reads African conflict news: Palma in Mozambique before Palma de Mallorca
 	}
@@ -1005,3 +1013,15 @@ func (m *mention) calledVillage() bool {
 // bigTown and villageNotCity: a place the text calls a village is rarely a regional capital or a
 // town this populous; such a namesake loses villageNotCity.
 const bigTown, villageNotCity = 20000, 4.0
+
+// capitalNamedSo reports whether candidate c of m bears the mention's name only as one of its other
+// names while a national capital among the candidates bears it as its own.
+func capitalNamedSo(m *mention, c gazetteer.Place) bool {
+	f := gazetteer.Fold(m.Text)
+	if gazetteer.Fold(c.Name) == f {
+		return false
+	}
+	return slices.ContainsFunc(m.cands[:m.exact], func(o gazetteer.Place) bool {
+		return o.Code == "PPLC" && gazetteer.Fold(o.Name) == f
+	})
+}
