@@ -231,6 +231,8 @@ func TestLocateSentences(t *testing.T) {
 		{"Insurgents burned houses in 24 de Março (Muidumbe, Cabo Delgado) on Friday.", "Mozambique", "Cabo Delgado", []string{"Muidumbe"}, 3},
 		// A national capital's own name outranks a place that bears it as another name (Lomé).
 		{"The peace accord was signed in Rome in 1992.", "Italy", "", []string{"Rome"}, 1},
+		// A region named by a compass word, bracketed after a place, is a unit: the Akuse in Benue is a namesake.
+		{"Party supporters protested in Akuse town (Lower Manya Krobo, Eastern) on Monday.", "Ghana", "Eastern", nil, 3},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})

@@ -341,7 +341,7 @@ func (p *Parser) matchAt(text string, toks []token, i int, bc *cue) (n int, r ra
 		}
 		span := text[toks[i].start:last.end]
 		f := gazetteer.Fold(span)
-		if p.stop[f] {
+		if p.stop[f] && !p.bracketedUnit(text, toks, i, n) { // "(Lower Manya Krobo, Eastern)": a region in brackets
 			return 0, raw{}, n
 		}
 		if n == 1 && toks[i].allUpper && len(f) <= 5 {
