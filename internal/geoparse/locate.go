@@ -57,9 +57,9 @@ func (d *Doc) Locate(start, end int) (Location, bool) {
 	return loc, true
 }
 
-// placeInside returns, when mention i is a state the text puts the event in, the village or town inside it
-// that the span names about as surely ("attacked seven villages in Zamfara state ... The attacked
-// villages are Wonaka, Ajja, ..."), else i: ACLED places such an event at the village.
+// placeInside returns, when mention i is a state the text puts the event in, the village or town
+// inside it that the span names about as surely ("attacked seven villages in Zamfara state ... The
+// attacked villages are Wonaka, Ajja, ..."), else i: ACLED places such an event at the village.
 func (d *Doc) placeInside(i, start, end int) int {
 	u := &d.ms[i]
 	if !u.Resolved || u.Place.Code != "ADM1" || u.r.before == nil || u.r.before.role != "event" {
@@ -134,9 +134,8 @@ func (d *Doc) bestIn(start, end int, resolvedOnly bool) int {
 			continue
 		}
 		s := d.eventScore(i) - 0.3*float64(rank)
-		if m.Resolved && d.a1 != nil && m.Place.Admin1 != "" {
-			a1, _ := d.p.g.AdminNames(m.Place)
-			s += a1Event * d.a1[m.Place.Country+"|"+gazetteer.Fold(a1)]
+		if m.Resolved {
+			s += a1Event * d.regionProb(m.Place)
 		}
 		rank++
 		if s > bs {
@@ -511,10 +510,8 @@ func (d *Doc) fallbackFor(i int) (int, bool) {
 func (d *Doc) outsideNamedDistrict(o *mention) bool {
 	for k := range d.ms {
 		u := &d.ms[k]
-		if u.Resolved && u.Place.Code == "ADM2" && u.Place.Country == o.Place.Country && u.Place.Admin1 == o.Place.Admin1 {
-			if u.Place.Admin2 != o.Place.Admin2 {
-				return true
-			}
+		if u.Resolved && u.Place.Code == "ADM2" && u.Place.Country == o.Place.Country && u.Place.Admin1 == o.Place.Admin1 && u.Place.Admin2 != o.Place.Admin2 {
+			return true
 		}
 	}
 	return false

@@ -629,6 +629,15 @@ func (p *Parser) cueAfter(toks []token, j int, text string) *cue {
 // region".
 var containerWords = map[string]bool{"district": true, "neighbourhood": true, "neighborhood": true, "quarter": true, "suburb": true, "area": true, "commune": true, "village": true, "town": true, "locality": true, "part": true, "a": true, "the": true, "rural": true, "urban": true, "municipality": true, "department": true, "of": true, "in": true, "cercle": true, "circle": true, "province": true, "capital": true, "barracks": true, "community": true, "chiefdom": true, "emirate": true, "clan": true, "market": true}
 
+// nameRest skips, from token j up to lim, the rest of a longer name the gazetteer matched only in
+// part: capitalised words joined to the match.
+func nameRest(text string, toks []token, j, lim int) int {
+	for j < lim && toks[j].upper && !toks[j].allUpper && joinable(text[toks[j-1].end:toks[j].start]) {
+		j++
+	}
+	return j
+}
+
 // linkContainers marks a mention followed, within a few container words, by "of"/"in" and another
 // mention as lying inside it.
 func linkContainers(text string, toks []token, rs []raw) {
@@ -641,11 +650,7 @@ func linkContainers(text string, toks []token, rs []raw) {
 		if strings.ContainsAny(gap, ".;\n()") {
 			continue
 		}
-		// The rest of a longer name the gazetteer matched only in part: "Efut Aka-Mboto in Calabar".
-		from := a.j
-		for from < b.i && toks[from].upper && !toks[from].allUpper && joinable(text[toks[from-1].end:toks[from].start]) {
-			from++
-		}
+		from := nameRest(text, toks, a.j, b.i) // "Efut Aka-Mboto in Calabar"
 		ok, hasOf := true, false
 		for t := from; t < b.i; t++ {
 			f := toks[t].fold
@@ -745,11 +750,7 @@ func linkNear(text string, toks []token, rs []raw) {
 		if strings.ContainsAny(gap, ".;\n()") {
 			continue
 		}
-		// The rest of a longer name the gazetteer matched only in part: "Tina Ani near Gossi".
-		from := a.j
-		for from < b.i && toks[from].upper && !toks[from].allUpper && joinable(text[toks[from-1].end:toks[from].start]) {
-			from++
-		}
+		from := nameRest(text, toks, a.j, b.i) // "Tina Ani near Gossi"
 		ok, km := true, 0.0
 		for t := from; t < b.i; t++ {
 			f := toks[t].fold

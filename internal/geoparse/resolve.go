@@ -773,8 +773,7 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 		}
 	}
 	if d.a1 != nil && c.Admin1 != "" {
-		a1, _ := d.p.g.AdminNames(c)
-		s += a1Vote * d.a1[c.Country+"|"+gazetteer.Fold(a1)]
+		s += a1Vote * d.regionProb(c)
 		if norm != nil && c.Country == d.focus {
 			// Outside the region the words point to, the namesake nearest it: Boko Haram's
 			// Shuwa is the one in Madagali by Borno's border, not the one in southern Taraba.
@@ -907,8 +906,16 @@ func (d *Doc) supported(i int, c gazetteer.Place, prev []mention) bool {
 		return false
 	}
 	// A story without other places: a town of note, or one in the region its words point to.
+	return notable(c) || d.regionProb(c) >= nearSupportA1
+}
+
+// regionProb is the probability the story's words give the admin1 unit place c lies in.
+func (d *Doc) regionProb(c gazetteer.Place) float64 {
+	if d.a1 == nil || c.Admin1 == "" {
+		return 0
+	}
 	a1, _ := d.p.g.AdminNames(c)
-	return notable(c) || d.a1[c.Country+"|"+gazetteer.Fold(a1)] >= nearSupportA1
+	return d.a1[c.Country+"|"+gazetteer.Fold(a1)]
 }
 
 // nearRelated reports, for a name the text relates to one other place ("Malamba, 7km from Palma",
