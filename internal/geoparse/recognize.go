@@ -514,7 +514,7 @@ func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
 	// A capitalised neighbour that is not part of the name makes it part of a person's or an
 	// organisation's name: "Assimi Goita", "Amadou Kouffa", "Gao Football Club".
 	if k := i + n; k < len(toks) && toks[k].upper && !toks[k].allUpper && !p.common[toks[k].fold] && !facilities[toks[k].fold] &&
-		!settlementParts[toks[k].fold] && text[toks[k-1].end:toks[k].start] == " " && p.cueAfter(toks, k, text) == nil {
+		!settlementParts[toks[k].fold] && !p.compassPart(text, toks, k) && text[toks[k-1].end:toks[k].start] == " " && p.cueAfter(toks, k, text) == nil {
 		return false
 	}
 	if i > 0 && toks[i-1].upper && !toks[i-1].allUpper && !toks[i-1].sentStart && !p.common[toks[i-1].fold] &&
@@ -533,6 +533,19 @@ var settlementPrefix = map[string]bool{"tse": true, "mararraba": true, "mararrab
 // village's, not a person's.
 var settlementParts = map[string]bool{"velha": true, "velho": true, "nova": true, "novo": true, "sede": true,
 	"peul": true, "peulh": true, "kouara": true, "koira": true, "koara": true}
+
+// compassPart reports whether token k is a compass word naming a part of the place before it,
+// "Boki East": not the rest of a district's name the gazetteer lacks ("Akoko South LGA", "Isoko
+// South Local Government Area"), whose first word may name a namesake elsewhere.
+func (p *Parser) compassPart(text string, toks []token, k int) bool {
+	if !compassParts[toks[k].fold] {
+		return false
+	}
+	c := p.cueAfter(toks, k+1, text)
+	return c == nil || c.role != "admin1" && c.role != "admin2" && c.role != "admin3"
+}
+
+var compassParts = map[string]bool{"north": true, "south": true, "east": true, "west": true, "central": true}
 
 // facilities are the words of an institution or site named after its town ("Ibadan University",
 // "Maiduguri Teaching Hospital", "Kano Airport"): the town is a place there, unlike a person's
