@@ -25,6 +25,10 @@ func TestDefault(t *testing.T) {
 		{"Djibo", "BF", "Sahel"},
 		{"Maiduguri", "NG", "Borno"},
 		{"Mocímboa da Praia", "MZ", "Cabo Delgado"},
+		// Nigerian LGAs whose names the wards file cuts to eight letters ("IsokoSou", "EnuguSou", "Akukutor").
+		{"Isoko South", "NG", "Delta"},
+		{"Enugu South", "NG", "Enugu"},
+		{"Akuku-Toru", "NG", "Rivers"},
 	}
 	for _, tt := range tests {
 		var found bool
