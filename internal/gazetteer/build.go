@@ -887,8 +887,10 @@ func fuzzyAdmin(units []adminName, name string) string {
 	best, bestD, tie := "", 3, false
 	for _, u := range units {
 		d := editDistance(k, u.folded, 3)
-		if strings.HasPrefix(u.folded, k) && len(k) >= 8 {
-			d = min(d, 1)
+		if strings.HasPrefix(u.folded, k) && len(k) >= 8 || strings.HasPrefix(k, u.folded) && len(u.folded) >= 8 {
+			d = min(d, 1) // a name cut short ("Koko/Bes"), or a longer form ("Calabar Municipality")
+		} else if len(k) >= 6 && len(u.folded) > len(k) && editDistance(k, u.folded[:len(k)], 2) <= 1 {
+			d = min(d, 2) // cut short and misspelt: "Kontogur" for Kontagora
 		}
 		switch {
 		case d < bestD:

@@ -79,3 +79,25 @@ func TestBuildFiles(t *testing.T) {
 		t.Error("Build and BuildFiles wrote different main files (builds must be deterministic)")
 	}
 }
+
+// TestFuzzyAdmin checks the matching of other sources' unit names to the GeoNames admin units: cut
+// short, longer, misspelt, and no guess between two units equally near.
+func TestFuzzyAdmin(t *testing.T) {
+	units := []adminName{
+		{Fold("Ezinihitte"), "1"}, {Fold("Calabar-Municipal"), "2"}, {Fold("Koko/Besse"), "3"},
+		{Fold("Birnin Kebbi"), "4"}, {Fold("Birnin Kudu"), "5"}, {Fold("Malam Madori"), "6"},
+	}
+	tests := []struct{ name, want string }{
+		{"Ezinihitte Mbaise", "1"},    // a longer form
+		{"Calabar Municipality", "2"}, // a longer form
+		{"Malam Mado", "6"},           // cut short
+		{"Koko/Besse", "3"},           // exact
+		{"Birnin K", ""},              // too short to tell two units apart
+		{"Katsina", ""},               // no such unit
+	}
+	for _, tt := range tests {
+		if got := fuzzyAdmin(units, tt.name); got != tt.want {
+			t.Errorf("fuzzyAdmin(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
