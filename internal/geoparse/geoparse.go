@@ -59,6 +59,12 @@ type cue struct {
 	words []string
 }
 
+// namesUnit reports whether the cue names an admin unit ("district", "LGA of", "region"); nil
+// names none.
+func (c *cue) namesUnit() bool {
+	return c != nil && (c.role == "admin1" || c.role == "admin2" || c.role == "admin3")
+}
+
 // Parser recognises and resolves place mentions. It is safe for concurrent use.
 type Parser struct {
 	g        *gazetteer.Gazetteer

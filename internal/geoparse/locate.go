@@ -216,16 +216,13 @@ func (d *Doc) contradictingUnit(i, start, end int) int {
 		switch o.Place.Code {
 		case "ADM1":
 			level = 1
-			if o.Place.Admin1 != m.Place.Admin1 {
-				conflict = true
-			}
 		case "ADM2":
 			level = 2
-			if o.Place.Admin1 != m.Place.Admin1 || o.Place.Admin2 != "" && m.Place.Admin2 != "" && o.Place.Admin2 != m.Place.Admin2 {
-				conflict = true
-			}
 		default:
 			continue
+		}
+		if outsideUnit(o.Place, m.Place) {
+			conflict = true
 		}
 		if level > bestLevel {
 			best, bestLevel = j, level
@@ -251,17 +248,22 @@ func (d *Doc) contradictingContainer(i int) int {
 	if !o.Resolved || o.Place.Country != m.Place.Country || gazetteer.DistanceKm(o.Place.Lat, o.Place.Lon, m.Place.Lat, m.Place.Lon) < containerSlackKm {
 		return -1
 	}
-	switch o.Place.Code {
-	case "ADM1":
-		if o.Place.Admin1 != m.Place.Admin1 {
-			return k
-		}
-	case "ADM2":
-		if o.Place.Admin1 != m.Place.Admin1 || o.Place.Admin2 != "" && m.Place.Admin2 != "" && o.Place.Admin2 != m.Place.Admin2 {
-			return k
-		}
+	if outsideUnit(o.Place, m.Place) {
+		return k
 	}
 	return -1
+}
+
+// outsideUnit reports whether place p lies outside admin unit u by their admin codes: another
+// admin1, or for a district another admin2 when both are known. Any other u contains nothing.
+func outsideUnit(u, p gazetteer.Place) bool {
+	switch u.Code {
+	case "ADM1":
+		return u.Admin1 != p.Admin1
+	case "ADM2":
+		return u.Admin1 != p.Admin1 || u.Admin2 != "" && p.Admin2 != "" && u.Admin2 != p.Admin2
+	}
+	return false
 }
 
 // containerSlackKm: a place this near the centre of the unit the text puts it in is taken to be in
@@ -540,7 +542,7 @@ func (d *Doc) strangerTo(m, y *mention) bool {
 	if notable(m.Place) {
 		return within && dist > farPartKm
 	}
-	if within && (y.Place.Code == "PPLA" || y.Place.Code == "PPLC") {
+	if within && isCapital(y.Place) {
 		return dist > cityPartKm // "Lafenwa market in Abeokuta": a quarter of the city
 	}
 	return dist > nearLimitKm(m.r.nearKm)
@@ -718,7 +720,7 @@ func (d *Doc) fill(p gazetteer.Place, prec int) Location {
 func (d *Doc) capitalOf(unit gazetteer.Place) (gazetteer.Place, bool) {
 	return d.p.cachedSeat("capital", unit, func() (gazetteer.Place, bool) {
 		c, _, ok := d.p.g.Nearest(unit.Lat, unit.Lon, unit.Country, func(q gazetteer.Place) bool {
-			return (q.Code == "PPLA" || q.Code == "PPLC") && q.Admin1 == unit.Admin1
+			return isCapital(q) && q.Admin1 == unit.Admin1
 		})
 		return c, ok
 	})

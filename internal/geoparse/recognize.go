@@ -259,7 +259,7 @@ func shareListCues(text string, toks []token, rs []raw) {
 
 // isPluralUnit reports whether an after-cue is a plural unit word ("states", "regions").
 func isPluralUnit(c *cue) bool {
-	if c.role != "admin1" && c.role != "admin2" && c.role != "admin3" {
+	if !c.namesUnit() {
 		return false
 	}
 	last := c.words[len(c.words)-1]
@@ -472,9 +472,9 @@ func truncated(text string, toks []token, i, n int) bool {
 
 // plausible applies the context filters to a gazetteer match of n tokens at i.
 func (p *Parser) plausible(text string, toks []token, i, n int, bc *cue) bool {
-	strong := bc != nil && (strongCue[bc.label] || bc.role == "admin1" || bc.role == "admin2" || bc.role == "admin3")
+	strong := bc != nil && strongCue[bc.label] || bc.namesUnit()
 	ac := p.cueAfter(toks, i+n, text)
-	adminAfter := ac != nil && (ac.role == "admin1" || ac.role == "admin2" || ac.role == "admin3")
+	adminAfter := ac.namesUnit()
 	allCommon := true
 	for k := i; k < i+n; k++ {
 		if !p.common[toks[k].fold] && !particles[toks[k].fold] {
@@ -541,8 +541,7 @@ func (p *Parser) compassPart(text string, toks []token, k int) bool {
 	if !compassParts[toks[k].fold] {
 		return false
 	}
-	c := p.cueAfter(toks, k+1, text)
-	return c == nil || c.role != "admin1" && c.role != "admin2" && c.role != "admin3"
+	return !p.cueAfter(toks, k+1, text).namesUnit()
 }
 
 var compassParts = map[string]bool{"north": true, "south": true, "east": true, "west": true, "central": true}
@@ -707,7 +706,7 @@ func (p *Parser) qualifiedByUnit(text string, toks []token, j int) bool {
 			return false
 		}
 		if c := p.cueAfter(toks, k+1, text); c != nil {
-			return c.role == "admin1" || c.role == "admin2" || c.role == "admin3"
+			return c.namesUnit()
 		}
 	}
 	return false

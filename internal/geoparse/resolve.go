@@ -34,6 +34,9 @@ type mention struct {
 	score    float64 // of the chosen candidate
 	drop     bool    // a respelling that found nothing in the story's country: no mention at all
 	unitWord bool    // the name ends with a unit word ("Soum Province")
+	// capitalName is the folded name when a national capital among the exact candidates bears it
+	// as its own ("Rome"), else "": set with the candidates, read for each of them.
+	capitalName string
 }
 
 // Parse recognises and resolves the place mentions of a text.
@@ -71,6 +74,7 @@ func (p *Parser) Parse(text string, h Hints) *Doc {
 		if len(r.near) > 0 {
 			m.exact = 0 // a respelling, like the variants of addVariants
 		}
+		m.capitalName = capitalName(m.Text, m.cands[:m.exact])
 		if m.Kind == "" {
 			m.Kind = "place"
 		}
@@ -305,6 +309,7 @@ func (d *Doc) cityNotCountry(votes map[string]float64) {
 			continue
 		}
 		m.Kind, m.Resolved, m.Place, m.cands, m.exact = "place", false, gazetteer.Place{}, cands, len(cands)
+		m.capitalName = capitalName(m.Text, cands)
 		m.r.isCtry = false
 	}
 }
@@ -435,7 +440,7 @@ func (d *Doc) addAliases() {
 			if c.Country != d.focus {
 				continue
 			}
-			if isAdmin(c) || c.Code == "PPLA" || c.Code == "PPLC" {
+			if isAdmin(c) || isCapital(c) {
 				unit = true // "Menaka (Gao)": a qualifier, not another name
 				break
 			}
@@ -649,6 +654,9 @@ func hasTownOfNote(cands []gazetteer.Place, u gazetteer.Place) bool {
 
 func isAdmin(c gazetteer.Place) bool { return c.Class == 'A' && c.Code != "PCLI" }
 
+// isCapital reports whether a place is a national or first-order (state, region) capital.
+func isCapital(c gazetteer.Place) bool { return c.Code == "PPLA" || c.Code == "PPLC" }
+
 // candScore scores candidate c for mention i: its prior, the fit with the mention's cues and
 // bracketed qualifiers, the country votes (norm, nil in pass 0) and the agreement with the other
 // mentions' previous choices (prev, nil in pass 0).
@@ -738,7 +746,7 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			// the state: "in Ogun", "a Jigawa imam".)
 			s -= 2.5
 		}
-		if m.calledVillage() && c.Class == 'P' && (c.Code == "PPLA" || c.Code == "PPLC" || c.Population >= bigTown) {
+		if m.calledVillage() && c.Class == 'P' && (isCapital(c) || c.Population >= bigTown) {
 			s -= villageNotCity
 		}
 		if m.r.before != nil && strongCue[m.r.before.label] {
@@ -1024,11 +1032,23 @@ const bigTown, villageNotCity = 20000, 4.0
 // capitalNamedSo reports whether candidate c of m bears the mention's name only as one of its other
 // names while a national capital among the candidates bears it as its own.
 func capitalNamedSo(m *mention, c gazetteer.Place) bool {
-	f := gazetteer.Fold(m.Text)
-	if gazetteer.Fold(c.Name) == f {
-		return false
+	return m.capitalName != "" && gazetteer.Fold(c.Name) != m.capitalName
+}
+
+// capitalName returns the folded name when a national capital among cands bears it as its own,
+// else "".
+func capitalName(name string, cands []gazetteer.Place) string {
+	f := ""
+	for _, o := range cands {
+		if o.Code != "PPLC" {
+			continue
+		}
+		if f == "" {
+			f = gazetteer.Fold(name) // only for the few names a capital bears
+		}
+		if gazetteer.Fold(o.Name) == f {
+			return f
+		}
 	}
-	return slices.ContainsFunc(m.cands[:m.exact], func(o gazetteer.Place) bool {
-		return o.Code == "PPLC" && gazetteer.Fold(o.Name) == f
-	})
+	return ""
 }
