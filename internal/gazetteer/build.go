@@ -767,15 +767,17 @@ func (b *builder) readNigeriaWards() error {
 		lga := k[strings.IndexByte(k, '|')+1:]
 		lat, lon := a.lat/float64(a.n), a.lon/float64(a.n)
 		key := adminKey("NG", a.a1, a.a2)
+		ad, coded := b.admins[key]
+		coded = coded && a.a2 != ""
 		// The wards file cuts long LGA names to eight letters ("IsokoSou", "Dutsin-M"): the LGA is
 		// named as its admin code's unit, with the file's form kept as another name.
 		name, alts := lga, ""
-		if ad, ok := b.admins[key]; ok && a.a2 != "" && ad.Name != "" && Fold(ad.Name) != Fold(lga) {
+		if coded && ad.Name != "" && Fold(ad.Name) != Fold(lga) {
 			name, alts = ad.Name, altNames(ad.Name, []string{lga})
 		}
 		b.addPlace(Place{ID: stableID(idNGLGA, a.state, lga), Name: name, AltNames: alts, Lat: lat, Lon: lon, Class: 'A',
 			Code: "ADM2", Country: "NG", Admin1: a.a1, Admin2: a.a2, Source: "ng-wards"})
-		if ad, ok := b.admins[key]; ok && a.a2 != "" && !b.centre[key] {
+		if coded && !b.centre[key] {
 			ad.Lat, ad.Lon = lat, lon
 			b.centre[key] = true
 			b.admins[key] = ad
