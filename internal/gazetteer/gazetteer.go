@@ -329,36 +329,83 @@ func (g *Gazetteer) Add(places []Place) {
 }
 
 // resolveAdmins turns admin1/admin2 given as names (custom CSVs let analysts write "Mopti") into
-// the codes the gazetteer uses; codes and unknown names are left as they are.
+// the codes the gazetteer uses. Units left blank or unknown are taken from the coordinates (see
+// adminsNear): a village list without admin columns must still agree with "X (Macomia)".
 func (g *Gazetteer) resolveAdmins(places []Place) {
 	var byName map[string]string // "CC|folded admin1 name" and "CC.a1|folded admin2 name" → code
 	for i := range places {
 		p := &places[i]
-		_, ok1 := g.admins[adminKey(p.Country, p.Admin1)]
-		_, ok2 := g.admins[adminKey(p.Country, p.Admin1, p.Admin2)]
-		if (ok1 || p.Admin1 == "") && (ok2 || p.Admin2 == "") {
+		if g.knownAdmin1(*p) && g.knownAdmin2(*p) {
 			continue
 		}
 		if byName == nil {
 			byName = map[string]string{}
+			// Two units may share a name: the lower code wins, whatever the map's order.
+			set := func(k, code string) {
+				if c, ok := byName[k]; !ok || code < c {
+					byName[k] = code
+				}
+			}
 			for k, a := range g.admins {
 				parts := strings.Split(k, ".")
 				if len(parts) == 2 {
-					byName[parts[0]+"|"+Fold(a.Name)] = parts[1]
+					set(parts[0]+"|"+Fold(a.Name), parts[1])
 				} else if len(parts) == 3 {
-					byName[parts[0]+"."+parts[1]+"|"+Fold(a.Name)] = parts[2]
+					set(parts[0]+"."+parts[1]+"|"+Fold(a.Name), parts[2])
 				}
 			}
 		}
-		if !ok1 && p.Admin1 != "" {
+		if !g.knownAdmin1(*p) {
 			if c, ok := byName[p.Country+"|"+Fold(p.Admin1)]; ok {
 				p.Admin1 = c
 			}
 		}
-		if _, ok := g.admins[adminKey(p.Country, p.Admin1, p.Admin2)]; !ok && p.Admin2 != "" {
+		if !g.knownAdmin2(*p) {
 			if c, ok := byName[p.Country+"."+p.Admin1+"|"+Fold(p.Admin2)]; ok {
 				p.Admin2 = c
 			}
+		}
+		g.adminsNear(p)
+	}
+}
+
+func (g *Gazetteer) knownAdmin1(p Place) bool {
+	_, ok := g.admins[adminKey(p.Country, p.Admin1)]
+	return p.Admin1 != "" && ok
+}
+
+func (g *Gazetteer) knownAdmin2(p Place) bool {
+	_, ok := g.admins[adminKey(p.Country, p.Admin1, p.Admin2)]
+	return p.Admin2 != "" && ok
+}
+
+// adminsNear gives a place without a known admin1 that of the default places around it (a vote
+// of the five nearest in its country within 200 km, so one mis-coded neighbour does not decide),
+// and a place without a known admin2 that of the nearest default place in its admin1 within 25 km.
+// An approximation near borders, as for the default's own uncoded places (see fillAdmins).
+func (g *Gazetteer) adminsNear(p *Place) {
+	defaults := g.layers[g.overlays:]
+	if !g.knownAdmin1(*p) {
+		near := kNearest(defaults, p.Lat, p.Lon, 200, 5, func(l *layer, i int32) bool {
+			q := l.places[i]
+			return q.Country == p.Country && g.knownAdmin1(q)
+		})
+		idx := make([]int32, len(near))
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		if j := vote(idx, func(j int32) string { return near[j].place().Admin1 }); j >= 0 {
+			q := near[j].place()
+			p.Admin1, p.Admin2 = q.Admin1, q.Admin2
+		}
+	}
+	if g.knownAdmin1(*p) && !g.knownAdmin2(*p) {
+		near := kNearest(defaults, p.Lat, p.Lon, 25, 1, func(l *layer, i int32) bool {
+			q := l.places[i]
+			return q.Country == p.Country && q.Admin1 == p.Admin1 && g.knownAdmin2(q)
+		})
+		if len(near) == 1 {
+			p.Admin2 = near[0].place().Admin2
 		}
 	}
 }

@@ -163,6 +163,18 @@ func TestAddOverlay(t *testing.T) {
 	if len(got) != 2 || got[0].Source != "custom" || got[0].Admin1 != "09" || got[1].Country != "BF" {
 		t.Errorf("Lookup(Gao) after Add = %+v, want the imported place (admin1 resolved to 09), then BF's Gao", got)
 	}
+	// A row that leaves its units blank, or names one the gazetteer does not know, takes them
+	// from the default places around it (Gao, 50 km away, not Ménaka, 230 km).
+	units, err := ParseCustomCSV(strings.NewReader("Tessit,,ML,,,15.93,0.25,village\nAnsongo,,ML,Gaoo,,15.66,0.50,town\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Add(units)
+	for _, name := range []string{"Tessit", "Ansongo"} {
+		if got := g.Lookup(name); len(got) != 1 || got[0].Admin1 != "09" {
+			t.Errorf("Lookup(%s) = %+v, want admin1 09 from the places near its coordinates", name, got)
+		}
+	}
 	if len(g.Lookup("Ménaka")) != 1 || len(g.Lookup("Boulkessi")) != 1 {
 		t.Error("overlay hides names it does not have, or lost its own")
 	}

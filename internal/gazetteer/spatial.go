@@ -120,11 +120,27 @@ func (l *layer) nearestIndex(lat, lon, maxKm float64, ok func(int32) bool) int32
 // kNearest returns the indexes of up to k places nearest to (lat, lon) within maxKm that ok
 // accepts, nearest first.
 func (l *layer) kNearest(lat, lon, maxKm float64, k int, ok func(int32) bool) []int32 {
-	type cand struct {
-		i int32
-		d float64
+	near := kNearest([]*layer{l}, lat, lon, maxKm, k, func(_ *layer, i int32) bool { return ok(i) })
+	out := make([]int32, len(near))
+	for i, c := range near {
+		out[i] = c.i
 	}
-	best := make([]cand, 0, k)
+	return out
+}
+
+// layerPlace is one place of a layer, found by a search.
+type layerPlace struct {
+	l *layer
+	i int32
+	d float64
+}
+
+func (c layerPlace) place() *Place { return &c.l.places[c.i] }
+
+// kNearest returns up to k places of layers nearest to (lat, lon) within maxKm that ok accepts,
+// nearest first.
+func kNearest(layers []*layer, lat, lon, maxKm float64, k int, ok func(*layer, int32) bool) []layerPlace {
+	best := make([]layerPlace, 0, k)
 	bound := func() float64 {
 		if len(best) < k {
 			return maxKm
@@ -132,13 +148,13 @@ func (l *layer) kNearest(lat, lon, maxKm float64, k int, ok func(int32) bool) []
 		return best[len(best)-1].d
 	}
 	g := &Gazetteer{}
-	g.search([]*layer{l}, lat, lon, bound, func(_ *layer, i int32, d float64) {
-		if len(best) == k && d >= best[k-1].d || !ok(i) {
+	g.search(layers, lat, lon, bound, func(l *layer, i int32, d float64) {
+		if len(best) == k && d >= best[k-1].d || !ok(l, i) {
 			return
 		}
 		j := len(best)
 		if j < k {
-			best = append(best, cand{})
+			best = append(best, layerPlace{})
 		} else {
 			j--
 		}
@@ -146,13 +162,9 @@ func (l *layer) kNearest(lat, lon, maxKm float64, k int, ok func(int32) bool) []
 			best[j] = best[j-1]
 			j--
 		}
-		best[j] = cand{i, d}
+		best[j] = layerPlace{l, i, d}
 	})
-	out := make([]int32, len(best))
-	for i, c := range best {
-		out[i] = c.i
-	}
-	return out
+	return best
 }
 
 // DistanceKm is the great-circle distance between two points.
