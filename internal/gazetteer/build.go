@@ -504,7 +504,7 @@ func adminPrefixes() []string {
 		"Departement d'", "Prefecture de ", "Province des ", "Province of ", "Province de ", "Province du ",
 		"Region of ", "Region de ", "Region du ", "Commune de ", "District de ", "Cercle d' ", "Cercle de ",
 		"Wilaya de ", "Cercle d'", "Cercled'", "Wilaya d'", "Circunscricao da ", "Circunscricao de ",
-		"Circunscricao do ", "Concelho da ", "Concelho de ", "Concelho do ", "Commune of "}
+		"Circunscricao do ", "Distrito da ", "Distrito de ", "Distrito do ", "Concelho da ", "Concelho de ", "Concelho do ", "Commune of "}
 }
 
 // acledAdminName turns a GeoNames admin name into ACLED's style: ASCII, without "Region",

@@ -51,6 +51,33 @@ func TestDefault(t *testing.T) {
 	}
 }
 
+// TestDefaultDistrictSeats checks that Mozambican districts are located by their seats, including
+// those whose seat the nearest-neighbour coding had put in the next province (Chibabava in Manica)
+// and those GeoNames writes "Distrito de Chibuto".
+func TestDefaultDistrictSeats(t *testing.T) {
+	g, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, admin1 string }{
+		{"Macomia", "Cabo Delgado"},
+		{"Chibabava", "Sofala"},
+		{"Chibuto", "Gaza"},
+		{"Boane", "Maputo"},
+		{"Gurue", "Zambezia"},
+	} {
+		var found bool
+		for _, p := range g.Lookup(tt.name) {
+			if a1, a2 := g.AdminNames(p); p.Country == "MZ" && p.Code == "ADM2" && a1 == tt.admin1 && a2 == tt.name {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("Lookup(%q): no district of %s among %+v", tt.name, tt.admin1, g.Lookup(tt.name))
+		}
+	}
+}
+
 func BenchmarkDefault(b *testing.B) {
 	var heap float64
 	for b.Loop() {

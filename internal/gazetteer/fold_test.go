@@ -62,6 +62,7 @@ func TestAcledAdminName(t *testing.T) {
 		{"Kayes Cercle", "Kayes"},
 		{"Centre-Nord", "Centre-Nord"},
 		{"Nyamira county", "Nyamira"},
+		{"Distrito de Chibuto", "Chibuto"},
 	}
 	for _, tt := range tests {
 		if got := acledAdminName(tt.in); got != tt.want {

@@ -132,33 +132,45 @@ func (b *builder) buildOSM(ctx context.Context) ([]Place, BuildReport, error) {
 	// Where GeoNames has neither a full dump nor polygons (MZ, TD, CD), districts are mostly named
 	// after their seat: the seats found among all places split the country into nearest-seat
 	// cells, which give admin2 and, where most districts have a seat, admin1 too.
-	all := append(append([]Place(nil), b.places...), out...)
 	seatCC := seatCountries()
-	seats := b.seatLayer(all, seatCC)
 	units := map[string]int{}
 	for k := range b.admins {
 		if seatCC[k[:2]] && strings.Count(k, ".") == 2 {
 			units[k[:2]]++
 		}
 	}
+	// Two rounds: the nearest-neighbour admin1 of a sparse country is often wrong near province
+	// borders (Chibabava voted into Manica), which hides the seat of its own district; the first
+	// round's seats recode the country, and the second finds the seats that hid.
+	var seats *layer
+	seated := map[int64]bool{}
+	for range 2 {
+		all := append(append([]Place(nil), b.places...), out...)
+		seats = b.seatLayer(all, seatCC)
+		dense := map[string]bool{}
+		for cc, n := range seatCount(seats) {
+			dense[cc] = 2*n >= units[cc]
+		}
+		for i := range out {
+			p := &out[i]
+			if !seatCC[p.Country] || b.coded[p.ID] {
+				continue
+			}
+			j := seats.nearestIndex(p.Lat, p.Lon, 120, func(j int32) bool {
+				s := &seats.places[j]
+				return s.Country == p.Country && (dense[p.Country] || s.Admin1 == p.Admin1)
+			})
+			if j >= 0 {
+				p.Admin1, p.Admin2 = seats.places[j].Admin1, seats.places[j].Admin2
+				seated[p.ID] = true
+			}
+		}
+	}
 	for cc, n := range seatCount(seats) {
 		rep.BySource["admin2-seats-"+cc] = n
 	}
-	dense := map[string]bool{}
-	for cc, n := range seatCount(seats) {
-		dense[cc] = 2*n >= units[cc]
-	}
-	for i := range out {
-		p := &out[i]
-		if !seatCC[p.Country] || b.coded[p.ID] {
-			continue
-		}
-		j := seats.nearestIndex(p.Lat, p.Lon, 120, func(j int32) bool {
-			s := &seats.places[j]
-			return s.Country == p.Country && (dense[p.Country] || s.Admin1 == p.Admin1)
-		})
-		if j >= 0 {
-			p.Admin1, p.Admin2 = seats.places[j].Admin1, seats.places[j].Admin2
+	for _, p := range out {
+		if seated[p.ID] {
 			rep.BySource["admin-from-seat-"+p.Country]++
 		}
 	}
