@@ -222,7 +222,7 @@ func (g *Gazetteer) Lookup(name string) []Place {
 }
 
 // replaceDuplicates marks the default places that imported places duplicate (the same GeoNames
-// id, or the same name within samePlaceKm in the same country) as replaced under the names they
+// id, or the same name within samePlaceKm in the same country, an admin unit only by a unit) as replaced under the names they
 // share, and gives the imports what those places know and they do not: an analyst's coordinates
 // for Boulkessi win over the gazetteer's.
 func (g *Gazetteer) replaceDuplicates(places []Place) {
@@ -238,8 +238,8 @@ func (g *Gazetteer) replaceDuplicates(places []Place) {
 				}
 				for _, id := range l.ids[l.post[li]:l.post[li+1]] {
 					q := l.places[id]
-					if q.ID != p.ID && (q.Country != p.Country || DistanceKm(q.Lat, q.Lon, p.Lat, p.Lon) >= samePlaceKm) {
-						continue
+					if q.ID != p.ID && (q.Country != p.Country || q.Class == 'A' && p.Class != 'A' || DistanceKm(q.Lat, q.Lon, p.Lat, p.Lon) >= samePlaceKm) {
+						continue // another place; a district named after its seat is not the seat
 					}
 					key := replacedKey{k, q.ID}
 					if g.replaced[key] {

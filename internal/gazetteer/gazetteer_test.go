@@ -203,6 +203,35 @@ func TestAddOverlay(t *testing.T) {
 	}
 }
 
+// TestAddKeepsDistricts checks that a settlement list's row for a district seat replaces the
+// default town, not the district named after it: "Macomia district" must still find the district.
+func TestAddKeepsDistricts(t *testing.T) {
+	var buf bytes.Buffer
+	err := encode(&buf, dataset{places: []Place{
+		{ID: 1, Name: "Macomia", Lat: -12.23, Lon: 40.15, Class: 'P', Code: "PPLA2", Country: "MZ", Admin1: "01", Admin2: "1042455", Source: "osm"},
+		{ID: 1042455, Name: "Macomia", Lat: -12.23, Lon: 40.15, Class: 'A', Code: "ADM2", Country: "MZ", Admin1: "01", Admin2: "1042455", Source: "osm"},
+	}, admins: map[string]Place{
+		"MZ.01":         {Name: "Cabo Delgado", Class: 'A', Code: "ADM1", Country: "MZ", Admin1: "01"},
+		"MZ.01.1042455": {Name: "Macomia", Class: 'A', Code: "ADM2", Country: "MZ", Admin1: "01", Admin2: "1042455"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Load(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ParseCustomCSV(strings.NewReader("Macomia,,MZ,Cabo Delgado,Macomia,-12.2466,40.1208,village\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Add(rows)
+	got := g.Lookup("Macomia")
+	if len(got) != 2 || got[0].Source != "custom" || got[0].Code != "PPLA2" || got[1].Code != "ADM2" {
+		t.Errorf("Lookup(Macomia) after importing its settlement row = %+v, want the import (with the town's code) and the district", got)
+	}
+}
+
 func TestEncodeDecodeRoundTrip(t *testing.T) {
 	in := sample()
 	out, err := DecodePlaces(EncodePlaces(in))
