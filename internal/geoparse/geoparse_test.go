@@ -233,6 +233,8 @@ func TestLocateSentences(t *testing.T) {
 		{"The peace accord was signed in Rome in 1992.", "Italy", "", []string{"Rome"}, 1},
 		// A region named by a compass word, bracketed after a place, is a unit: the Akuse in Benue is a namesake.
 		{"Party supporters protested in Akuse town (Lower Manya Krobo, Eastern) on Monday.", "Ghana", "Eastern", nil, 3},
+		// A name the story repeats is the place its qualified mention found, not a district seat elsewhere.
+		{"Farmers from Isu, Abia fought herders in Isu on Monday.", "Nigeria", "Abia", []string{"Isu"}, 0},
 		// A compass word after a district names part of it ("Boki East"), not a person's surname.
 		{"Communal clashes broke out between two communities in Boki East of Cross River State.", "Nigeria", "Cross River", []string{"Boki"}, 3},
 	}

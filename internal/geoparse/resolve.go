@@ -844,6 +844,18 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			}
 		}
 	}
+	if prev != nil && len(m.r.paren) == 0 && m.r.within == 0 && m.r.inParen == 0 {
+		// A name the story repeats is the place its qualified mention found: "Isu, Abia clash in
+		// Isu" is Abia's Isu both times.
+		for j := range prev {
+			o := &prev[j]
+			if j != i && o.Resolved && (len(o.r.paren) > 0 || o.r.within > 0) && o.Place.ID == c.ID &&
+				gazetteer.Fold(o.Text) == gazetteer.Fold(m.Text) {
+				s += sameNameBonus
+				break
+			}
+		}
+	}
 	if prev != nil {
 		var co float64
 		// Each other place counts once, however often the story repeats it: ten "Bamako"s must
@@ -952,6 +964,9 @@ func (d *Doc) nearRelated(i int, c gazetteer.Place, prev []mention) (ok, related
 		return dist < respeltNearKm, true
 	}
 }
+
+// sameNameBonus favours, for a name the story repeats, the place its qualified mention found.
+const sameNameBonus = 5
 
 // respeltNearKm is how far from the place the text relates it to a respelt name's place may lie.
 const respeltNearKm = 30
