@@ -235,6 +235,8 @@ func TestLocateSentences(t *testing.T) {
 		{"Party supporters protested in Akuse town (Lower Manya Krobo, Eastern) on Monday.", "Ghana", "Eastern", nil, 3},
 		// A name the story repeats is the place its qualified mention found, not a district seat elsewhere.
 		{"Farmers from Isu, Abia fought herders in Isu on Monday.", "Nigeria", "Abia", []string{"Isu"}, 0},
+		// A comma after the qualifying state closes the apposition; it does not make a list.
+		{"Gunmen attacked a church in Isu, Imo, on Sunday.", "Nigeria", "Imo", []string{"Isu"}, 0},
 		// A compass word after a district names part of it ("Boki East"), not a person's surname.
 		{"Communal clashes broke out between two communities in Boki East of Cross River State.", "Nigeria", "Cross River", []string{"Boki"}, 3},
 	}

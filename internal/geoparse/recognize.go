@@ -798,8 +798,12 @@ func (p *Parser) linkCommaQualifiers(text string, toks []token, rs []raw) {
 		}
 		unitAfter := b.after != nil && b.after.role != "event" || unitNamed(toks, b)
 		if b.j < len(toks) && !unitAfter {
-			next := text[toks[b.j-1].end:toks[b.j].start]
-			if strings.Contains(next, ",") || toks[b.j].fold == "and" || toks[b.j].fold == "or" || toks[b.j].upper {
+			// A list goes on with a name or a conjunction; a comma before a lower-case word closes
+			// the apposition instead: "in Gajiram, Borno, on Sunday".
+			if toks[b.j].fold == "and" || toks[b.j].fold == "or" || toks[b.j].upper {
+				continue
+			}
+			if next := text[toks[b.j-1].end:toks[b.j].start]; strings.Contains(next, ",") && (strings.TrimSpace(next) != "," || !startsLower(text[toks[b.j].start:])) {
 				continue
 			}
 		}
