@@ -21,8 +21,7 @@ func sample() []Place {
 
 func sampleGazetteer(t testing.TB) *Gazetteer {
 	t.Helper()
-	var buf bytes.Buffer
-	err := encode(&buf, dataset{places: sample(),
+	return loadDataset(t, dataset{places: sample(),
 		countries: []Country{{ISO2: "ML", ISO3: "MLI", Numeric: 466, Name: "Mali", Region: "Western Africa", Capital: "Bamako", Lat: 12.65, Lon: -8}},
 		aliases:   map[string]string{"malian": "ML"},
 		admins: map[string]Place{
@@ -32,7 +31,23 @@ func sampleGazetteer(t testing.TB) *Gazetteer {
 			"ML.10":               {Name: "Kidal", Class: 'A', Code: "ADM1", Country: "ML", Admin1: "10"},
 			"MZ.01":               {Name: "Cabo Delgado", Class: 'A', Code: "ADM1", Country: "MZ", Admin1: "01"},
 		}})
+}
+
+// addCSV adds the places of a custom CSV text to g.
+func addCSV(t testing.TB, g *Gazetteer, text string) {
+	t.Helper()
+	places, err := ParseCustomCSV(strings.NewReader(text))
 	if err != nil {
+		t.Fatal(err)
+	}
+	g.Add(places)
+}
+
+// loadDataset encodes ds in the compact format and loads it, as Default loads the embedded set.
+func loadDataset(t testing.TB, ds dataset) *Gazetteer {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := encode(&buf, ds); err != nil {
 		t.Fatal(err)
 	}
 	g, err := Load(&buf)
@@ -151,12 +166,7 @@ func TestNearest(t *testing.T) {
 
 func TestAddOverlay(t *testing.T) {
 	g := sampleGazetteer(t)
-	f := strings.NewReader("Gao,Gao Camp,ML,Gao,,16.30,-0.05,camp\nBoulkessi,,ML,,,14.65,-1.91,military base\n")
-	places, err := ParseCustomCSV(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g.Add(places)
+	addCSV(t, g, "Gao,Gao Camp,ML,Gao,,16.30,-0.05,camp\nBoulkessi,,ML,,,14.65,-1.91,military base\n")
 	// The import replaces the Gao it duplicates (same name, a few km away); the Gao of Burkina
 	// Faso, another place, stays a candidate.
 	got := g.Lookup("Gao")
@@ -165,11 +175,7 @@ func TestAddOverlay(t *testing.T) {
 	}
 	// A row that leaves its units blank, or names one the gazetteer does not know, takes them
 	// from the default places around it (Gao, 50 km away, not Ménaka, 230 km).
-	units, err := ParseCustomCSV(strings.NewReader("Tessit,,ML,,,15.93,0.25,village\nAnsongo,,ML,Gaoo,,15.66,0.50,town\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g.Add(units)
+	addCSV(t, g, "Tessit,,ML,,,15.93,0.25,village\nAnsongo,,ML,Gaoo,,15.66,0.50,town\n")
 	for _, name := range []string{"Tessit", "Ansongo"} {
 		if got := g.Lookup(name); len(got) != 1 || got[0].Admin1 != "09" {
 			t.Errorf("Lookup(%s) = %+v, want admin1 09 from the places near its coordinates", name, got)
@@ -183,21 +189,13 @@ func TestAddOverlay(t *testing.T) {
 	}
 	// A plain village row for a default town replaces it but keeps what the default knew.
 	town := g.Lookup("Ménaka")[0]
-	dup, err := ParseCustomCSV(strings.NewReader(fmt.Sprintf("Ménaka,,ML,,,%f,%f,village\n", town.Lat+0.01, town.Lon)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	g2 := sampleGazetteer(t)
-	g2.Add(dup)
+	addCSV(t, g2, fmt.Sprintf("Ménaka,,ML,,,%f,%f,village\n", town.Lat+0.01, town.Lon))
 	if got := g2.Lookup("Ménaka"); len(got) != 1 || got[0].Source != "custom" || got[0].Code != town.Code || got[0].Population != town.Population {
 		t.Errorf("Lookup(Ménaka) after importing a village row for the town = %+v, want the import with the town's code %s and population %d", got, town.Code, town.Population)
 	}
 	// A namesake far from the default place adds a candidate and hides nothing.
-	far, err := ParseCustomCSV(strings.NewReader("Ménaka,,ML,,,12.0,-8.0,hamlet\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g.Add(far)
+	addCSV(t, g, "Ménaka,,ML,,,12.0,-8.0,hamlet\n")
 	if got := g.Lookup("Menaka"); len(got) != 2 || got[0].Source != "custom" || got[1].Source == "custom" {
 		t.Errorf("Lookup(Menaka) after adding a far namesake = %+v, want the import and the default town", got)
 	}
@@ -206,26 +204,14 @@ func TestAddOverlay(t *testing.T) {
 // TestAddKeepsDistricts checks that a settlement list's row for a district seat replaces the
 // default town, not the district named after it: "Macomia district" must still find the district.
 func TestAddKeepsDistricts(t *testing.T) {
-	var buf bytes.Buffer
-	err := encode(&buf, dataset{places: []Place{
+	g := loadDataset(t, dataset{places: []Place{
 		{ID: 1, Name: "Macomia", Lat: -12.23, Lon: 40.15, Class: 'P', Code: "PPLA2", Country: "MZ", Admin1: "01", Admin2: "1042455", Source: "osm"},
 		{ID: 1042455, Name: "Macomia", Lat: -12.23, Lon: 40.15, Class: 'A', Code: "ADM2", Country: "MZ", Admin1: "01", Admin2: "1042455", Source: "osm"},
 	}, admins: map[string]Place{
 		"MZ.01":         {Name: "Cabo Delgado", Class: 'A', Code: "ADM1", Country: "MZ", Admin1: "01"},
 		"MZ.01.1042455": {Name: "Macomia", Class: 'A', Code: "ADM2", Country: "MZ", Admin1: "01", Admin2: "1042455"},
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := Load(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := ParseCustomCSV(strings.NewReader("Macomia,,MZ,Cabo Delgado,Macomia,-12.2466,40.1208,village\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g.Add(rows)
+	addCSV(t, g, "Macomia,,MZ,Cabo Delgado,Macomia,-12.2466,40.1208,village\n")
 	got := g.Lookup("Macomia")
 	if len(got) != 2 || got[0].Source != "custom" || got[0].Code != "PPLA2" || got[1].Code != "ADM2" {
 		t.Errorf("Lookup(Macomia) after importing its settlement row = %+v, want the import (with the town's code) and the district", got)
