@@ -294,7 +294,7 @@ func (d *Doc) contradictingQualifier(i int) int {
 		// region far away says otherwise.
 		// So does the seat of the first of two or three bracketed units, "Maloum-Djori
 		// (Gueskerou, Diffa)" for a Maloum 1,200 km from Gueskerou.
-		unit := o.Place.Code == "ADM1" || o.Place.Class == 'P' && len(m.r.paren) >= 2 && gazetteer.Fold(o.Text) == m.r.paren[0]
+		unit := o.Place.Code == "ADM1" || o.Place.Class == 'P' && len(m.r.paren) >= 2 && o.folded == m.r.paren[0]
 		farRegion := unit && o.Place.Country == m.Place.Country && m.Place.Admin1 != "" && o.Place.Admin1 != m.Place.Admin1 &&
 			gazetteer.DistanceKm(o.Place.Lat, o.Place.Lon, m.Place.Lat, m.Place.Lon) > farRegionKm
 		if o.Place.Country != m.Place.Country || o.explicitUnit() || farRegion {
@@ -419,10 +419,9 @@ func (d *Doc) eventScore(i int) float64 {
 		s -= 3
 	}
 	// A name the story keeps returning to is where it happened.
-	f := gazetteer.Fold(m.Text)
 	var rep float64
 	for j := range d.ms {
-		if j != i && gazetteer.Fold(d.ms[j].Text) == f {
+		if j != i && d.ms[j].folded == m.folded {
 			rep += 0.2
 		}
 	}
@@ -552,7 +551,7 @@ func (d *Doc) strangerTo(m, y *mention) bool {
 // that the text may mean the region.
 func (d *Doc) namesRegion(y *mention) bool {
 	a1, _ := d.p.g.AdminNames(y.Place)
-	return gazetteer.Fold(a1) == gazetteer.Fold(y.Text)
+	return gazetteer.Fold(a1) == y.folded
 }
 
 // cityPartKm: a place farther than this from the capital the text puts it in is a namesake.

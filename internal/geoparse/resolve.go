@@ -34,6 +34,7 @@ type mention struct {
 	score    float64 // of the chosen candidate
 	drop     bool    // a respelling that found nothing in the story's country: no mention at all
 	unitWord bool    // the name ends with a unit word ("Soum Province")
+	folded   string  // gazetteer.Fold(Text), which scoring compares for every candidate
 	// capitalName is the folded name when a national capital among the exact candidates bears it
 	// as its own ("Rome"), else "": set with the candidates, read for each of them.
 	capitalName string
@@ -48,6 +49,7 @@ func (p *Parser) Parse(text string, h Hints) *Doc {
 		m := mention{r: r}
 		m.Start, m.End = toks[r.i].start, toks[r.j-1].end
 		m.Text = text[m.Start:m.End]
+		m.folded = gazetteer.Fold(m.Text)
 		switch {
 		case r.inParen > 0:
 			m.Cue = "paren"
@@ -152,7 +154,7 @@ func (d *Doc) resolve(h Hints) {
 	// story's Mozambique).
 	voted := map[string]bool{}
 	for _, m := range d.ms {
-		f := gazetteer.Fold(m.Text)
+		f := m.folded
 		if len(m.cands) == 0 || voted[f] || len(m.r.near) > 0 {
 			continue // a respelt name is no evidence of its country
 		}
@@ -325,14 +327,14 @@ func (d *Doc) dropWeak() {
 	cued := map[string]bool{}
 	for i := range d.ms {
 		if !isBare(&d.ms[i]) {
-			cued[gazetteer.Fold(d.ms[i].Text)] = true
+			cued[d.ms[i].folded] = true
 		}
 	}
 	d.keep(func(m *mention) bool {
 		if m.drop {
 			return false
 		}
-		return d.focus == "" || !(isBare(m) && !cued[gazetteer.Fold(m.Text)] && m.Kind != "country" && m.Resolved && (m.Place.Country != d.focus || m.variant))
+		return d.focus == "" || !(isBare(m) && !cued[m.folded] && m.Kind != "country" && m.Resolved && (m.Place.Country != d.focus || m.variant))
 	})
 }
 
@@ -487,7 +489,7 @@ func (d *Doc) addVariants() {
 		if inFocus || d.focus == "" {
 			continue // without a focus country a variant could land anywhere in the world
 		}
-		for _, v := range variants(gazetteer.Fold(m.Text)) {
+		for _, v := range variants(m.folded) {
 			if !d.p.g.Has(v) {
 				continue
 			}
@@ -805,7 +807,7 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			// Only a town locates: an admin unit's centroid says little, and "Bourem (Bourem, Gao)"
 			// names the town's own cercle.
 			if o.r.inParen != i+1 || !o.Resolved || o.Place.Country != c.Country || o.Place.Class != 'P' ||
-				gazetteer.Fold(o.Text) == gazetteer.Fold(m.Text) {
+				o.folded == m.folded {
 				continue
 			}
 			switch dist := gazetteer.DistanceKm(o.Place.Lat, o.Place.Lon, c.Lat, c.Lon); {
@@ -850,7 +852,7 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 		for j := range prev {
 			o := &prev[j]
 			if j != i && o.Resolved && (len(o.r.paren) > 0 || o.r.within > 0) && o.Place.ID == c.ID &&
-				gazetteer.Fold(o.Text) == gazetteer.Fold(m.Text) {
+				o.folded == m.folded {
 				s += sameNameBonus
 				break
 			}
@@ -863,7 +865,7 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 		seen := map[string]bool{}
 		for j := range prev {
 			o := &prev[j]
-			if j == i || !o.Resolved || o.Kind == "country" || gazetteer.Fold(o.Text) == gazetteer.Fold(m.Text) {
+			if j == i || !o.Resolved || o.Kind == "country" || o.folded == m.folded {
 				continue
 			}
 			op := o.Place
