@@ -59,7 +59,7 @@ type builder struct {
 	log       *slog.Logger
 	countries []Country
 	aliases   map[string]string // folded alias → ISO2
-	admins    map[string]Place  // "CC.a1", "CC.a1.a2"
+	admins    adminUnits        // "CC.a1", "CC.a1.a2"
 	// adminCode maps "CC|folded name" → admin1 code and "CC.a1|folded name" → admin2 code.
 	adminCode map[string]string
 	adminList map[string][]adminName // "CC" → admin1 units, "CC.a1" → its admin2 units (fuzzy joins)
@@ -75,7 +75,7 @@ type builder struct {
 
 func newBuilder(sharedDir string) *builder {
 	return &builder{shared: sharedDir, log: slog.Default(), aliases: map[string]string{},
-		admins: map[string]Place{}, adminCode: map[string]string{}, adminList: map[string][]adminName{}, a1ByGeoID: map[int64]string{},
+		admins: adminUnits{}, adminCode: map[string]string{}, adminList: map[string][]adminName{}, a1ByGeoID: map[int64]string{},
 		centre: map[string]bool{}, seen: map[int64]bool{}, coded: map[int64]bool{},
 		report: BuildReport{BySource: map[string]int{}, Unmatched: map[string]int{}}}
 }
@@ -207,28 +207,15 @@ func (b *builder) buildMain(ctx context.Context) error {
 	return nil
 }
 
-// knownAdmin1 reports whether a place's admin1 code names a known unit.
-func (b *builder) knownAdmin1(p *Place) bool {
-	_, ok := b.admins[adminKey(p.Country, p.Admin1)]
-	return p.Admin1 != "" && ok
-}
-
-func (b *builder) knownAdmin2(p *Place) bool {
-	_, ok := b.admins[adminKey(p.Country, p.Admin1, p.Admin2)]
-	return p.Admin2 != "" && ok
-}
-
 // fillAdmins gives places whose admin1 code is missing or unknown (GeoNames "00", BF's
-// provisional "x24" codes, sources without codes) the admin codes of the nearest place of ref with
-// a known admin1 in the same country (a vote of the five nearest within 200 km), and places without a known admin2 that of
-// the nearest ref place in the same admin1 (within 25 km). An approximation near borders, counted
-// in the report.
+// provisional "x24" codes, sources without codes) the admin codes of the same place in a coded
+// source of ref, else those of the ref places around them (see codesNear), counted in the report.
 func (b *builder) fillAdmins(places, ref []Place) {
 	known1 := make([]bool, len(ref))
 	known2 := make([]bool, len(ref))
 	for i := range ref {
-		known1[i] = b.knownAdmin1(&ref[i])
-		known2[i] = known1[i] && b.knownAdmin2(&ref[i])
+		known1[i] = b.admins.has1(&ref[i])
+		known2[i] = known1[i] && b.admins.has2(&ref[i])
 	}
 	l := &layer{places: ref}
 	l.buildGrid()
@@ -237,7 +224,7 @@ func (b *builder) fillAdmins(places, ref []Place) {
 		if p.Class == 'A' && (p.Code == "ADM1" || p.Code == "PCLI") {
 			continue
 		}
-		if !b.knownAdmin1(p) {
+		if !b.admins.has1(p) {
 			// The same place from a coded source (OSM's Maputo node beside GeoNames' Maputo):
 			// its codes, not those of whatever village lies nearest (in Matola, another province).
 			name := Fold(p.Name)
@@ -250,37 +237,23 @@ func (b *builder) fillAdmins(places, ref []Place) {
 				continue
 			}
 		}
-		if !b.knownAdmin1(p) {
-			// A vote of the five nearest coded places: one mis-coded neighbour must not decide.
-			near := l.kNearest(p.Lat, p.Lon, 200, 5, func(j int32) bool { return known1[j] && ref[j].Country == p.Country })
-			if j := vote(near, func(j int32) string { return ref[j].Admin1 }); j >= 0 {
-				p.Admin1, p.Admin2 = ref[j].Admin1, ref[j].Admin2
-				b.report.Approx++
-			}
-		}
-		if b.knownAdmin1(p) && !b.knownAdmin2(p) {
-			if j := l.nearestIndex(p.Lat, p.Lon, 25, func(j int32) bool {
-				return known2[j] && ref[j].Admin1 == p.Admin1 && ref[j].Country == p.Country
-			}); j >= 0 {
-				p.Admin2 = ref[j].Admin2
-				b.report.Approx++
-			}
-		}
+		b.report.Approx += b.admins.codesNear([]*layer{l}, p,
+			func(_ *layer, j int32) bool { return known1[j] }, func(_ *layer, j int32) bool { return known2[j] })
 	}
 }
 
 // samePlaceKm is how far apart two sources may put one place under one name.
 const samePlaceKm = 10
 
-// vote returns the first (nearest) index whose key is the most frequent among idx, or -1.
-func vote(idx []int32, key func(int32) string) int32 {
-	n := map[string]int{}
-	bestN, best := 0, int32(-1)
-	for _, i := range idx {
-		n[key(i)]++
+// vote returns the first (nearest) of indexes 0..n-1 whose key is the most frequent, or -1.
+func vote(n int, key func(int) string) int {
+	count := map[string]int{}
+	bestN, best := 0, -1
+	for i := range n {
+		count[key(i)]++
 	}
-	for _, i := range idx {
-		if c := n[key(i)]; c > bestN {
+	for i := range n {
+		if c := count[key(i)]; c > bestN {
 			bestN, best = c, i
 		}
 	}

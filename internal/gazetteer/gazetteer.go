@@ -55,7 +55,7 @@ type Gazetteer struct {
 	overlays   int      // how many leading layers came from Add
 	countries  map[string]Country
 	byName     map[string]string // folded country name/alias → ISO2
-	admins     map[string]Place  // "CC.a1" and "CC.a1.a2" → admin unit (Name ACLED-style)
+	admins     adminUnits        // "CC.a1" and "CC.a1.a2" → admin unit (Name ACLED-style)
 	splitFrom  map[string]string // "CC.a1" of a newer admin1 → the admin1 code it was split from
 	soleAdmin2 map[string]string // "CC.a1" → its admin2 code, for admin1 units with exactly one
 	maxTokens  int
@@ -222,9 +222,9 @@ func (g *Gazetteer) Lookup(name string) []Place {
 }
 
 // replaceDuplicates marks the default places that imported places duplicate (the same GeoNames
-// id, or the same name within samePlaceKm in the same country, an admin unit only by a unit) as replaced under the names they
-// share, and gives the imports what those places know and they do not: an analyst's coordinates
-// for Boulkessi win over the gazetteer's.
+// id, or the same name within samePlaceKm in the same country, an admin unit only by a unit) as
+// replaced under the names they share, and gives the imports what those places know and they do
+// not: an analyst's coordinates for Boulkessi win over the gazetteer's.
 func (g *Gazetteer) replaceDuplicates(places []Place) {
 	defaults := g.layers[g.overlays:]
 	for i := range places {
@@ -330,12 +330,12 @@ func (g *Gazetteer) Add(places []Place) {
 
 // resolveAdmins turns admin1/admin2 given as names (custom CSVs let analysts write "Mopti") into
 // the codes the gazetteer uses. Units left blank or unknown are taken from the coordinates (see
-// adminsNear): a village list without admin columns must still agree with "X (Macomia)".
+// codesNear): a village list without admin columns must still agree with "X (Macomia)".
 func (g *Gazetteer) resolveAdmins(places []Place) {
 	var byName map[string]string // "CC|folded admin1 name" and "CC.a1|folded admin2 name" → code
 	for i := range places {
 		p := &places[i]
-		if g.knownAdmin1(*p) && g.knownAdmin2(*p) {
+		if g.admins.has1(p) && g.admins.has2(p) {
 			continue
 		}
 		if byName == nil {
@@ -355,59 +355,66 @@ func (g *Gazetteer) resolveAdmins(places []Place) {
 				}
 			}
 		}
-		if !g.knownAdmin1(*p) {
+		if !g.admins.has1(p) {
 			if c, ok := byName[p.Country+"|"+Fold(p.Admin1)]; ok {
 				p.Admin1 = c
 			}
 		}
-		if !g.knownAdmin2(*p) {
+		if !g.admins.has2(p) {
 			if c, ok := byName[p.Country+"."+p.Admin1+"|"+Fold(p.Admin2)]; ok {
 				p.Admin2 = c
 			}
 		}
-		g.adminsNear(p)
+		// Units left blank or unknown: those of the default places around it.
+		g.admins.codesNear(g.layers[g.overlays:], p,
+			func(l *layer, i int32) bool { return g.admins.has1(&l.places[i]) },
+			func(l *layer, i int32) bool { return g.admins.has2(&l.places[i]) })
 	}
 }
 
-func (g *Gazetteer) knownAdmin1(p Place) bool {
-	_, ok := g.admins[adminKey(p.Country, p.Admin1)]
+// adminUnits holds admin units by key: "CC.a1" and "CC.a1.a2".
+type adminUnits map[string]Place
+
+// has1 reports whether p's admin1 code names a known unit.
+func (u adminUnits) has1(p *Place) bool {
+	_, ok := u[adminKey(p.Country, p.Admin1)]
 	return p.Admin1 != "" && ok
 }
 
-func (g *Gazetteer) knownAdmin2(p Place) bool {
-	_, ok := g.admins[adminKey(p.Country, p.Admin1, p.Admin2)]
+// has2 reports whether p's admin1 and admin2 codes name a known unit.
+func (u adminUnits) has2(p *Place) bool {
+	_, ok := u[adminKey(p.Country, p.Admin1, p.Admin2)]
 	return p.Admin2 != "" && ok
 }
 
-// adminsNear gives a place without a known admin1 that of the default places around it (a vote
-// of the five nearest in its country within 200 km, so one mis-coded neighbour does not decide),
-// and a place without a known admin2 that of the nearest default place in its admin1 within 25 km.
-// An approximation near borders, as for the default's own uncoded places (see fillAdmins).
-func (g *Gazetteer) adminsNear(p *Place) {
-	defaults := g.layers[g.overlays:]
-	if !g.knownAdmin1(*p) {
-		near := kNearest(defaults, p.Lat, p.Lon, 200, 5, func(l *layer, i int32) bool {
-			q := l.places[i]
-			return q.Country == p.Country && g.knownAdmin1(q)
+// codesNear gives p the admin codes it lacks from the places of layers around it in its country:
+// admin1 (with its admin2) by a vote of the five nearest within 200 km whose admin1 is known
+// (coded1), so that one mis-coded neighbour does not decide, then admin2 from the nearest within
+// 25 km in its admin1 whose admin2 is known (coded2). An approximation near borders; it returns
+// how many of the two it gave.
+func (u adminUnits) codesNear(layers []*layer, p *Place, coded1, coded2 func(*layer, int32) bool) int {
+	n := 0
+	if !u.has1(p) {
+		near := kNearest(layers, p.Lat, p.Lon, 200, 5, func(l *layer, i int32) bool {
+			return l.places[i].Country == p.Country && coded1(l, i)
 		})
-		idx := make([]int32, len(near))
-		for i := range idx {
-			idx[i] = int32(i)
-		}
-		if j := vote(idx, func(j int32) string { return near[j].place().Admin1 }); j >= 0 {
+		if j := vote(len(near), func(j int) string { return near[j].place().Admin1 }); j >= 0 {
 			q := near[j].place()
 			p.Admin1, p.Admin2 = q.Admin1, q.Admin2
+			n++
 		}
 	}
-	if g.knownAdmin1(*p) && !g.knownAdmin2(*p) {
-		near := kNearest(defaults, p.Lat, p.Lon, 25, 1, func(l *layer, i int32) bool {
-			q := l.places[i]
-			return q.Country == p.Country && q.Admin1 == p.Admin1 && g.knownAdmin2(q)
+	if u.has1(p) && !u.has2(p) {
+		near := kNearest(layers, p.Lat, p.Lon, 25, 1, func(l *layer, i int32) bool {
+			q := &l.places[i]
+			return q.Country == p.Country && q.Admin1 == p.Admin1 && coded2(l, i)
 		})
 		if len(near) == 1 {
 			p.Admin2 = near[0].place().Admin2
+			n++
 		}
 	}
+	return n
 }
 
 // Country returns a country by ISO 3166-1 alpha-2 code.
@@ -501,7 +508,7 @@ func (g *Gazetteer) AdminCodes(p Place) (admin1, admin2 string) {
 
 // newGazetteer returns an empty gazetteer with the package's hand-written admin history.
 func newGazetteer() *Gazetteer {
-	g := &Gazetteer{countries: map[string]Country{}, byName: map[string]string{}, admins: map[string]Place{},
+	g := &Gazetteer{countries: map[string]Country{}, byName: map[string]string{}, admins: adminUnits{},
 		splitFrom: map[string]string{}, soleAdmin2: map[string]string{}}
 	// The table is embedded and tiny; a read error would be a broken build, caught by tests.
 	_ = readEmbeddedTSV("data/admin-splits.tsv", func(f []string) {

@@ -184,7 +184,7 @@ func (b *builder) buildOSM(ctx context.Context) ([]Place, BuildReport, error) {
 		}
 	}
 	for _, p := range out {
-		if !b.knownAdmin1(&p) {
+		if !b.admins.has1(&p) {
 			rep.Unmatched["osm-admin1-"+p.Country]++
 		}
 	}

@@ -111,21 +111,10 @@ func (g *Gazetteer) nearest(lat, lon float64, country string, filter func(Place)
 // nearestIndex is the index of the layer's place nearest to (lat, lon) within maxKm that ok
 // accepts, or -1: the build-time variant of Nearest, without copying places.
 func (l *layer) nearestIndex(lat, lon, maxKm float64, ok func(int32) bool) int32 {
-	if k := l.kNearest(lat, lon, maxKm, 1, ok); len(k) > 0 {
-		return k[0]
+	if near := kNearest([]*layer{l}, lat, lon, maxKm, 1, func(_ *layer, i int32) bool { return ok(i) }); len(near) > 0 {
+		return near[0].i
 	}
 	return -1
-}
-
-// kNearest returns the indexes of up to k places nearest to (lat, lon) within maxKm that ok
-// accepts, nearest first.
-func (l *layer) kNearest(lat, lon, maxKm float64, k int, ok func(int32) bool) []int32 {
-	near := kNearest([]*layer{l}, lat, lon, maxKm, k, func(_ *layer, i int32) bool { return ok(i) })
-	out := make([]int32, len(near))
-	for i, c := range near {
-		out[i] = c.i
-	}
-	return out
 }
 
 // layerPlace is one place of a layer, found by a search.
