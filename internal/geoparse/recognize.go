@@ -914,16 +914,5 @@ func (p *Parser) linkParens(text string, toks []token, rs []raw) []raw {
 	if len(tail) == 0 {
 		return rs
 	}
-	index := make([]int, len(rs)) // old index -> new index+1
-	out := rs[:0]
-	for k := range rs {
-		if !tail[k] {
-			out = append(out, rs[k])
-			index[k] = len(out)
-		}
-	}
-	for k := range out {
-		out[k].relink(index)
-	}
-	return out
+	return withoutRelinked(rs, func(k int) bool { return !tail[k] }, func(r *raw) *raw { return r })
 }

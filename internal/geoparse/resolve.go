@@ -330,29 +330,32 @@ func (d *Doc) dropWeak() {
 			cued[d.ms[i].folded] = true
 		}
 	}
-	d.keep(func(m *mention) bool {
+	d.ms = withoutRelinked(d.ms, func(i int) bool {
+		m := &d.ms[i]
 		if m.drop {
 			return false
 		}
 		return d.focus == "" || !(isBare(m) && !cued[m.folded] && m.Kind != "country" && m.Resolved && (m.Place.Country != d.focus || m.variant))
-	})
+	}, func(m *mention) *raw { return &m.r })
 }
 
-// keep removes the mentions ok rejects, renumbering the links between those that stay.
-func (d *Doc) keep(ok func(*mention) bool) {
-	index := make([]int, len(d.ms)) // old index -> new index+1, 0 if dropped
+// withoutRelinked removes from xs, in place, the items whose index keep rejects, and renumbers the
+// links between those that stay (links gives an item's raw mention).
+func withoutRelinked[T any](xs []T, keep func(int) bool, links func(*T) *raw) []T {
+	index := make([]int, len(xs)) // old index -> new index+1, 0 if dropped
 	n := 0
-	for i := range d.ms {
-		if ok(&d.ms[i]) {
-			d.ms[n] = d.ms[i]
+	for i := range xs {
+		if keep(i) {
+			xs[n] = xs[i]
 			n++
 			index[i] = n
 		}
 	}
-	d.ms = d.ms[:n]
-	for i := range d.ms {
-		d.ms[i].r.relink(index)
+	xs = xs[:n]
+	for i := range xs {
+		links(&xs[i]).relink(index)
 	}
+	return xs
 }
 
 // relink renumbers r's links to other mentions after some were removed: index maps an old index
