@@ -28,6 +28,12 @@ var floors = map[string]struct{ admin1, km25 float64 }{
 
 const countryFloor = 97.1 // all countries, country right
 
+// logStats logs one line of figures for a country (or "ALL").
+func logStats(t *testing.T, label string, s *EvalStats) {
+	t.Helper()
+	t.Logf("%-14s n=%4d located %5.1f%%  country %5.1f%%  admin1 %5.1f%%  <=25km %5.1f%% (gazetteer's ceiling %5.1f%%)", label, s.N, s.Pct(s.Located), s.Pct(s.Country), s.Pct(s.Admin1), s.Pct(s.Within25), s.Pct(s.Reachable))
+}
+
 func TestACLEDLocations(t *testing.T) {
 	holdout, _ := strconv.Atoi(os.Getenv("GEOPARSE_HOLDOUT"))
 	rep := acledReport(t, parser(t), holdout)
@@ -36,10 +42,10 @@ func TestACLEDLocations(t *testing.T) {
 		if s.N < 10 {
 			continue
 		}
-		t.Logf("%-14s n=%4d located %5.1f%%  country %5.1f%%  admin1 %5.1f%%  <=25km %5.1f%% (gazetteer's ceiling %5.1f%%)", c, s.N, s.Pct(s.Located), s.Pct(s.Country), s.Pct(s.Admin1), s.Pct(s.Within25), s.Pct(s.Reachable))
+		logStats(t, c, s)
 	}
 	a := rep.All
-	t.Logf("%-14s n=%4d located %5.1f%%  country %5.1f%%  admin1 %5.1f%%  <=25km %5.1f%% (gazetteer's ceiling %5.1f%%)", "ALL", a.N, a.Pct(a.Located), a.Pct(a.Country), a.Pct(a.Admin1), a.Pct(a.Within25), a.Pct(a.Reachable))
+	logStats(t, "ALL", &a)
 	for c, f := range floors {
 		s := rep.ByCountry[c]
 		if s == nil {
