@@ -239,6 +239,12 @@ func TestLocateSentences(t *testing.T) {
 		{"Gunmen attacked a church in Isu, Imo, on Sunday.", "Nigeria", "Imo", []string{"Isu"}, 0},
 		// A compass word after a district names part of it ("Boki East"), not a person's surname.
 		{"Communal clashes broke out between two communities in Boki East of Cross River State.", "Nigeria", "Cross River", []string{"Boki"}, 3},
+		// A hyphenated name whose halves are known only far apart (Odi in Delta, Olowo in Ogun) is
+		// one unknown name, inside the city the text puts it in; two neighbouring towns joined by a
+		// hyphen before "road" are a route between them.
+		{"Traders protested outside a market in the Odi-Olowo area of Lagos on Monday.", "Nigeria", "Lagos", []string{"Lagos"}, 2},
+		{"Gunmen ambushed a truck on the Ngala-Dikwa road on Tuesday.", "Nigeria", "Borno", []string{"Ngala", "Dikwa"}, 0},
+		{"Traders protested in the Nahi-Mossi village market on Monday.", "Burkina Faso", "Centre-Nord", []string{"Nahi"}, 0},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})
@@ -294,6 +300,8 @@ func TestLocateUnknownVillage(t *testing.T) {
 	cases := []struct{ text, evidence, admin2 string }{
 		{"Suspected herders raid Anyiin, Logo LGA, wounding five.", "Anyiin", "Logo"},
 		{"Gunmen stormed Pasakori village in Jema'a Local Government Area on Sunday.", "Pasakori", "Jema'a"},
+		// Ihie is known only in another state: unknown in the district its brackets name.
+		{"Youths beat a man to death in Ihie (Ohaji/Egbema LGA, Imo) on Friday.", "Ihie", "Ohaji/Egbema"},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})
@@ -497,6 +505,30 @@ func TestDistrictAtSeat(t *testing.T) {
 	}
 	if km := gazetteer.DistanceKm(seat.Lat, seat.Lon, loc.Lat, loc.Lon); km > 1 {
 		t.Errorf("location %.4f,%.4f is %.0f km from the seat", loc.Lat, loc.Lon, km)
+	}
+}
+
+// TestUnknownVillageAtDistrictCentre checks that a village unknown inside the district the text
+// names is put at the district's centre, not at its seat: it may lie anywhere in the district.
+func TestUnknownVillageAtDistrictCentre(t *testing.T) {
+	p := parser(t)
+	text := "Youths beat a man to death in Ihie (Ohaji/Egbema LGA, Imo) on Friday."
+	loc, ok := p.Parse(text, Hints{}).Locate(0, len(text))
+	if !ok || loc.Admin1 != "Imo" || loc.GeoPrecision != 3 {
+		t.Fatalf("got %+v, want Imo at precision 3", loc)
+	}
+	var unit *gazetteer.Place
+	for _, c := range p.g.Lookup("Ohaji/Egbema") {
+		if c.Country == "NG" && c.Code == "ADM2" {
+			unit = &c
+			break
+		}
+	}
+	if unit == nil {
+		t.Fatal("no ADM2 Ohaji/Egbema in the gazetteer")
+	}
+	if km := gazetteer.DistanceKm(unit.Lat, unit.Lon, loc.Lat, loc.Lon); km > 1 {
+		t.Errorf("location %.4f,%.4f is %.0f km from the district's centre", loc.Lat, loc.Lon, km)
 	}
 }
 

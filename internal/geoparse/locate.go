@@ -22,6 +22,14 @@ func (d *Doc) Locate(start, end int) (Location, bool) {
 				loc.Start, loc.End = d.ms[i].Start, d.ms[i].End
 				return loc, true
 			}
+			if d.ms[u].Place.Code == "ADM2" {
+				// The village the text names is unknown inside its district (its namesakes lie
+				// elsewhere): it may be anywhere in the district, whose centre is nearer on
+				// average than its seat ("Ihie (Ohaji/Egbema LGA, Imo)").
+				loc := d.fill(d.ms[u].Place, 3)
+				loc.Start, loc.End = d.ms[i].Start, d.ms[i].End
+				return loc, true
+			}
 			i = u
 		}
 		if loc, ok := d.locationOf(i, start, end); ok {

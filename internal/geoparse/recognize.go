@@ -362,6 +362,9 @@ func (p *Parser) matchAt(text string, toks []token, i int, bc *cue) (n int, r ra
 		if truncated(text, toks, i, n) || !p.plausible(text, toks, i, n, bc) {
 			continue
 		}
+		if p.pieceOfCompound(text, toks, i, n) {
+			continue
+		}
 		if n < lim && text[last.end:toks[i+n].start] == "-" {
 			// "Tor-Dunga" is one misspelt name (Tor Donga), not the village Tor.
 			if m, keys := p.nearMatch(text, toks, i, lim, bc); m > n {
@@ -915,4 +918,73 @@ func (p *Parser) linkParens(text string, toks []token, rs []raw) []raw {
 		return rs
 	}
 	return withoutRelinked(rs, func(k int) bool { return !tail[k] }, func(r *raw) *raw { return r })
+}
+
+// pieceOfCompound reports whether the n tokens at i are one piece of a hyphenated name whose pieces
+// the gazetteer knows only far apart: "Odi-Olowo area of Lagos" is neither Odi in Delta nor
+// Olowo in Ogun, and "Mbulu-Owo" no Owo. Two neighbouring places joined by a hyphen are a road
+// or a pair ("Ngala-Dikwa road", "the axis Djibo-Arbinda"), and a piece
+// no gazetteer knows is a quarter's or people's suffix ("Tagourou-Peulh"); a bracketed qualifier
+// after the name decides among the pieces' namesakes ("Nene-Leye (Bandiagara, Mopti)").
+func (p *Parser) pieceOfCompound(text string, toks []token, i, n int) bool {
+	glued := func(k int) bool { // token k joined to k+1 by a hyphen, both capitalised
+		return k >= 0 && k+1 < len(toks) && text[toks[k].end:toks[k+1].start] == "-" && toks[k].upper && toks[k+1].upper
+	}
+	if !glued(i-1) && !glued(i+n-1) {
+		return false
+	}
+	a, b := i, i+n-1
+	for glued(a - 1) {
+		a--
+	}
+	for glued(b) {
+		b++
+	}
+	for k := max(0, a-2); k < a; k++ {
+		if compoundBefore[toks[k].fold] {
+			return false
+		}
+	}
+	if b+1 < len(toks) && strings.TrimSpace(text[toks[b].end:toks[b+1].start]) == "(" {
+		return false
+	}
+	for k := b + 1; k < len(toks) && k <= b+3; k++ {
+		if compoundAfter[toks[k].fold] {
+			return false
+		}
+	}
+	var pieces [][]gazetteer.Place
+	for k := a; k <= b; k++ {
+		if c := p.g.Lookup(text[toks[k].start:toks[k].end]); len(c) > 0 {
+			pieces = append(pieces, c)
+		}
+	}
+	for x := 0; x+1 < len(pieces); x++ {
+		if !anyNear(pieces[x], pieces[x+1], compoundKm) {
+			return true
+		}
+	}
+	return false
+}
+
+// compoundKm is how far apart the places a hyphen joins into a road or pair may lie.
+const compoundKm = 150
+
+// compoundBefore and compoundAfter are the words around a hyphenated name that make it a route
+// or a pair of places rather than one name.
+var (
+	compoundBefore = map[string]bool{"between": true, "axis": true, "road": true, "from": true, "route": true, "highway": true}
+	compoundAfter  = map[string]bool{"road": true, "roads": true, "highway": true, "axis": true, "expressway": true, "route": true, "border": true, "corridor": true, "boundary": true, "junction": true, "stretch": true, "bridge": true, "track": true, "trunk": true}
+)
+
+// anyNear reports whether some place of as lies within km of some place of bs in the same country.
+func anyNear(as, bs []gazetteer.Place, km float64) bool {
+	for _, a := range as {
+		for _, b := range bs {
+			if a.Country == b.Country && gazetteer.DistanceKm(a.Lat, a.Lon, b.Lat, b.Lon) < km {
+				return true
+			}
+		}
+	}
+	return false
 }
