@@ -16,17 +16,12 @@ func (d *Doc) Locate(start, end int) (Location, bool) {
 	if i := d.bestIn(start, end, false); i >= 0 {
 		i = d.placeInside(i, start, end)
 		if u := d.contradictingUnit(i, start, end); u >= 0 {
-			if d.ms[u].Place.Class == 'P' {
-				// A town standing for its unit: there, at the unit's precision.
-				loc := d.fill(d.ms[u].Place, 3)
-				loc.Start, loc.End = d.ms[i].Start, d.ms[i].End
-				return loc, true
-			}
-			if d.ms[u].Place.Code == "ADM2" {
-				// The village the text names is unknown inside its district (its namesakes lie
-				// elsewhere): it may be anywhere in the district, whose centre is nearer on
-				// average than its seat ("Ihie (Ohaji/Egbema LGA, Imo)").
-				loc := d.fill(d.ms[u].Place, 3)
+			if up := d.ms[u].Place; up.Class == 'P' || up.Code == "ADM2" {
+				// A town standing for its unit: there, at the unit's precision. A district: the
+				// village the text names is unknown inside it (its namesakes lie elsewhere) and
+				// may be anywhere in it, so its centre, nearer on average than its seat ("Ihie
+				// (Ohaji/Egbema LGA, Imo)"). Either way the village's name is the evidence.
+				loc := d.fill(up, 3)
 				loc.Start, loc.End = d.ms[i].Start, d.ms[i].End
 				return loc, true
 			}
