@@ -67,17 +67,18 @@ func (c *cue) namesUnit() bool {
 
 // Parser recognises and resolves place mentions. It is safe for concurrent use.
 type Parser struct {
-	g        *gazetteer.Gazetteer
-	stop     map[string]bool // folded names and phrases that are never places
-	common   map[string]bool // folded ordinary words
-	before   []cue           // longest first
-	after    []cue           // longest first
-	titles   map[string]bool // folded words that precede a person's name
-	african  map[string]bool // ISO2 of the countries sitrep covers first
-	words    *wordModel      // country evidence from the story's other words
-	a1words  *wordModel      // admin1 evidence from them
-	maxToken int
-	seats    sync.Map // unit → its capital or seat, found once (the gazetteer, imports added, is fixed before New)
+	g         *gazetteer.Gazetteer
+	stop      map[string]bool // folded names and phrases that are never places
+	common    map[string]bool // folded ordinary words
+	before    []cue           // longest first
+	after     []cue           // longest first
+	landmarks []landmark      // longest first
+	titles    map[string]bool // folded words that precede a person's name
+	african   map[string]bool // ISO2 of the countries sitrep covers first
+	words     *wordModel      // country evidence from the story's other words
+	a1words   *wordModel      // admin1 evidence from them
+	maxToken  int
+	seats     sync.Map // unit → its capital or seat, found once (the gazetteer, imports added, is fixed before New)
 }
 
 // New builds a parser over a gazetteer.
@@ -174,6 +175,8 @@ func (p *Parser) loadCues() error {
 			p.before = append(p.before, c)
 		case "after":
 			p.after = append(p.after, c)
+		case "landmark":
+			p.landmarks = append(p.landmarks, landmark{words: words, seat: f[4]})
 		default:
 			return fmt.Errorf("geoparse: %s:%d: side %q", name, i+1, f[0])
 		}
@@ -183,5 +186,6 @@ func (p *Parser) loadCues() error {
 	}
 	longestFirst(p.before)
 	longestFirst(p.after)
+	sort.SliceStable(p.landmarks, func(i, j int) bool { return len(p.landmarks[i].words) > len(p.landmarks[j].words) })
 	return nil
 }

@@ -245,6 +245,15 @@ func TestLocateSentences(t *testing.T) {
 		{"Traders protested outside a market in the Odi-Olowo area of Lagos on Monday.", "Nigeria", "Lagos", []string{"Lagos"}, 2},
 		{"Gunmen ambushed a truck on the Ngala-Dikwa road on Tuesday.", "Nigeria", "Borno", []string{"Ngala", "Dikwa"}, 0},
 		{"Traders protested in the Nahi-Mossi village market on Monday.", "Burkina Faso", "Centre-Nord", []string{"Nahi"}, 0},
+		// An institution the event takes place at stands in its seat: the national assembly in the
+		// capital, a state's government house and house of assembly in the state's capital, whatever
+		// state the protesters came from. Named in passing, it places nothing.
+		{"Farmers from Benue State gathered at the National Assembly to protest the killings in Nigeria.", "Nigeria", "Federal Capital Territory", []string{"Abuja"}, 1},
+		{"Youths blocked the entrance of the Benue Government House on Monday.", "Nigeria", "Benue", []string{"Makurdi"}, 1},
+		{"Armed union members stormed Ondo's House of Assembly after the speaker was impeached.", "Nigeria", "Ondo", []string{"Akure"}, 1},
+		{"Gunmen kidnapped a candidate for the Edo State House of Assembly at his house in Eme.", "Nigeria", "Edo", []string{"Eme"}, 1},
+		// Where people were travelling to is not where they were stopped.
+		{"Youth groups surrounded the Benue governor's convoy, preventing him from travelling to Abuja.", "Nigeria", "Benue", []string{"Benue"}, 3},
 	}
 	for _, c := range cases {
 		d := p.Parse(c.text, Hints{})
@@ -439,6 +448,8 @@ func FuzzParse(f *testing.F) {
 		"Bandits active in Zamfara and Katsina states attacked Kaboro, Tin-Hamma (Ansongo, Gao).",
 		"in Mocimbo Da Praia (Mocimbo Da Praia, Cado Delgado) near the Niger border, Benin civilians",
 		"Koko village (Koro, Mopti LGA) in Kastina Ala, Soum Province, Oyo-",
+		"stormed Ondo's House of Assembly at the Edo State Government House's national assembly",
+		"'s House of Assembly state Government House",
 	} {
 		f.Add(s)
 	}

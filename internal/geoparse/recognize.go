@@ -138,6 +138,10 @@ type raw struct {
 	// "Bilia, four kilometers south of Ayorou"), 0 if none; nearKm the distance given, if any.
 	nearTo int
 	nearKm float64
+	// landmark is set for an institution the event took place at ("the National Assembly"), and
+	// unit is then the index+1 of the state named before it, 0 if none.
+	landmark *landmark
+	unit     int
 }
 
 // recognize scans the tokens for place names: longest gazetteer match first at each capitalised
@@ -206,6 +210,7 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 		}
 		i++
 	}
+	out = p.findLandmarks(text, toks, out)
 	out = p.linkParens(text, toks, out)
 	p.linkCommaQualifiers(text, toks, out)
 	linkContainers(text, toks, out)

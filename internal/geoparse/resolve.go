@@ -218,6 +218,7 @@ func (d *Doc) resolve(h Hints) {
 	}
 	d.refocus()
 	d.dropWeak()
+	d.placeLandmarks()
 }
 
 // refocus moves the focus to the country of the story's places when the words alone chose a
@@ -361,7 +362,7 @@ func withoutRelinked[T any](xs []T, keep func(int) bool, links func(*T) *raw) []
 // relink renumbers r's links to other mentions after some were removed: index maps an old index
 // to the new index+1, or 0 for a removed mention.
 func (r *raw) relink(index []int) {
-	for _, link := range []*int{&r.inParen, &r.within, &r.nearTo} {
+	for _, link := range []*int{&r.inParen, &r.within, &r.nearTo, &r.unit} {
 		if *link > 0 {
 			*link = index[*link-1]
 		}
