@@ -252,6 +252,12 @@ func TestLocateSentences(t *testing.T) {
 		{"Youths blocked the entrance of the Benue Government House on Monday.", "Nigeria", "Benue", []string{"Makurdi"}, 1},
 		{"Armed union members stormed Ondo's House of Assembly after the speaker was impeached.", "Nigeria", "Ondo", []string{"Akure"}, 1},
 		{"Gunmen kidnapped a candidate for the Edo State House of Assembly at his house in Eme.", "Nigeria", "Edo", []string{"Eme"}, 1},
+		// "in the LGA" refers back to the LGA named before: a same-name village in another state
+		// is a namesake, and the unknown village falls back on the LGA.
+		{"Herders ambushed a police patrol at Tse-Akpam in Logo Local Government Area. The next day the same group raided Udu village in the LGA and stole two motorcycles.", "Nigeria", "Benue", []string{"Logo"}, 3},
+		// A Tiv compound's word hyphenated to an unknown name is no place of its own ("Tse" in
+		// Nasarawa), and "L.G.A." is "LGA".
+		{"Herdsmen killed four farmers in Tse-Dzungwe, Logo L.G.A.", "Nigeria", "Benue", []string{"Logo"}, 3},
 		// Where people were travelling to is not where they were stopped.
 		{"Youth groups surrounded the Benue governor's convoy, preventing him from travelling to Abuja.", "Nigeria", "Benue", []string{"Benue"}, 3},
 	}

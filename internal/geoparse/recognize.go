@@ -214,6 +214,7 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 	out = p.linkParens(text, toks, out)
 	p.linkCommaQualifiers(text, toks, out)
 	linkContainers(text, toks, out)
+	linkAnaphoricUnits(text, toks, out)
 	linkNear(text, toks, out)
 	shareListCues(text, toks, out)
 	for k := range out {
@@ -361,7 +362,8 @@ func (p *Parser) matchAt(text string, toks []token, i int, bc *cue) (n int, r ra
 		}
 		// A Tamasheq "place of" prefix ("Tin-Hamma", "In-Tillit", "Ti-n-Essako", "Tin Korazeyna")
 		// is no place on its own when the gazetteer lacks the whole name.
-		if n == 1 && n < lim && tamasheqPrefix[f] && (text[last.end:toks[i+n].start] == "-" || toks[i+n].upper) {
+		// So is a Tiv or Hausa word for a compound hyphenated to a name ("Tse-Dzungwe").
+		if n == 1 && n < lim && (tamasheqPrefix[f] && toks[i+n].upper || (tamasheqPrefix[f] || settlementPrefix[f]) && text[last.end:toks[i+n].start] == "-") {
 			continue
 		}
 		if truncated(text, toks, i, n) || !p.plausible(text, toks, i, n, bc) {
@@ -689,6 +691,38 @@ func linkContainers(text string, toks []token, rs []raw) {
 		}
 	}
 }
+
+// linkAnaphoricUnits puts a place the text says lies "in the LGA" (or "in the state", "in the
+// district") inside the last unit of that level named before it: "Udu village in the LGA" is in
+// the Logo Local Government Area of the story's first sentence, not a Udu in another state.
+func linkAnaphoricUnits(text string, toks []token, rs []raw) {
+	for k := range rs {
+		if rs[k].isCtry || rs[k].within > 0 || rs[k].inParen > 0 {
+			continue
+		}
+		t := rs[k].j
+		for t < len(toks) && t < rs[k].j+2 && containerWords[toks[t].fold] && toks[t].fold != "in" && toks[t].fold != "of" {
+			t++ // "Udu village in the LGA"
+		}
+		if t+2 >= len(toks) || toks[t].fold != "in" || toks[t+1].fold != "the" || strings.ContainsAny(text[toks[rs[k].j-1].end:toks[t+2].start], ".;\n()") {
+			continue
+		}
+		role := anaphoricUnits[toks[t+2].fold]
+		if role == "" || t+3 < len(toks) && toks[t+3].fold == "of" {
+			continue // "in the LGA of Bokkos" names its unit
+		}
+		for u := k - 1; u >= 0; u-- {
+			if a := rs[u].after; a != nil && a.role == role && !rs[u].isCtry {
+				rs[k].within = u + 1
+				break
+			}
+		}
+	}
+}
+
+// anaphoricUnits are the unit words that, after "in the", refer back to a unit named before, by
+// the role of the cue that named it.
+var anaphoricUnits = map[string]string{"lga": "admin2", "district": "admin2", "cercle": "admin2", "department": "admin2", "state": "admin1", "region": "admin1", "province": "admin1"}
 
 // qualifiedByParen reports whether the name ending before token j is followed by bracketed
 // capitalised names, "Tounte (Koutougou, Soum)", not an acronym "(JNIM)".
