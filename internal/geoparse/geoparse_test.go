@@ -258,6 +258,8 @@ func TestLocateSentences(t *testing.T) {
 		// A Tiv compound's word hyphenated to an unknown name is no place of its own ("Tse" in
 		// Nasarawa), and "L.G.A." is "LGA".
 		{"Herdsmen killed four farmers in Tse-Dzungwe, Logo L.G.A.", "Nigeria", "Benue", []string{"Logo"}, 3},
+		// A people's name before "village of" describes the village: no Idoma in Bayelsa.
+		{"Herders killed 24 people in an attack on the Idoma village of Omusu in Okpokwu LGA on Monday.", "Nigeria", "Benue", []string{"Okpokwu"}, 3},
 		// Where people were travelling to is not where they were stopped.
 		{"Youth groups surrounded the Benue governor's convoy, preventing him from travelling to Abuja.", "Nigeria", "Benue", []string{"Benue"}, 3},
 	}

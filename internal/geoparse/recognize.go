@@ -176,6 +176,10 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 				n, r, skip = pn, pr, 1
 			}
 		}
+		if n > 0 && !r.isCtry && describesPlace(toks, i, n) {
+			i += n // "the Idoma village of Omusu": a people's name describing the village
+			continue
+		}
 		if n > 0 {
 			r.before = bc
 			r.after = p.cueAfter(toks, r.j, text)
@@ -691,6 +695,23 @@ func linkContainers(text string, toks []token, rs []raw) {
 		}
 	}
 }
+
+// describesPlace reports whether the n tokens at i are an adjective before "village of" and a
+// name, "the Idoma village of Omusu", "a Fulani community of Bakin Kogi", rather than a place.
+func describesPlace(toks []token, i, n int) bool {
+	j := i + n
+	if i == 0 || j+2 >= len(toks) || !articles[toks[i-1].fold] {
+		return false
+	}
+	switch toks[j].fold {
+	case "village", "villages", "town", "community", "communities", "settlement", "hamlet":
+		return toks[j+1].fold == "of" && toks[j+2].upper
+	}
+	return false
+}
+
+// articles may introduce a description of a place.
+var articles = map[string]bool{"the": true, "a": true, "an": true}
 
 // linkAnaphoricUnits puts a place the text says lies "in the LGA" (or "in the state", "in the
 // district") inside the last unit of that level named before it: "Udu village in the LGA" is in
