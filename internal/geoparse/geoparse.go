@@ -79,6 +79,8 @@ type Parser struct {
 	a1words   *wordModel      // admin1 evidence from them
 	maxToken  int
 	seats     sync.Map // unit → its capital or seat, found once (the gazetteer, imports added, is fixed before New)
+	// unitLists holds each country's admin units (see units), gathered once.
+	unitLists sync.Map
 }
 
 // New builds a parser over a gazetteer.

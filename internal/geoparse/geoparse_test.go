@@ -260,6 +260,11 @@ func TestLocateSentences(t *testing.T) {
 		{"Herdsmen killed four farmers in Tse-Dzungwe, Logo L.G.A.", "Nigeria", "Benue", []string{"Logo"}, 3},
 		// A people's name before "village of" describes the village: no Idoma in Bayelsa.
 		{"Herders killed 24 people in an attack on the Idoma village of Omusu in Okpokwu LGA on Monday.", "Nigeria", "Benue", []string{"Okpokwu"}, 3},
+		// A unit the text calls by its unit word but misspells is the unit spelt closest, or the
+		// one whose longer name starts with it.
+		{"Three people died in a bomb attack on Magadali Local Government Area of Adamawa on Monday.", "Nigeria", "Adamawa", []string{"Madagali"}, 3},
+		{"Rioters burnt down the electoral office in Isiala Mbala LGA on Saturday.", "Nigeria", "Imo", []string{"Isiala Mbano"}, 3},
+		{"Gunmen attacked a collation centre in Tafawa LGA on Sunday.", "Nigeria", "Bauchi", []string{"Tafawa Balewa", "Tafawa-Balewa"}, 3},
 		// Where people were travelling to is not where they were stopped.
 		{"Youth groups surrounded the Benue governor's convoy, preventing him from travelling to Abuja.", "Nigeria", "Benue", []string{"Benue"}, 3},
 	}
@@ -545,6 +550,27 @@ func TestTrimUnitWord(t *testing.T) {
 	} {
 		if got := trimUnitWord(in); got != want {
 			t.Errorf("trimUnitWord(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	cases := []struct {
+		a, b  string
+		limit int
+		want  int
+	}{
+		{"magadali", "madagali", 2, 2}, // two letters exchanged across one
+		{"isialambala", "isialambano", 2, 2},
+		{"kastina", "katsina", 1, 1}, // neighbours swapped
+		{"muya", "munya", 1, 1},      // one letter missing
+		{"logo", "logo", 1, 0},
+		{"bassa", "bauchi", 2, 3},       // beyond the limit: limit+1
+		{"ovia", "oviasouthwest", 2, 3}, // lengths too far apart
+	}
+	for _, c := range cases {
+		if got := editDistance(c.a, c.b, c.limit); got != c.want {
+			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", c.a, c.b, c.limit, got, c.want)
 		}
 	}
 }

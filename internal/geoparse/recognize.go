@@ -195,7 +195,8 @@ func (p *Parser) recognize(text string, toks []token) []raw {
 		// brackets, is a place even if the gazetteer does not know it.
 		if !p.common[t.fold] && !p.stop[t.fold] && !t.allUpper {
 			j := i + 1
-			for j < len(toks) && j-i < 4 && toks[j].upper && joinable(text[toks[j-1].end:toks[j].start]) {
+			// A unit word closes the name: "Tafawa LGA" is Tafawa, an LGA.
+			for j < len(toks) && j-i < 4 && toks[j].upper && joinable(text[toks[j-1].end:toks[j].start]) && !p.cueAfter(toks, j, text).namesUnit() {
 				j++
 			}
 			ordinary := false

@@ -203,6 +203,7 @@ func (d *Doc) resolve(h Hints) {
 	d.keepNearInFocus()
 	d.addAliases()
 	d.addVariants()
+	d.addUnitRespellings()
 	norm := map[string]float64{}
 	for c, v := range votes {
 		if top > 0 {
@@ -697,9 +698,10 @@ func (d *Doc) candScore(i, ci int, c gazetteer.Place, norm map[string]float64, p
 			if !ok {
 				s -= contradicted
 			}
-		} else if m.exact == 0 && !d.supported(i, c, prev) {
+		} else if m.exact == 0 && !unitNamedAs(m, c) && !d.supported(i, c, prev) {
 			// A respelling (the text's name matched nothing as written) far from every other
-			// place of the story is a different name.
+			// place of the story is a different name. (Not a unit the text calls by its unit
+			// word: few units share a near spelling, unlike hamlets.)
 			s -= contradicted
 		}
 	}
@@ -1049,6 +1051,13 @@ func (m *mention) calledVillage() bool {
 // bigTown and villageNotCity: a place the text calls a village is rarely a regional capital or a
 // town this populous; such a namesake loses villageNotCity.
 const bigTown, villageNotCity = 20000, 4.0
+
+// unitNamedAs reports whether candidate c is a unit of the level the unit word after m names
+// ("Magadali Local Government Area" and the LGA Madagali).
+func unitNamedAs(m *mention, c gazetteer.Place) bool {
+	a := m.r.after
+	return a != nil && (a.role == "admin2" && c.Code == "ADM2" || a.role == "admin1" && c.Code == "ADM1")
+}
 
 // capitalNamedSo reports whether candidate c of m bears the mention's name only as one of its other
 // names while a national capital among the candidates bears it as its own.

@@ -1,6 +1,11 @@
 package geoparse
 
-import "strings"
+import (
+	"slices"
+	"strings"
+
+	"github.com/sitrep-dev/sitrep/internal/gazetteer"
+)
 
 // variants lists spellings of a folded name that transliteration commonly produces for the same
 // West African place: a vowel dropped or swapped ("Boulikessi"/"Boulkessi"), French and English
@@ -55,4 +60,99 @@ func variants(f string) []string {
 		add(f + "e")
 	}
 	return out
+}
+
+// addUnitRespellings gives a name the text calls a district or state ("Magadali Local Government
+// Area", "Isiala Mbala LGA", "Tafawa LGA") that no such unit of the story's country bears the
+// units spelt closely: one letter off in a short name, two in a long one, or a longer name that
+// starts with it (Tafawa Balewa). Unit names are few, so a misspelling seldom lands on another.
+func (d *Doc) addUnitRespellings() {
+	if d.focus == "" {
+		return
+	}
+	for i := range d.ms {
+		m := &d.ms[i]
+		a := m.r.after
+		if m.Kind == "country" || a == nil || a.role != "admin1" && a.role != "admin2" || len(m.folded) < 4 {
+			continue
+		}
+		code := "ADM2"
+		if a.role == "admin1" {
+			code = "ADM1"
+		}
+		if slices.ContainsFunc(m.cands, func(c gazetteer.Place) bool { return c.Country == d.focus && c.Code == code }) {
+			continue
+		}
+		for _, u := range d.p.units(d.focus) {
+			if u.Code == code && unitRespelt(m.folded, gazetteer.Fold(u.Name)) {
+				m.cands = append(m.cands, u) // after the names as written: a respelling
+			}
+		}
+	}
+}
+
+// unitRespelt reports whether f, a unit's name as a text spells it, may stand for the unit named
+// u (both folded).
+func unitRespelt(f, u string) bool {
+	if len(f) >= 5 && len(u) >= len(f)+3 && strings.HasPrefix(u, f) {
+		return true // the first word of a longer name (folding drops the space)
+	}
+	limit := 1
+	if len(f) >= 7 {
+		limit = 2
+	}
+	return editDistance(f, u, limit) <= limit
+}
+
+// editDistance is the optimal string alignment distance between a and b (insertions, deletions,
+// substitutions and swaps of neighbours), or limit+1 once it must exceed limit.
+func editDistance(a, b string, limit int) int {
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+// units returns the first- and second-order admin units of a country, gathered once per parser.
+func (p *Parser) units(country string) []gazetteer.Place {
+	if us, ok := p.unitLists.Load(country); ok {
+		return us.([]gazetteer.Place)
+	}
+	var us []gazetteer.Place
+	if c, ok := p.g.Country(country); ok {
+		// A search that accepts nothing visits every place of the country within its reach.
+		p.g.Nearest(c.Lat, c.Lon, country, func(q gazetteer.Place) bool {
+			if q.Code == "ADM1" || q.Code == "ADM2" {
+				us = append(us, q)
+			}
+			return false
+		})
+	}
+	p.unitLists.Store(country, us)
+	return us
 }
