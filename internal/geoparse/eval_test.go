@@ -22,7 +22,7 @@ var floors = map[string]struct{ admin1, km25 float64 }{
 	"Mali":         {92.9, 80.3},
 	"Burkina Faso": {93.8, 86.4},
 	"Niger":        {95.7, 80.4},
-	"Nigeria":      {92.6, 77.2},
+	"Nigeria":      {93.0, 77.9},
 	"Mozambique":   {93.8, 74.3},
 }
 
