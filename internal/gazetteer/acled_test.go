@@ -207,7 +207,7 @@ func suggestAdminNames(t *testing.T, g *Gazetteer, stats map[string]*geoStats) {
 				continue
 			}
 			fo, ft := Fold(ours), Fold(top)
-			if fo == ft || editDistance(fo, ft, 4) < 4 || strings.Contains(fo, ft) || strings.Contains(ft, fo) {
+			if fo == ft || EditDistance(fo, ft, 4) < 4 || strings.Contains(fo, ft) || strings.Contains(ft, fo) {
 				lines = append(lines, fmt.Sprintf("%s\t%s\t# was %q, %d/%d records", key, top, ours, topN, total))
 			}
 		}

@@ -861,10 +861,10 @@ func fuzzyAdmin(units []adminName, name string) string {
 	}
 	best, bestD, tie := "", 3, false
 	for _, u := range units {
-		d := editDistance(k, u.folded, 3)
+		d := EditDistance(k, u.folded, 3)
 		if strings.HasPrefix(u.folded, k) && len(k) >= 8 || strings.HasPrefix(k, u.folded) && len(u.folded) >= 8 {
 			d = min(d, 1) // a name cut short ("Koko/Bes"), or a longer form ("Calabar Municipality")
-		} else if len(k) >= 6 && len(u.folded) > len(k) && editDistance(k, u.folded[:len(k)], 2) <= 1 {
+		} else if len(k) >= 6 && len(u.folded) > len(k) && EditDistance(k, u.folded[:len(k)], 2) <= 1 {
 			d = min(d, 2) // cut short and misspelt: "Kontogur" for Kontagora
 		}
 		switch {
@@ -880,8 +880,8 @@ func fuzzyAdmin(units []adminName, name string) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance of a and b, or limit when it is at least limit.
-func editDistance(a, b string, limit int) int {
+// EditDistance is the Levenshtein distance of a and b, or limit when it is at least limit.
+func EditDistance(a, b string, limit int) int {
 	if d := len(a) - len(b); d >= limit || -d >= limit {
 		return limit
 	}

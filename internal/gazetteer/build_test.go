@@ -101,3 +101,23 @@ func TestFuzzyAdmin(t *testing.T) {
 		}
 	}
 }
+
+func TestEditDistance(t *testing.T) {
+	cases := []struct {
+		a, b  string
+		limit int
+		want  int
+	}{
+		{"magadali", "madagali", 3, 2}, // two letters exchanged across one
+		{"isialambala", "isialambano", 3, 2},
+		{"muya", "munya", 3, 1}, // one letter missing
+		{"logo", "logo", 3, 0},
+		{"bassa", "bauchi", 3, 3},       // at the limit or beyond: the limit
+		{"ovia", "oviasouthwest", 3, 3}, // lengths too far apart
+	}
+	for _, c := range cases {
+		if got := EditDistance(c.a, c.b, c.limit); got != c.want {
+			t.Errorf("EditDistance(%q, %q, %d) = %d, want %d", c.a, c.b, c.limit, got, c.want)
+		}
+	}
+}

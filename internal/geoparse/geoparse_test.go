@@ -554,23 +554,3 @@ func TestTrimUnitWord(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	cases := []struct {
-		a, b  string
-		limit int
-		want  int
-	}{
-		{"magadali", "madagali", 2, 2}, // two letters exchanged across one
-		{"isialambala", "isialambano", 2, 2},
-		{"kastina", "katsina", 1, 1}, // neighbours swapped
-		{"muya", "munya", 1, 1},      // one letter missing
-		{"logo", "logo", 1, 0},
-		{"bassa", "bauchi", 2, 3},       // beyond the limit: limit+1
-		{"ovia", "oviasouthwest", 2, 3}, // lengths too far apart
-	}
-	for _, c := range cases {
-		if got := editDistance(c.a, c.b, c.limit); got != c.want {
-			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", c.a, c.b, c.limit, got, c.want)
-		}
-	}
-}

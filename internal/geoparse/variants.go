@@ -101,41 +101,7 @@ func unitRespelt(f, u string) bool {
 	if len(f) >= 7 {
 		limit = 2
 	}
-	return editDistance(f, u, limit) <= limit
-}
-
-// editDistance is the optimal string alignment distance between a and b (insertions, deletions,
-// substitutions and swaps of neighbours), or limit+1 once it must exceed limit.
-func editDistance(a, b string, limit int) int {
-	if d := len(a) - len(b); d > limit || -d > limit {
-		return limit + 1
-	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
+	return gazetteer.EditDistance(f, u, limit+1) <= limit
 }
 
 // units returns the first- and second-order admin units of a country, gathered once per parser.
