@@ -553,4 +553,3 @@ func TestTrimUnitWord(t *testing.T) {
 		}
 	}
 }
-
