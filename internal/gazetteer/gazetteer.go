@@ -311,6 +311,19 @@ func (g *Gazetteer) Len() int {
 	return n
 }
 
+// Units returns the places of every layer that are a country's first- or second-order admin units.
+func (g *Gazetteer) Units(country string) []Place {
+	var us []Place
+	for _, l := range g.layers {
+		for i := range l.places {
+			if q := &l.places[i]; q.Country == country && (q.Code == "ADM1" || q.Code == "ADM2") {
+				us = append(us, *q)
+			}
+		}
+	}
+	return us
+}
+
 // Add overlays places (imports) on the gazetteer: they are indexed under their names and
 // alternate names, and replace the default places they duplicate (see replaceDuplicates).
 func (g *Gazetteer) Add(places []Place) {

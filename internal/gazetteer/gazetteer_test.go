@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -261,4 +262,24 @@ func FuzzDecodePlaces(f *testing.F) {
 			g.Lookup(p.Name)
 		}
 	})
+}
+
+// TestUnits checks that a country's admin units are all listed, however far from its capital, and
+// nothing else.
+func TestUnits(t *testing.T) {
+	g := loadDataset(t, dataset{places: []Place{
+		{ID: 1, Name: "Gao", Lat: 16.27, Lon: -0.04, Class: 'A', Code: "ADM1", Country: "ML", Admin1: "09", Source: "geonames"},
+		{ID: 2, Name: "Ansongo", Lat: 15.66, Lon: 0.50, Class: 'A', Code: "ADM2", Country: "ML", Admin1: "09", Admin2: "1", Source: "geonames"},
+		{ID: 3, Name: "Faraway", Lat: -20, Lon: 40, Class: 'A', Code: "ADM2", Country: "ML", Admin1: "09", Admin2: "2", Source: "geonames"},
+		{ID: 4, Name: "Gao", Lat: 16.27, Lon: -0.04, Class: 'P', Code: "PPLA", Country: "ML", Admin1: "09", Source: "geonames"},
+		{ID: 5, Name: "Macomia", Lat: -12.23, Lon: 40.15, Class: 'A', Code: "ADM2", Country: "MZ", Admin1: "01", Source: "geonames"},
+	}, countries: []Country{{ISO2: "ML", ISO3: "MLI", Name: "Mali", Capital: "Bamako", Lat: 12.65, Lon: -8}}})
+	var ids []int64
+	for _, u := range g.Units("ML") {
+		ids = append(ids, u.ID)
+	}
+	slices.Sort(ids)
+	if !slices.Equal(ids, []int64{1, 2, 3}) {
+		t.Errorf("Units(ML) = ids %v, want 1, 2, 3", ids)
+	}
 }

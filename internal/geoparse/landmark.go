@@ -74,18 +74,7 @@ func (p *Parser) findLandmarks(text string, toks []token, rs []raw) []raw {
 // landmarkAt returns the landmark whose words start at token k, the longest first.
 func (p *Parser) landmarkAt(toks []token, k int) *landmark {
 	for li := range p.landmarks {
-		lm := &p.landmarks[li]
-		if k+len(lm.words) > len(toks) {
-			continue
-		}
-		ok := true
-		for w, word := range lm.words {
-			if toks[k+w].fold != word {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if lm := &p.landmarks[li]; wordsAt(toks, k, lm.words) {
 			return lm
 		}
 	}
@@ -132,21 +121,11 @@ func (d *Doc) nationalCapital() (gazetteer.Place, bool) {
 	return gazetteer.Place{}, false
 }
 
-// stateCapital returns the capital of the admin1 unit that place p is or lies in.
+// stateCapital returns the capital of the admin1 unit that place p is or lies in: the nearest
+// capital that shares its admin1 code.
 func (d *Doc) stateCapital(p gazetteer.Place) (gazetteer.Place, bool) {
-	if p.Code != "ADM1" {
-		a1, _ := d.p.g.AdminNames(p)
-		unit, found := gazetteer.Place{}, false
-		for _, c := range d.p.g.Lookup(a1) {
-			if c.Code == "ADM1" && c.Country == p.Country && c.Admin1 == p.Admin1 {
-				unit, found = c, true
-				break
-			}
-		}
-		if !found {
-			return gazetteer.Place{}, false
-		}
-		p = unit
+	if p.Admin1 == "" {
+		return gazetteer.Place{}, false
 	}
 	return d.capitalOf(p)
 }

@@ -717,8 +717,8 @@ func (d *Doc) fill(p gazetteer.Place, prec int) Location {
 	return loc
 }
 
-// capitalOf finds the capital of an admin1 unit: the nearest first-order seat (PPLA, or the
-// national capital) inside it.
+// capitalOf finds the capital of the admin1 unit that unit is, or lies in: the nearest first-order
+// seat (PPLA, or the national capital) with its admin1 code.
 func (d *Doc) capitalOf(unit gazetteer.Place) (gazetteer.Place, bool) {
 	return d.p.cachedSeat("capital", unit, func() (gazetteer.Place, bool) {
 		c, _, ok := d.p.g.Nearest(unit.Lat, unit.Lon, unit.Country, func(q gazetteer.Place) bool {

@@ -76,15 +76,11 @@ func (d *Doc) addUnitRespellings() {
 		if m.Kind == "country" || a == nil || a.role != "admin1" && a.role != "admin2" || len(m.folded) < 4 {
 			continue
 		}
-		code := "ADM2"
-		if a.role == "admin1" {
-			code = "ADM1"
-		}
-		if slices.ContainsFunc(m.cands, func(c gazetteer.Place) bool { return c.Country == d.focus && c.Code == code }) {
+		if slices.ContainsFunc(m.cands, func(c gazetteer.Place) bool { return c.Country == d.focus && unitNamedAs(m, c) }) {
 			continue
 		}
 		for _, u := range d.p.units(d.focus) {
-			if u.Code == code && unitRespelt(m.folded, gazetteer.Fold(u.Name)) {
+			if unitNamedAs(m, u) && unitRespelt(m.folded, gazetteer.Fold(u.Name)) {
 				m.cands = append(m.cands, u) // after the names as written: a respelling
 			}
 		}
@@ -109,16 +105,7 @@ func (p *Parser) units(country string) []gazetteer.Place {
 	if us, ok := p.unitLists.Load(country); ok {
 		return us.([]gazetteer.Place)
 	}
-	var us []gazetteer.Place
-	if c, ok := p.g.Country(country); ok {
-		// A search that accepts nothing visits every place of the country within its reach.
-		p.g.Nearest(c.Lat, c.Lon, country, func(q gazetteer.Place) bool {
-			if q.Code == "ADM1" || q.Code == "ADM2" {
-				us = append(us, q)
-			}
-			return false
-		})
-	}
+	us := p.g.Units(country)
 	p.unitLists.Store(country, us)
 	return us
 }
