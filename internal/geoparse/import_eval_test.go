@@ -62,8 +62,7 @@ func TestACLEDLocationsWithImports(t *testing.T) {
 	}
 	rep := acledReport(t, p, 0)
 	for _, c := range []string{"Nigeria", "Mali", "Burkina Faso", "Niger", "Mozambique"} {
-		s := rep.ByCountry[c]
-		t.Logf("%-14s n=%4d country %5.1f%%  admin1 %5.1f%%  <=25km %5.1f%%", c, s.N, s.Pct(s.Country), s.Pct(s.Admin1), s.Pct(s.Within25))
+		logStats(t, c, rep.ByCountry[c])
 	}
 	for c, f := range importFloors {
 		if s := rep.ByCountry[c]; s.Pct(s.Within25) < f {

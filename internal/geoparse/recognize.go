@@ -632,23 +632,24 @@ func (p *Parser) cueAfter(toks []token, j int, text string) *cue {
 		return nil
 	}
 	for ci := range p.after {
-		c := &p.after[ci]
-		k := len(c.words)
-		if j+k > len(toks) {
-			continue
-		}
-		ok := true
-		for w := 0; w < k; w++ {
-			if toks[j+w].fold != c.words[w] {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if c := &p.after[ci]; wordsAt(toks, j, c.words) {
 			return c
 		}
 	}
 	return nil
+}
+
+// wordsAt reports whether the tokens from k on are the folded words.
+func wordsAt(toks []token, k int, words []string) bool {
+	if k+len(words) > len(toks) {
+		return false
+	}
+	for w, word := range words {
+		if toks[k+w].fold != word {
+			return false
+		}
+	}
+	return true
 }
 
 // containerWords may stand between a place and the larger place it lies in: "Faladie district of
