@@ -265,6 +265,12 @@ func TestLocateSentences(t *testing.T) {
 		{"Three people died in a bomb attack on Magadali Local Government Area of Adamawa on Monday.", "Nigeria", "Adamawa", []string{"Madagali"}, 3},
 		{"Rioters burnt down the electoral office in Isiala Mbala LGA on Saturday.", "Nigeria", "Imo", []string{"Isiala Mbano"}, 3},
 		{"Gunmen attacked a collation centre in Tafawa LGA on Sunday.", "Nigeria", "Bauchi", []string{"Tafawa Balewa", "Tafawa-Balewa"}, 3},
+		// An attack on a road out of a capital is coded to the lesser town at its other end, on
+		// the road (precision 2), unless the story puts the event in the capital too.
+		{"Bandits killed three traders on the Sokoto-Isa road on Tuesday.", "Nigeria", "Sokoto", []string{"Isa"}, 2},
+		{"Gunmen ambushed a bus on the road between Maiduguri and Damboa on Friday.", "Nigeria", "Borno", []string{"Damboa"}, 2},
+		{"Residents of Gao marched on Monday against the poor state of the Gao-Sevare road.", "Mali", "Gao", []string{"Gao"}, 1},
+		{"Insurgents planted a mine on the road between Dori and Seytenga, 7 km from Dori.", "Burkina Faso", "Sahel", []string{"Dori"}, 2},
 		// Where people were travelling to is not where they were stopped.
 		{"Youth groups surrounded the Benue governor's convoy, preventing him from travelling to Abuja.", "Nigeria", "Benue", []string{"Benue"}, 3},
 	}

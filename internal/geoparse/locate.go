@@ -136,7 +136,17 @@ func (d *Doc) bestIn(start, end int, resolvedOnly bool) int {
 			// happened, unless the event's own sentences name that other country.
 			continue
 		}
-		s := d.eventScore(i) - 0.3*float64(rank)
+		s := d.eventScore(i)
+		if j := d.roadEnd(i); j >= 0 && d.ms[j].Resolved && capitalRank(d.ms[j].Place) != capitalRank(m.Place) {
+			// An attack on the road between a capital and a lesser town happens out of town,
+			// nearer the lesser one: ACLED codes it there. The cues around the road's ends
+			// are the road's ("on the Sokoto-Isa road").
+			s = max(s, d.eventScore(j))
+			if capitalRank(d.ms[j].Place) < capitalRank(m.Place) && !d.namedAgain(i) {
+				s -= roadCapitalPenalty
+			}
+		}
+		s -= 0.3 * float64(rank)
 		if m.Resolved {
 			s += a1Event * d.regionProb(m.Place)
 		}
@@ -598,6 +608,9 @@ func (d *Doc) locationOf(i, start, end int) (Location, bool) {
 	if a := m.r.after; a != nil && a.role == "event" && a.prec > prec {
 		prec = a.prec
 	}
+	if d.roadEnd(i) >= 0 {
+		prec = max(prec, 2) // somewhere on the road out of the town
+	}
 	// "3 km from X" elsewhere in the event's sentences makes X itself approximate.
 	for j := range d.ms {
 		o := &d.ms[j]
@@ -786,3 +799,62 @@ func (p *Parser) cachedSeat(kind string, unit gazetteer.Place, find func() (gaze
 }
 
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// roadCapitalPenalty is what a road's end that is a capital loses against a lesser other end.
+const roadCapitalPenalty = 1.5
+
+// capitalRank orders a road's ends: a national capital, a state or region capital, any other place.
+func capitalRank(p gazetteer.Place) int {
+	switch p.Code {
+	case "PPLC":
+		return 2
+	case "PPLA":
+		return 1
+	}
+	return 0
+}
+
+// roadEnd returns, when mention i is one end of a road or route the text names by its two ends
+// ("Ngala-Dikwa road", "the road between Lafia and Makurdi", "axis Djibo-Arbinda"), the mention
+// of the other end, else -1.
+func (d *Doc) roadEnd(i int) int {
+	pair := func(a, b int) bool {
+		if a < 0 || b >= len(d.ms) || d.ms[a].Kind == "country" || d.ms[b].Kind == "country" {
+			return false
+		}
+		gap := strings.TrimSpace(d.text[d.ms[a].End:d.ms[b].Start])
+		if gap != "-" && gap != "–" && gap != "/" && gap != "and" {
+			return false
+		}
+		before := strings.ToLower(d.text[max(0, d.ms[a].Start-24):d.ms[a].Start])
+		after := strings.ToLower(d.text[d.ms[b].End:min(len(d.text), d.ms[b].End+24)])
+		for _, w := range roadWords {
+			if strings.Contains(before, w) || gap != "and" && strings.HasPrefix(strings.TrimLeft(after, " "), w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case pair(i, i+1):
+		return i + 1
+	case pair(i-1, i):
+		return i - 1
+	}
+	return -1
+}
+
+// roadWords name a road or route by the places at its ends.
+var roadWords = []string{"road", "highway", "expressway", "axis", "axe", "route"}
+
+// namedAgain reports whether the story names mention i's place again elsewhere: a capital it
+// also puts the event in ("residents in Gao ... the route Gao-Sevare", "on the road between Dori
+// and Seytenga ... 7 km east of Dori").
+func (d *Doc) namedAgain(i int) bool {
+	for j := range d.ms {
+		if j != i && d.ms[j].folded == d.ms[i].folded {
+			return true
+		}
+	}
+	return false
+}
