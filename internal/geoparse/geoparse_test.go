@@ -271,6 +271,10 @@ func TestLocateSentences(t *testing.T) {
 		{"Gunmen ambushed a bus on the road between Maiduguri and Damboa on Friday.", "Nigeria", "Borno", []string{"Damboa"}, 2},
 		{"Residents of Gao marched on Monday against the poor state of the Gao-Sevare road.", "Mali", "Gao", []string{"Gao"}, 1},
 		{"Insurgents planted a mine on the road between Dori and Seytenga, 7 km from Dori.", "Burkina Faso", "Sahel", []string{"Dori"}, 2},
+		// A state capital of note, or a state the text puts the event in, outweighs vocabulary
+		// that the word model knows from another country's stories.
+		{"Boda boda riders protested at a Kano court on Tuesday after police impounded their motorbikes.", "Nigeria", "Kano", []string{"Kano"}, 1},
+		{"Youths protested against police brutality in Plateau, where the county commissioner ordered a curfew.", "Nigeria", "Plateau", nil, 3},
 		// Where people were travelling to is not where they were stopped.
 		{"Youth groups surrounded the Benue governor's convoy, preventing him from travelling to Abuja.", "Nigeria", "Benue", []string{"Benue"}, 3},
 	}

@@ -239,14 +239,14 @@ func (d *Doc) refocus() {
 			return
 		}
 		cued := m.r.before != nil && m.r.before.role != "away" || m.r.after != nil || len(m.r.paren) > 0
-		if !cued || !d.p.african[m.Place.Country] {
+		if !cued && !bigCity(m.Place) || !d.p.african[m.Place.Country] {
 			continue
 		}
 		// A village where the text puts the event ("the village of Kiki", "near Kiri Kiri") is a
 		// place for sure; when the gazetteer knows it only across the border of the country the
 		// words chose, that neighbour is the story's country (ISGS raids both sides of the
 		// Niger-Burkina border). (The border search comes last: it is the costly test.)
-		if notable(m.Place) || m.r.before != nil && m.r.before.role == "event" && d.nearBorder(m.Place) {
+		if notable(m.Place) || m.Place.Code == "ADM1" || m.r.before != nil && m.r.before.role == "event" && d.nearBorder(m.Place) {
 			count[m.Place.Country]++
 		}
 	}
@@ -1081,4 +1081,10 @@ func capitalName(name string, cands []gazetteer.Place) string {
 		}
 	}
 	return ""
+}
+
+// bigCity reports whether p is a capital of note: its name alone ("protest at a Kano court")
+// places a story, cue or none.
+func bigCity(p gazetteer.Place) bool {
+	return isCapital(p) && p.Population >= 100000
 }
