@@ -275,6 +275,9 @@ func TestLocateSentences(t *testing.T) {
 		// that the word model knows from another country's stories.
 		{"Boda boda riders protested at a Kano court on Tuesday after police impounded their motorbikes.", "Nigeria", "Kano", []string{"Kano"}, 1},
 		{"Youths protested against police brutality in Plateau, where the county commissioner ordered a curfew.", "Nigeria", "Plateau", nil, 3},
+		// A story placed only in its country is coded at the capital's point, in the capital's
+		// region, as ACLED codes national-level events.
+		{"The president of Mozambique announced a new disarmament programme for former Renamo fighters.", "Mozambique", "Maputo City", []string{"Mozambique"}, 3},
 		// Where people were travelling to is not where they were stopped.
 		{"Youth groups surrounded the Benue governor's convoy, preventing him from travelling to Abuja.", "Nigeria", "Benue", []string{"Benue"}, 3},
 	}

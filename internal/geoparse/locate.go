@@ -51,6 +51,11 @@ func (d *Doc) Locate(start, end int) (Location, bool) {
 	}
 	loc := d.fill(countryPlace(c), 3)
 	loc.Name = c.Name
+	// The country's point is its capital's, and ACLED codes a national-level event there, in
+	// the capital's region ("Maputo City" for a decree signed in Maputo).
+	if q, km, ok := d.p.g.Nearest(c.Lat, c.Lon, c.ISO2, func(q gazetteer.Place) bool { return q.Admin1 != "" }); ok && km < 10 {
+		loc.Admin1, _ = d.p.g.AdminNames(q)
+	}
 	for _, m := range d.ms {
 		if m.Kind == "country" && m.Place.Country == d.focus {
 			loc.Start, loc.End = m.Start, m.End
