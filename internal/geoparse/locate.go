@@ -831,14 +831,13 @@ func (d *Doc) roadEnd(i int) int {
 		if gap != "-" && gap != "–" && gap != "/" && gap != "and" {
 			return false
 		}
-		before := strings.ToLower(d.text[max(0, d.ms[a].Start-24):d.ms[a].Start])
-		after := strings.ToLower(d.text[d.ms[b].End:min(len(d.text), d.ms[b].End+24)])
-		for _, w := range roadWords {
-			if strings.Contains(before, w) || gap != "and" && strings.HasPrefix(strings.TrimLeft(after, " "), w) {
-				return true
+		for _, w := range strings.Fields(d.text[max(0, d.ms[a].Start-24):d.ms[a].Start]) {
+			if roadWords[strings.ToLower(strings.Trim(w, ",;:"))] {
+				return true // "the road between Lafia and Makurdi", "axis Djibo-Arbinda"
 			}
 		}
-		return false
+		after := strings.Fields(d.text[d.ms[b].End:min(len(d.text), d.ms[b].End+24)])
+		return gap != "and" && len(after) > 0 && roadWords[strings.ToLower(strings.Trim(after[0], ",;:."))]
 	}
 	switch {
 	case pair(i, i+1):
@@ -850,7 +849,7 @@ func (d *Doc) roadEnd(i int) int {
 }
 
 // roadWords name a road or route by the places at its ends.
-var roadWords = []string{"road", "highway", "expressway", "axis", "axe", "route"}
+var roadWords = map[string]bool{"road": true, "highway": true, "expressway": true, "axis": true, "axe": true, "route": true}
 
 // namedAgain reports whether the story names mention i's place again elsewhere: a capital it
 // also puts the event in ("residents in Gao ... the route Gao-Sevare", "on the road between Dori
