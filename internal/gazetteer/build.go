@@ -50,8 +50,10 @@ func (r BuildReport) String() string {
 }
 
 // Full GeoNames country dumps the default set is built from (../shared/data/geonames/XX.txt.gz).
+// The first seven are in ../shared; Nigeria's and Mozambique's are read when someone adds them
+// there (CC BY 4.0 like the rest), since cities500 alone misses their villages, forests and lakes.
 // (A function, not a variable: the package keeps no mutable state.)
-func dumpCountries() []string { return []string{"ML", "BF", "NE", "CM", "SN", "CI", "MR"} }
+func dumpCountries() []string { return []string{"ML", "BF", "NE", "CM", "SN", "CI", "MR", "NG", "MZ"} }
 
 // builder accumulates the default set from ../shared.
 type builder struct {
@@ -70,13 +72,16 @@ type builder struct {
 	// coded holds the places that took their codes from the same place in a coded source: no
 	// nearer-seat guess may override them.
 	coded  map[int64]bool
+	// dumped holds the countries whose full GeoNames dump was read: cities500 and Natural Earth
+	// add nothing for them.
+	dumped map[string]bool
 	report BuildReport
 }
 
 func newBuilder(sharedDir string) *builder {
 	return &builder{shared: sharedDir, log: slog.Default(), aliases: map[string]string{},
 		admins: adminUnits{}, adminCode: map[string]string{}, adminList: map[string][]adminName{}, a1ByGeoID: map[int64]string{},
-		centre: map[string]bool{}, seen: map[int64]bool{}, coded: map[int64]bool{},
+		centre: map[string]bool{}, seen: map[int64]bool{}, coded: map[int64]bool{}, dumped: map[string]bool{},
 		report: BuildReport{BySource: map[string]int{}, Unmatched: map[string]int{}}}
 }
 
@@ -543,6 +548,7 @@ func (b *builder) readDumps() error {
 		if err != nil {
 			return err
 		}
+		b.dumped[cc] = true
 		for _, p := range places {
 			b.addPlace(p)
 			var key string
@@ -575,12 +581,8 @@ func (b *builder) readCities500() error {
 	if err != nil {
 		return err
 	}
-	dump := map[string]bool{}
-	for _, c := range dumpCountries() {
-		dump[c] = true
-	}
 	for _, p := range places {
-		if !dump[p.Country] {
+		if !b.dumped[p.Country] {
 			b.addPlace(p)
 		}
 	}
@@ -629,10 +631,6 @@ func (b *builder) readNaturalEarth() error {
 		}
 		return ""
 	}
-	dump := map[string]bool{}
-	for _, c := range dumpCountries() {
-		dump[c] = true
-	}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -664,7 +662,7 @@ func (b *builder) readNaturalEarth() error {
 			b.centre[key] = true
 			b.admins[key] = a
 		}
-		if dump[cc] {
+		if b.dumped[cc] {
 			continue
 		}
 		neID, _ := strconv.ParseInt(get(rec, "ne_id"), 10, 64)

@@ -17,8 +17,8 @@ func TestBuildFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if main.Places != 6 || osm.Places != 2 {
-		t.Errorf("built %d main and %d OSM places, want 6 and 2\n%s%s", main.Places, osm.Places, main, osm)
+	if main.Places != 7 || osm.Places != 2 {
+		t.Errorf("built %d main and %d OSM places, want 7 and 2\n%s%s", main.Places, osm.Places, main, osm)
 	}
 	if main.Unmatched["missing geonames/BF.txt.gz"] != 1 {
 		t.Errorf("missing dump not reported: %v", main.Unmatched)
@@ -46,6 +46,14 @@ func TestBuildFiles(t *testing.T) {
 			t.Errorf("AdminNames(%s) = %q, %q; want %q, %q", name, a1, a2, wantA1, wantA2)
 		}
 		return ps[0]
+	}
+	// cities500 stands in for a country whose full dump is missing (Burkina Faso here), and
+	// adds nothing for one whose dump was read (Mali).
+	if n := len(g.Lookup("Bourg Sahelien")); n != 1 {
+		t.Errorf("cities500 town of a country without its dump: %d places, want 1", n)
+	}
+	if n := len(g.Lookup("Ville Malienne")); n != 0 {
+		t.Errorf("cities500 town of a country with its dump: %d places, want 0", n)
 	}
 	check("Village Un", "Gao", "")
 	check("village 1", "Gao", "")
