@@ -71,7 +71,7 @@ type builder struct {
 	seen      map[int64]bool
 	// coded holds the places that took their codes from the same place in a coded source: no
 	// nearer-seat guess may override them.
-	coded  map[int64]bool
+	coded map[int64]bool
 	// dumped holds the countries whose full GeoNames dump was read: cities500 and Natural Earth
 	// add nothing for them.
 	dumped map[string]bool
