@@ -53,7 +53,10 @@ func (d *Doc) Locate(start, end int) (Location, bool) {
 	loc.Name = c.Name
 	// The country's point is its capital's, and ACLED codes a national-level event there, in
 	// the capital's region ("Maputo City" for a decree signed in Maputo).
-	if q, km, ok := d.p.g.Nearest(c.Lat, c.Lon, c.ISO2, func(q gazetteer.Place) bool { return q.Admin1 != "" }); ok && km < 10 {
+	if q, ok := d.p.cachedSeat("country point", countryPlace(c), func() (gazetteer.Place, bool) {
+		q, km, ok := d.p.g.Nearest(c.Lat, c.Lon, c.ISO2, func(q gazetteer.Place) bool { return q.Admin1 != "" })
+		return q, ok && km < 10
+	}); ok {
 		loc.Admin1, _ = d.p.g.AdminNames(q)
 	}
 	for _, m := range d.ms {
@@ -147,7 +150,9 @@ func (d *Doc) bestIn(start, end int, resolvedOnly bool) int {
 			// nearer the lesser one: ACLED codes it there. The cues around the road's ends
 			// are the road's ("on the Sokoto-Isa road").
 			s = max(s, d.eventScore(j))
-			if capitalRank(d.ms[j].Place) < capitalRank(m.Place) && !d.namedAgain(i) {
+			// A capital the story names again is where it puts the event ("residents in Gao
+			// ... the route Gao-Sevare", "between Dori and Seytenga ... 7 km east of Dori").
+			if capitalRank(d.ms[j].Place) < capitalRank(m.Place) && d.repeats(i) == 0 {
 				s -= roadCapitalPenalty
 			}
 		}
@@ -437,13 +442,7 @@ func (d *Doc) eventScore(i int) float64 {
 		s -= 3
 	}
 	// A name the story keeps returning to is where it happened.
-	var rep float64
-	for j := range d.ms {
-		if j != i && d.ms[j].folded == m.folded {
-			rep += 0.2
-		}
-	}
-	return s + min(rep, 0.6)
+	return s + min(0.2*float64(d.repeats(i)), 0.6)
 }
 
 // namedVillage reports whether the text calls the mention a village or town.
@@ -851,14 +850,13 @@ func (d *Doc) roadEnd(i int) int {
 // roadWords name a road or route by the places at its ends.
 var roadWords = map[string]bool{"road": true, "highway": true, "expressway": true, "axis": true, "axe": true, "route": true}
 
-// namedAgain reports whether the story names mention i's place again elsewhere: a capital it
-// also puts the event in ("residents in Gao ... the route Gao-Sevare", "on the road between Dori
-// and Seytenga ... 7 km east of Dori").
-func (d *Doc) namedAgain(i int) bool {
+// repeats counts the other mentions of mention i's name in the story.
+func (d *Doc) repeats(i int) int {
+	n := 0
 	for j := range d.ms {
 		if j != i && d.ms[j].folded == d.ms[i].folded {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
 }

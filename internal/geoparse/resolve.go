@@ -76,7 +76,7 @@ func (p *Parser) Parse(text string, h Hints) *Doc {
 		if len(r.near) > 0 {
 			m.exact = 0 // a respelling, like the variants of addVariants
 		}
-		m.capitalName = capitalName(m.Text, m.cands[:m.exact])
+		m.capitalName = capitalName(m.folded, m.cands[:m.exact])
 		if m.Kind == "" {
 			m.Kind = "place"
 		}
@@ -313,7 +313,7 @@ func (d *Doc) cityNotCountry(votes map[string]float64) {
 			continue
 		}
 		m.Kind, m.Resolved, m.Place, m.cands, m.exact = "place", false, gazetteer.Place{}, cands, len(cands)
-		m.capitalName = capitalName(m.Text, cands)
+		m.capitalName = capitalName(m.folded, cands)
 		m.r.isCtry = false
 	}
 }
@@ -1065,19 +1065,12 @@ func capitalNamedSo(m *mention, c gazetteer.Place) bool {
 	return m.capitalName != "" && gazetteer.Fold(c.Name) != m.capitalName
 }
 
-// capitalName returns the folded name when a national capital among cands bears it as its own,
-// else "".
-func capitalName(name string, cands []gazetteer.Place) string {
-	f := ""
+// capitalName returns folded, a mention's folded name, when a national capital among cands bears
+// it as its own, else "".
+func capitalName(folded string, cands []gazetteer.Place) string {
 	for _, o := range cands {
-		if o.Code != "PPLC" {
-			continue
-		}
-		if f == "" {
-			f = gazetteer.Fold(name) // only for the few names a capital bears
-		}
-		if gazetteer.Fold(o.Name) == f {
-			return f
+		if o.Code == "PPLC" && gazetteer.Fold(o.Name) == folded {
+			return folded
 		}
 	}
 	return ""
